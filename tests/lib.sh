@@ -1,0 +1,25 @@
+# Shared helpers for integration tests (sourced by tests/integration/*.sh).
+# Each check prints "ok - name" or "not ok - name: why" for tests/run.sh.
+set -u
+: "${IBENCH_BUILD:=$(pwd)/build}"
+: "${IBENCH_TOP:=$(pwd)}"
+IBENCH="$IBENCH_BUILD/ibench"
+VBENCH="$IBENCH_BUILD/vbench"
+T=$(mktemp -d /tmp/ibench-t.XXXXXX)
+export XDG_CONFIG_HOME="$T/config" XDG_STATE_HOME="$T/state" XDG_CACHE_HOME="$T/cache"
+export IBENCH_CACHE="$T/firmware-cache" IBENCH_STATE="$T/state/ibench"
+unset IBENCH_API_URL
+cleanup_hooks=""
+on_exit() { cleanup_hooks="$1; $cleanup_hooks"; }
+trap 'eval "$cleanup_hooks"; rm -rf "$T"' EXIT INT TERM
+
+ok()   { echo "ok - $1"; }
+fail() { echo "not ok - $1${2:+: $2}"; }
+# check NAME COMMAND...: ok when the command succeeds
+check() { n=$1; shift; if "$@"; then ok "$n"; else fail "$n" "command failed: $*"; fi; }
+# has FILE REGEX NAME: ok when an extended regex matches a line of FILE
+has() { if grep -Eq -- "$2" "$1"; then ok "$3"; else fail "$3" "no line matching /$2/ in $1"; echo "# --- $1:"; sed 's/^/# /' "$1" | tail -n 40; fi; }
+hasnt() { if grep -Eq -- "$2" "$1"; then fail "$3" "unexpected /$2/ in $1"; sed 's/^/# /' "$1" | tail -n 20; else ok "$3"; fi; }
+# wait_for FILE REGEX [SECONDS]: poll until a line matches (for logs written by a running program)
+wait_for() { i=0; lim=$(( ${3:-10} * 10 )); while ! grep -Eq -- "$2" "$1" 2>/dev/null; do
+    i=$((i + 1)); [ $i -ge $lim ] && return 1; sleep 0.1; done; return 0; }

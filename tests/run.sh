@@ -1,0 +1,80 @@
+#!/bin/sh
+# The test runner. Every test program prints TAP-like lines, "ok - name" or
+# "not ok - name: why"; this counts them and ends with "N passed, N failed".
+# A program that exits non-zero without a "not ok" line counts as one failure;
+# exit 77 means skipped. It runs itself inside a private network namespace
+# with only loopback up, so no test can reach an outside address.
+#   tests/run.sh BUILD [ASAN_BUILD]     unit + integration (+ unit under ASan)
+#   tests/run.sh --unit-only BUILD      unit tests only
+#   TESTS="pattern" narrows the set (shell glob on the test name).
+set -u
+unit_only=0
+[ "${1:-}" = "--unit-only" ] && { unit_only=1; shift; }
+BUILD=$(cd "${1:-build}" && pwd)
+ASAN=${2:-}
+[ -n "$ASAN" ] && ASAN=$(cd "$ASAN" && pwd)
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+
+if [ -z "${IBENCH_NETNS:-}" ]; then
+    export IBENCH_NETNS=1
+    args="$BUILD ${ASAN}"; [ $unit_only = 1 ] && args="--unit-only $BUILD"
+    if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
+        exec unshare -n sh -c "ip link set lo up && exec sh '$0' $args"
+    elif unshare -rn true 2>/dev/null; then
+        exec unshare -rn sh -c "ip link set lo up 2>/dev/null; exec sh '$0' $args"
+    else
+        echo "run.sh: cannot make a private network namespace; refusing to run tests that could reach the network" >&2
+        exit 2
+    fi
+fi
+
+export IBENCH_BUILD="$BUILD" IBENCH_TOP="$TOP" LC_ALL=C.UTF-8
+LOGDIR=$(mktemp -d /tmp/ibench-tests.XXXXXX)
+pass=0; fail=0; skip=0
+
+run_one() { # name, command...
+    name=$1; shift
+    case "$name" in ${TESTS:-*}) ;; *) return ;; esac
+    log="$LOGDIR/$(echo "$name" | tr '/ ' '__').log"
+    start=$(date +%s)
+    ( cd "$TOP" && timeout -k 5 "${TEST_TIMEOUT:-300}" "$@" ) >"$log" 2>&1
+    rc=$?
+    p=$(grep -c '^ok ' "$log"); f=$(grep -c '^not ok ' "$log")
+    if [ $rc = 77 ] && [ "$f" = 0 ]; then
+        skip=$((skip + 1)); echo "SKIP $name: $(tail -n 1 "$log")"; return
+    fi
+    if [ $rc != 0 ] && [ "$f" = 0 ]; then
+        f=1; echo "not ok - $name exited with status $rc" >>"$log"
+    fi
+    pass=$((pass + p)); fail=$((fail + f))
+    secs=$(( $(date +%s) - start ))
+    if [ "$f" != 0 ]; then
+        echo "FAIL $name ($p ok, $f failed, ${secs}s)"
+        grep '^not ok' "$log" | head -n 20 | sed 's/^/    /'
+        echo "    --- last lines of $log"
+        tail -n 25 "$log" | sed 's/^/    | /'
+    else
+        echo "PASS $name ($p ok, ${secs}s)"
+    fi
+}
+
+for t in "$BUILD"/tests/test_*; do
+    [ -x "$t" ] && run_one "unit/$(basename "$t")" "$t"
+done
+if [ -n "$ASAN" ]; then
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    for t in "$ASAN"/tests/test_*; do
+        [ -x "$t" ] && run_one "asan/$(basename "$t")" "$t"
+    done
+    unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
+if [ $unit_only = 0 ]; then
+    for t in "$TOP"/tests/integration/*.sh; do
+        [ -f "$t" ] && run_one "integration/$(basename "$t" .sh)" sh "$t"
+    done
+fi
+
+[ $skip != 0 ] && echo "($skip test programs skipped)"
+echo "logs: $LOGDIR"
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
