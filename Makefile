@@ -9,7 +9,7 @@ PKGS      := ncursesw libusb-1.0 libimobiledevice-1.0 libusbmuxd-2.0 libplist-2.
              libcurl libzip jansson libcrypto
 VB_PKGS   := umockdev-1.0 glib-2.0 gio-2.0 gio-unix-2.0 libplist-2.0 libcrypto
 
-WARN      := -Wall -Wextra -Werror -Wno-unused-parameter
+WARN      := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -I$(BUILD)/gen \
              -DIBENCH_VERSION='"$(VERSION)"' -DIBENCH_DATADIR='"$(PREFIX)/share/ibench"' \

@@ -1,0 +1,236 @@
+/* The bench model: one row per device through its whole visit. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+#include "tap.h"
+
+static struct bench B;
+static int notes[8];
+
+static void listener(void *ctx, enum bench_note n, const struct device *d)
+{
+    (void)ctx; (void)d;
+    notes[n]++;
+}
+
+static void reset(void)
+{
+    bench_done(&B);
+    bench_init(&B, 5000);
+    bench_set_listener(&B, listener, NULL);
+    memset(notes, 0, sizeof notes);
+}
+
+static void usb(enum bench_ev_type t, int64_t now, const char *port, uint16_t pid, const char *serial)
+{
+    struct bench_ev ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = t; ev.now_ms = now; ev.pid = pid;
+    snprintf(ev.port, sizeof ev.port, "%s", port);
+    if (serial) snprintf(ev.serial_str, sizeof ev.serial_str, "%s", serial);
+    bench_apply(&B, &ev);
+}
+
+static void usb_udid(int64_t now, const char *port, const char *udid)
+{
+    struct bench_ev ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = BEV_USB_IDENTIFIED; ev.now_ms = now;
+    snprintf(ev.port, sizeof ev.port, "%s", port);
+    snprintf(ev.udid, sizeof ev.udid, "%s", udid);
+    bench_apply(&B, &ev);
+}
+
+static void mux(enum bench_ev_type t, int64_t now, const char *udid, int restore, const char *ptype, const char *name)
+{
+    struct bench_ev ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = t; ev.now_ms = now; ev.restore = restore;
+    snprintf(ev.udid, sizeof ev.udid, "%s", udid);
+    if (ptype) snprintf(ev.product_type, sizeof ev.product_type, "%s", ptype);
+    if (name) snprintf(ev.device_name, sizeof ev.device_name, "%s", name);
+    snprintf(ev.ios_version, sizeof ev.ios_version, "17.5.1");
+    bench_apply(&B, &ev);
+}
+
+#define DFU_X "CPID:8015 CPRV:11 CPFM:03 SCEP:01 BDID:06 ECID:0016519820F8402E IBFL:3C SRTG:[iBoot-3332.0.0.1.23]"
+#define REC_X "CPID:8015 CPRV:11 CPFM:03 SCEP:01 BDID:06 ECID:0016519820F8402E IBFL:1C SRNM:[F00XXXXXXXXX]"
+
+TEST(dfu_device_is_identified_with_model)
+{
+    reset();
+    usb(BEV_USB_ARRIVED, 0, "1-1.3", 0x1227, NULL);
+    CHECK_INT(B.ndev, 1);
+    CHECK_INT(B.dev[0]->mode, MODE_DFU);
+    CHECK(!B.dev[0]->identified);
+    usb(BEV_USB_IDENTIFIED, 10, "1-1.3", 0, DFU_X);
+    struct device *d = B.dev[0];
+    CHECK(d->identified);
+    CHECK(d->has_ecid && d->ecid == 0x0016519820F8402EULL);
+    CHECK(d->model != NULL);
+    if (d->model) CHECK_STR(d->model->product_type, "iPhone10,3");
+    CHECK_INT(notes[NOTE_ATTACHED], 1);
+    CHECK_INT(notes[NOTE_IDENTIFIED], 1);
+}
+
+TEST(reboot_through_modes_keeps_row_and_history)
+{
+    reset();
+    usb(BEV_USB_ARRIVED, 0, "1-1.3", 0x1227, NULL);
+    usb(BEV_USB_IDENTIFIED, 10, "1-1.3", 0, DFU_X);
+    unsigned id = B.dev[0]->id;
+    usb(BEV_USB_LEFT, 1000, "1-1.3", 0, NULL);
+    CHECK_INT(B.dev[0]->presence, PRESENCE_GONE);
+    CHECK_INT(notes[NOTE_DETACHED], 1);
+    usb(BEV_USB_ARRIVED, 1500, "1-1.3", 0x1281, NULL);
+    usb(BEV_USB_IDENTIFIED, 1510, "1-1.3", 0, REC_X);
+    CHECK_INT(B.ndev, 1);
+    CHECK_INT(B.dev[0]->id, id);
+    CHECK_INT(B.dev[0]->mode, MODE_RECOVERY);
+    CHECK_INT(B.dev[0]->presence, PRESENCE_PRESENT);
+    CHECK_STR(B.dev[0]->serial, "F00XXXXXXXXX");
+    CHECK_INT(B.dev[0]->nhistory, 2);
+    CHECK_INT(B.dev[0]->mode_since_ms, 1500);
+    CHECK_INT(notes[NOTE_MODE_CHANGED], 1);
+}
+
+TEST(normal_mode_usb_and_usbmuxd_views_merge)
+{
+    reset();
+    usb(BEV_USB_ARRIVED, 0, "1-1.2", 0x12a8, NULL);
+    mux(BEV_MUX_ATTACHED, 5, "00008110-001A2B3C4D5E6F70", 0, NULL, NULL);
+    CHECK_INT(B.ndev, 2); /* not yet known to be the same device */
+    usb_udid(10, "1-1.2", "00008110-001A2B3C4D5E6F70");
+    CHECK_INT(B.ndev, 1);
+    struct device *d = B.dev[0];
+    CHECK_STR(d->port, "1-1.2");
+    CHECK(d->on_usb && d->on_mux);
+    CHECK(d->has_ecid && d->ecid == 0x001A2B3C4D5E6F70ULL);
+    mux(BEV_MUX_INFO, 20, "00008110-001A2B3C4D5E6F70", 0, "iPhone14,2", "Bob's \x1b[31miPhone");
+    CHECK_INT(B.ndev, 1);
+    CHECK(B.dev[0]->model != NULL);
+    CHECK(strchr(B.dev[0]->device_name, 0x1b) == NULL);
+    CHECK_STR(B.dev[0]->ios_version, "17.5.1");
+    /* Leaving needs both views gone. */
+    usb(BEV_USB_LEFT, 30, "1-1.2", 0, NULL);
+    CHECK_INT(B.dev[0]->presence, PRESENCE_PRESENT);
+    mux(BEV_MUX_DETACHED, 31, "00008110-001A2B3C4D5E6F70", 0, NULL, NULL);
+    CHECK_INT(B.dev[0]->presence, PRESENCE_GONE);
+}
+
+TEST(normal_to_recovery_same_row_by_ecid)
+{
+    reset();
+    mux(BEV_MUX_ATTACHED, 0, "00008015-0016519820F8402E", 0, NULL, NULL);
+    unsigned id = B.dev[0]->id;
+    mux(BEV_MUX_DETACHED, 100, "00008015-0016519820F8402E", 0, NULL, NULL);
+    usb(BEV_USB_ARRIVED, 200, "1-1.5", 0x1281, NULL);
+    usb(BEV_USB_IDENTIFIED, 210, "1-1.5", 0, REC_X);
+    CHECK_INT(B.ndev, 1);
+    CHECK_INT(B.dev[0]->id, id);
+    CHECK_INT(B.dev[0]->mode, MODE_RECOVERY);
+    CHECK_STR(B.dev[0]->port, "1-1.5");
+}
+
+TEST(restore_mode_is_not_overridden_by_usb_normal_pid)
+{
+    reset();
+    mux(BEV_MUX_ATTACHED, 0, "00008015-0016519820F8402E", 1, NULL, NULL);
+    CHECK_INT(B.dev[0]->mode, MODE_RESTORE);
+    usb(BEV_USB_ARRIVED, 5, "1-1.5", 0x12a8, NULL);
+    usb_udid(6, "1-1.5", "00008015-0016519820F8402E");
+    CHECK_INT(B.ndev, 1);
+    CHECK_INT(B.dev[0]->mode, MODE_RESTORE);
+}
+
+TEST(gone_rows_linger_then_go)
+{
+    reset();
+    usb(BEV_USB_ARRIVED, 0, "1-1.1", 0x1227, NULL);
+    usb(BEV_USB_LEFT, 100, "1-1.1", 0, NULL);
+    CHECK_INT(bench_next_deadline(&B), 5100);
+    struct bench_ev t = {.type = BEV_TICK, .now_ms = 5000};
+    bench_apply(&B, &t);
+    CHECK_INT(B.ndev, 1);
+    t.now_ms = 5100;
+    bench_apply(&B, &t);
+    CHECK_INT(B.ndev, 0);
+    CHECK_INT(notes[NOTE_REMOVED], 1);
+    CHECK_INT(bench_next_deadline(&B), -1);
+}
+
+TEST(unknown_pid_and_garbage_serial_still_get_a_row)
+{
+    reset();
+    usb(BEV_USB_ARRIVED, 0, "2-1", 0x1338, NULL);
+    CHECK_INT(B.ndev, 1);
+    CHECK_INT(B.dev[0]->mode, MODE_UNKNOWN);
+    usb(BEV_USB_ARRIVED, 0, "2-2", 0x1281, NULL);
+    usb(BEV_USB_IDENTIFIED, 1, "2-2", 0, "\x1b[2J garbage \x07");
+    CHECK_INT(B.ndev, 2);
+    struct device *d = bench_find_port(&B, "2-2");
+    CHECK(d && !d->identified && d->ident_error[0]);
+    CHECK(d && strchr(d->ident_error, 0x1b) == NULL);
+}
+
+TEST(slots_and_resolve)
+{
+    reset();
+    bench_add_slot(&B, "1-1.3", "Bay 3");
+    usb(BEV_USB_ARRIVED, 0, "1-1.3", 0x1227, NULL);
+    usb(BEV_USB_IDENTIFIED, 1, "1-1.3", 0, DFU_X);
+    struct device *d = B.dev[0];
+    CHECK_STR(d->slot, "Bay 3");
+    CHECK_STR(device_label(d), "Bay 3");
+    CHECK(bench_resolve(&B, "bay 3") == d);
+    CHECK(bench_resolve(&B, "1-1.3") == d);
+    CHECK(bench_resolve(&B, "0x16519820F8402E") == d);
+    CHECK(bench_resolve(&B, "0016519820F8402E") == d);
+    CHECK(bench_resolve(&B, "6288208317323312") == d); /* decimal, as the restore engine prints it */
+    CHECK(bench_resolve(&B, "#1") == d);
+    CHECK(bench_resolve(&B, "Bay 4") == NULL);
+    CHECK(bench_resolve(&B, "0xZZ") == NULL);
+}
+
+TEST(bench_survives_many_devices)
+{
+    reset();
+    char port[16];
+    for (int i = 0; i < BENCH_MAX_DEVICES + 8; i++) {
+        snprintf(port, sizeof port, "3-%d", i + 1);
+        usb(BEV_USB_ARRIVED, i, port, 0x1227, NULL);
+        if (i % 2) usb(BEV_USB_LEFT, i, port, 0, NULL);
+    }
+    CHECK(B.ndev <= BENCH_MAX_DEVICES);
+    int present = 0;
+    for (int i = 0; i < B.ndev; i++) present += B.dev[i]->presence == PRESENCE_PRESENT;
+    CHECK(present >= BENCH_MAX_DEVICES / 2);
+}
+
+TEST(log_ring_keeps_newest)
+{
+    reset();
+    for (int i = 0; i < BENCH_LOG + 10; i++) bench_logf(&B, i, "line %d", i);
+    CHECK_INT(B.log_count, BENCH_LOG);
+    const struct bench_log_line *l = bench_log_get(&B, 0);
+    CHECK(l && l->t_ms == BENCH_LOG + 9);
+    CHECK(bench_log_get(&B, BENCH_LOG) == NULL);
+}
+
+int main(void)
+{
+    bench_init(&B, 5000);
+    RUN(dfu_device_is_identified_with_model);
+    RUN(reboot_through_modes_keeps_row_and_history);
+    RUN(normal_mode_usb_and_usbmuxd_views_merge);
+    RUN(normal_to_recovery_same_row_by_ecid);
+    RUN(restore_mode_is_not_overridden_by_usb_normal_pid);
+    RUN(gone_rows_linger_then_go);
+    RUN(unknown_pid_and_garbage_serial_still_get_a_row);
+    RUN(slots_and_resolve);
+    RUN(bench_survives_many_devices);
+    RUN(log_ring_keeps_newest);
+    bench_done(&B);
+    return TAP_DONE();
+}
