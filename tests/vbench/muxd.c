@@ -514,8 +514,13 @@ static gboolean conn_readable(gint fd, GIOCondition cond, gpointer data)
   if (rc == 0 && c->state == CONN_DEVICE)   /* bytes pipelined right after Connect */
     rc = device_process(c);
   if (rc < 0) {
-    c->in_src = 0;
-    conn_free(c);
+    /* malformed: what was already answered still goes out, nothing more is read */
+    if (c->out->len > 0) {
+      conn_close_later(c);
+    } else {
+      c->in_src = 0;
+      conn_free(c);
+    }
     return G_SOURCE_REMOVE;
   }
   if (c->closing) {        /* conn_close_later already removed this source */
