@@ -1,6 +1,9 @@
 /* The virtual bench's stand-in usbmuxd: the usbmuxd side (socket, clients,
  * ListDevices / Listen / Connect / ReadBUID / ReadPairRecord). The lockdownd
  * and restored answers behind Connect live in muxd_lockdown.c. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1   /* accept4 */
+#endif
 #include "muxd_priv.h"
 
 #include <errno.h>

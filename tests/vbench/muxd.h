@@ -6,6 +6,26 @@
  * devices). Everything runs on the default GMainContext, non-blocking; each
  * client connection is its own small state machine and malformed input only
  * closes that client.
+ *
+ * What a connected client gets (answers in XML, as a real device does):
+ *  lockdownd  QueryType -> com.apple.mobile.lockdown; GetValue without Key ->
+ *             dict of the unpaired values; GetValue Key -> ProductType,
+ *             ProductVersion, BuildVersion, DeviceName, SerialNumber,
+ *             UniqueDeviceID, UniqueChipID, HardwareModel, DeviceClass (derived
+ *             from ProductType when NULL), ChipID, BoardId, CPUArchitecture,
+ *             ActivationState, ProtocolVersion, ProductName, WiFiAddress,
+ *             DevicePublicKey, PasswordProtected; unknown/NULL -> MissingValue;
+ *             any Domain -> MissingValue.
+ *             EnterRecovery -> Success + action "recovery" when product_version
+ *             is below 14.5 (or unknown), else Error SessionInactive.
+ *             Pair/ValidatePair -> PasswordProtected (a passcode-locked device),
+ *             StartSession -> InvalidHostID, StartService/SetValue/... ->
+ *             SessionInactive, Goodbye -> Success and close.
+ *  restored   QueryType -> com.apple.mobile.restored + RestoreProtocolVersion;
+ *             QueryValue HardwareInfo / SerialNumber; Reboot -> Success +
+ *             action "restart"; Goodbye.
+ * Nothing emits "shutdown" yet: unpaired lockdownd has no reboot/shutdown
+ * request (that needs diagnostics_relay over a paired session).
  */
 #ifndef VBENCH_MUXD_H
 #define VBENCH_MUXD_H
