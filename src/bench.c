@@ -273,6 +273,8 @@ static struct device *merge(struct bench *b, struct device *keep, struct device 
     if (!keep->model) keep->model = fresh->model;
     keep->identified |= fresh->identified;
     enum dev_mode m = (fresh->on_usb || fresh->on_mux) ? fresh->mode : keep->mode;
+    /* usbmuxd tells Restore from Normal; the shared USB product ID cannot. */
+    if (m == MODE_NORMAL && keep->mode == MODE_RESTORE && keep->on_mux) m = MODE_RESTORE;
     remove_device(b, fresh);
     if (change_mode(b, keep, now, m)) notify(b, NOTE_MODE_CHANGED, keep);
     return keep;

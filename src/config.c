@@ -14,11 +14,19 @@ static void copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src);
 }
 
-static char *trim(char *s)
+static char *strip(char *s)
 {
     while (isspace((unsigned char)*s)) s++;
     char *e = s + strlen(s);
     while (e > s && isspace((unsigned char)e[-1])) *--e = 0;
+    return s;
+}
+
+/* Strips white space and one pair of surrounding quotes from a key or value. */
+static char *trim(char *s)
+{
+    s = strip(s);
+    char *e = s + strlen(s);
     if (e - s >= 2 && ((s[0] == '"' && e[-1] == '"') || (s[0] == '\'' && e[-1] == '\''))) {
         e[-1] = 0;
         s++;
@@ -139,13 +147,13 @@ static int read_file(struct config *c, const char *path, int must_exist, char *e
         lineno++;
         char *hash = strchr(line, '#');
         if (hash) *hash = 0;
-        char *s = trim(line);
+        char *s = strip(line);
         if (!*s) continue;
         if (*s == '[') {
             char *e = strchr(s, ']');
             if (!e || (size_t)(e - s - 1) >= sizeof section) { rc = -1; snprintf(err, errlen, "%s:%d: bad section", path, lineno); break; }
             *e = 0;
-            copy(section, sizeof section, trim(s + 1));
+            copy(section, sizeof section, strip(s + 1));
             continue;
         }
         char *eq = strchr(s, '=');
