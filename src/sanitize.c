@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Length of a valid UTF-8 sequence at s (max n bytes) that is printable, or 0. */
-static size_t utf8_ok(const unsigned char *s, size_t n)
+/* Length of the valid UTF-8 sequence at s (max n bytes), or 0 if invalid;
+ * *printable says whether it may reach a terminal. */
+static size_t utf8_seq(const unsigned char *s, size_t n, int *printable)
 {
     uint32_t cp;
     size_t len;
-    if (s[0] < 0x80) return (s[0] >= 0x20 && s[0] != 0x7f) ? 1 : 0;
+    *printable = 1;
+    if (s[0] < 0x80) { *printable = s[0] >= 0x20 && s[0] != 0x7f; return 1; }
     if ((s[0] & 0xe0) == 0xc0) { len = 2; cp = s[0] & 0x1f; }
     else if ((s[0] & 0xf0) == 0xe0) { len = 3; cp = s[0] & 0x0f; }
     else if ((s[0] & 0xf8) == 0xf0) { len = 4; cp = s[0] & 0x07; }
@@ -24,8 +26,9 @@ static size_t utf8_ok(const unsigned char *s, size_t n)
     }
     static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
     if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    if (cp >= 0x80 && cp < 0xa0) return 0;                 /* C1 controls (CSI is 0x9b) */
-    if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) return 0; /* bidi overrides */
+    if ((cp >= 0x80 && cp < 0xa0) ||                                     /* C1 controls (CSI is 0x9b) */
+        (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)) /* bidi overrides */
+        *printable = 0;
     return len;
 }
 
@@ -36,11 +39,12 @@ size_t sanitize_text(char *dst, size_t dstlen, const char *src, size_t srclen)
     const unsigned char *s = (const unsigned char *)src;
     size_t n = src ? strnlen(src, srclen) : 0;
     while (i < n) {
-        size_t len = utf8_ok(s + i, n - i);
-        if (len == 0) {
+        int printable;
+        size_t len = utf8_seq(s + i, n - i, &printable);
+        if (len == 0 || !printable) {
             if (o + 1 >= dstlen) break;
             dst[o++] = '?';
-            i++;
+            i += len ? len : 1;
             continue;
         }
         if (o + len >= dstlen) break;
