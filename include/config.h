@@ -20,7 +20,7 @@ struct config {
     int max_restores_per_hub;     /* concurrent restores behind one hub */
     int64_t linger_ms;            /* how long a disconnected row stays */
     int64_t catalog_max_age_s;    /* older catalog answers are stale */
-    int dfu_hold_ms[3];           /* DFU helper phases: hold both, hold one, wait */
+    int dfu_hold_ms[3];           /* DFU steps: first hold, both held, last hold (ms) */
     bool json, yes, ascii, no_color, demo;
     struct { char port[32]; char label[32]; } slots[CONFIG_MAX_SLOTS];
     int nslots;

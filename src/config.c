@@ -103,9 +103,9 @@ int config_set(struct config *c, const char *section, const char *key, const cha
     struct { const char *k; long lo, hi; int *dst; } ints[] = {
         {"max_downloads", 1, 16, &c->max_downloads}, {"max_restores", 1, 64, &c->max_restores},
         {"max_restores_per_hub", 1, 64, &c->max_restores_per_hub},
-        {"dfu_hold_both_ms", 1000, 60000, &c->dfu_hold_ms[0]},
-        {"dfu_hold_one_ms", 1000, 60000, &c->dfu_hold_ms[1]},
-        {"dfu_wait_ms", 1000, 60000, &c->dfu_hold_ms[2]},
+        {"dfu_first_hold_ms", 1000, 60000, &c->dfu_hold_ms[0]},
+        {"dfu_both_hold_ms", 1000, 60000, &c->dfu_hold_ms[1]},
+        {"dfu_last_hold_ms", 1000, 60000, &c->dfu_hold_ms[2]},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         if (strcmp(key, ints[i].k) == 0) {
