@@ -308,10 +308,14 @@ static void ecid_from_udid(struct device *d)
 
 static void resolve_model(struct device *d)
 {
-    if (d->model) return;
+    if (d->model) {
+        if (!d->cpid) { d->cpid = d->model->cpid; d->bdid = d->model->bdid; }
+        return;
+    }
     if (d->cpid && (d->has_serial_info && (d->sn.present & SF_BDID)))
         d->model = models_by_chip(d->cpid, d->bdid);
     if (!d->model && d->product_type[0]) d->model = models_by_product(d->product_type);
+    if (d->model && !d->cpid) { d->cpid = d->model->cpid; d->bdid = d->model->bdid; }
 }
 
 static int on_usb_arrived(struct bench *b, const struct bench_ev *ev)
@@ -425,13 +429,13 @@ static int on_mux_info(struct bench *b, const struct bench_ev *ev)
 {
     struct device *d = bench_find_udid(b, ev->udid);
     if (!d) return 0;
-    S(d->product_type, ev->product_type);
-    S(d->ios_version, ev->ios_version);
-    S(d->build, ev->build);
-    S(d->device_name, ev->device_name);
-    if (ev->serial[0]) S(d->serial, ev->serial);
-    S(d->hw_model, ev->hw_model);
-    S(d->device_class, ev->device_class);
+    /* Restore mode answers fewer questions: keep what Normal mode told us. */
+#define KEEP_S(f) if (ev->f[0]) S(d->f, ev->f)
+    KEEP_S(product_type); KEEP_S(ios_version); KEEP_S(build); KEEP_S(device_name);
+    KEEP_S(serial); KEEP_S(hw_model); KEEP_S(device_class);
+#undef KEEP_S
+    enum dev_mode mode = ev->restore ? MODE_RESTORE : MODE_NORMAL;
+    if (d->on_mux && change_mode(b, d, ev->now_ms, mode)) notify(b, NOTE_MODE_CHANGED, d);
     if (ev->has_ecid) { d->has_ecid = true; d->ecid = ev->ecid; }
     const struct model *m = models_by_product(d->product_type);
     if (m) d->model = m;

@@ -1,0 +1,320 @@
+/* libusb on the event loop: pollfds and the next libusb timeout feed poll();
+ * hotplug on vendor 0x05ac (with ENUMERATE) queues work; identification reads
+ * string descriptors with asynchronous control transfers, then closes. */
+#include "usb_source.h"
+
+#include <libusb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "console.h"
+
+#define IDENT_TIMEOUT_MS 1500
+#define IDENT_TRIES 2
+
+struct udev_entry {
+    struct udev_entry *next;
+    struct usb_source *u;
+    libusb_device *dev;              /* referenced while listed */
+    libusb_device_handle *h;         /* open only while identifying */
+    struct libusb_transfer *xfer;    /* in flight, or NULL */
+    char port[PORT_MAX];
+    uint16_t pid;
+    uint8_t iserial;
+    int stage;                       /* 0 serial string, 1 nonce string */
+    int tries;
+    int left;                        /* LEFT seen; free when the transfer is done */
+    char serial[SERIAL_MAX];
+    unsigned char buf[LIBUSB_CONTROL_SETUP_SIZE + 255];
+};
+
+struct usb_source {
+    struct console *c;
+    libusb_context *ctx;
+    libusb_hotplug_callback_handle hp;
+    struct loop_timer *timeout;
+    struct { int fd; struct loop_watch *w; } fds[32];
+    int nfds;
+    struct udev_entry *devs;
+};
+
+static void post(struct usb_source *u, enum bench_ev_type t, const struct udev_entry *e, const char *text)
+{
+    struct bench_ev *ev = calloc(1, sizeof *ev);
+    if (!ev) return;
+    ev->type = t;
+    ev->now_ms = now_ms();
+    ev->pid = e->pid;
+    snprintf(ev->port, sizeof ev->port, "%s", e->port);
+    if (text) snprintf(ev->text, sizeof ev->text, "%s", text);
+    console_post(u->c, ev);
+    free(ev);
+}
+
+static void rearm_timeout(struct usb_source *u)
+{
+    struct timeval tv;
+    int r = libusb_get_next_timeout(u->ctx, &tv);
+    if (r == 1) loop_timer_arm(u->timeout, (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000);
+    else loop_timer_disarm(u->timeout);
+}
+
+static void handle_events(struct usb_source *u)
+{
+    struct timeval zero = {0, 0};
+    libusb_handle_events_timeout_completed(u->ctx, &zero, NULL);
+    rearm_timeout(u);
+}
+
+static void on_fd(void *ctx, int fd, short revents) { handle_events(ctx); }
+static void on_timeout(void *ctx) { handle_events(ctx); }
+
+static void pollfd_added(int fd, short events, void *ctx)
+{
+    struct usb_source *u = ctx;
+    for (int i = 0; i < u->nfds; i++)
+        if (u->fds[i].fd == fd) { loop_watch_set_events(u->fds[i].w, events); return; }
+    if (u->nfds >= (int)(sizeof u->fds / sizeof u->fds[0])) return;
+    u->fds[u->nfds].fd = fd;
+    u->fds[u->nfds].w = loop_watch_fd(u->c->loop, fd, events, on_fd, u);
+    u->nfds++;
+}
+
+static void pollfd_removed(int fd, void *ctx)
+{
+    struct usb_source *u = ctx;
+    for (int i = 0; i < u->nfds; i++) {
+        if (u->fds[i].fd != fd) continue;
+        loop_watch_remove(u->fds[i].w);
+        u->fds[i] = u->fds[--u->nfds];
+        return;
+    }
+}
+
+static void entry_free(struct usb_source *u, struct udev_entry *e)
+{
+    for (struct udev_entry **p = &u->devs; *p; p = &(*p)->next)
+        if (*p == e) { *p = e->next; break; }
+    if (e->h) libusb_close(e->h);
+    libusb_unref_device(e->dev);
+    free(e);
+}
+
+static void finish(struct udev_entry *e, enum bench_ev_type t, const char *text)
+{
+    struct usb_source *u = e->u;
+    if (e->h) { libusb_close(e->h); e->h = NULL; } /* hold no handle while idle */
+    if (e->left) { entry_free(u, e); return; }
+    if (t == BEV_USB_IDENTIFIED) {
+        struct bench_ev *ev = calloc(1, sizeof *ev);
+        if (!ev) return;
+        ev->type = t;
+        ev->now_ms = now_ms();
+        snprintf(ev->port, sizeof ev->port, "%s", e->port);
+        if (mode_from_usb(APPLE_VID, e->pid) == MODE_NORMAL) {
+            /* Normal mode: the serial is the UDID; show it as usbmuxd does. */
+            if (strlen(e->serial) == 24) snprintf(ev->udid, sizeof ev->udid, "%.8s-%.16s", e->serial, e->serial + 8);
+            else snprintf(ev->udid, sizeof ev->udid, "%s", e->serial);
+        } else {
+            snprintf(ev->serial_str, sizeof ev->serial_str, "%s", e->serial);
+            snprintf(ev->nonce_str, sizeof ev->nonce_str, "%s", text ? text : "");
+        }
+        console_post(u->c, ev);
+        free(ev);
+    } else {
+        post(u, t, e, text);
+    }
+}
+
+/* UTF-16LE string descriptor -> ASCII, '?' for anything else; bounded by the descriptor. */
+static void decode_string(const unsigned char *d, int len, char *out, size_t n)
+{
+    size_t o = 0;
+    if (len >= 2 && d[0] <= len) len = d[0];
+    for (int i = 2; i + 1 < len && o + 1 < n; i += 2) {
+        unsigned ch = d[i] | d[i + 1] << 8;
+        out[o++] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
+    }
+    out[o] = 0;
+}
+
+static void submit_string(struct udev_entry *e, uint8_t index);
+
+static void string_done(struct libusb_transfer *x)
+{
+    struct udev_entry *e = x->user_data;
+    e->xfer = NULL;
+    enum libusb_transfer_status st = x->status;
+    int len = x->actual_length;
+    const unsigned char *data = libusb_control_transfer_get_data(x);
+    char text[256];
+    if (st == LIBUSB_TRANSFER_COMPLETED && len >= 2 && data[1] == LIBUSB_DT_STRING) {
+        decode_string(data, len, text, sizeof text);
+        libusb_free_transfer(x);
+        if (e->stage == 0) {
+            snprintf(e->serial, sizeof e->serial, "%s", text);
+            if (mode_is_iboot((enum dev_mode)mode_from_usb(APPLE_VID, e->pid)) && !e->left) {
+                e->stage = 1;
+                e->tries = 0;
+                submit_string(e, 1);
+                return;
+            }
+            finish(e, BEV_USB_IDENTIFIED, NULL);
+        } else {
+            finish(e, BEV_USB_IDENTIFIED, text);
+        }
+        return;
+    }
+    libusb_free_transfer(x);
+    if (e->left || st == LIBUSB_TRANSFER_NO_DEVICE) { finish(e, BEV_USB_IDENT_FAILED, "device left during identification"); return; }
+    if (e->stage == 1) { finish(e, BEV_USB_IDENTIFIED, NULL); return; } /* nonce is optional */
+    if (++e->tries < IDENT_TRIES) { submit_string(e, e->iserial); return; }
+    finish(e, BEV_USB_IDENT_FAILED,
+           st == LIBUSB_TRANSFER_TIMED_OUT ? "no answer to the serial-number request (timed out)" :
+           st == LIBUSB_TRANSFER_STALL ? "device stalled the serial-number request" :
+           "serial-number request failed");
+}
+
+static void submit_string(struct udev_entry *e, uint8_t index)
+{
+    struct libusb_transfer *x = libusb_alloc_transfer(0);
+    if (!x) { finish(e, BEV_USB_IDENT_FAILED, "out of memory"); return; }
+    libusb_fill_control_setup(e->buf, LIBUSB_ENDPOINT_IN, LIBUSB_REQUEST_GET_DESCRIPTOR,
+                              (uint16_t)(LIBUSB_DT_STRING << 8 | index), 0x0409, 255);
+    libusb_fill_control_transfer(x, e->h, e->buf, string_done, e, IDENT_TIMEOUT_MS);
+    int r = libusb_submit_transfer(x);
+    if (r < 0) {
+        libusb_free_transfer(x);
+        finish(e, BEV_USB_IDENT_FAILED, libusb_strerror((enum libusb_error)r));
+        return;
+    }
+    e->xfer = x;
+}
+
+static void start_identify(struct udev_entry *e)
+{
+    struct libusb_device_descriptor dd;
+    if (libusb_get_device_descriptor(e->dev, &dd) < 0 || dd.iSerialNumber == 0) {
+        finish(e, BEV_USB_IDENT_FAILED, "device has no serial-number string");
+        return;
+    }
+    e->iserial = dd.iSerialNumber;
+    int r = libusb_open(e->dev, &e->h);
+    if (r < 0) {
+        e->h = NULL;
+        finish(e, BEV_USB_IDENT_FAILED, r == LIBUSB_ERROR_ACCESS
+               ? "permission denied: install the udev rules (39-libirecovery.rules, 39-usbmuxd.rules) or run as root"
+               : libusb_strerror((enum libusb_error)r));
+        return;
+    }
+    submit_string(e, e->iserial);
+}
+
+static int hotplug_cb(libusb_context *ctx, libusb_device *dev, libusb_hotplug_event event, void *user)
+{
+    struct usb_source *u = user;
+    if (event == LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT) {
+        for (struct udev_entry *e = u->devs; e; e = e->next) {
+            if (e->dev != dev || e->left) continue;
+            e->left = 1;
+            post(u, BEV_USB_LEFT, e, NULL);
+            if (e->xfer) libusb_cancel_transfer(e->xfer); /* string_done frees the entry */
+            else entry_free(u, e);
+            break;
+        }
+        return 0;
+    }
+    struct libusb_device_descriptor dd;
+    if (libusb_get_device_descriptor(dev, &dd) < 0 || dd.idVendor != APPLE_VID) return 0;
+    struct udev_entry *e = calloc(1, sizeof *e);
+    if (!e) return 0;
+    e->u = u;
+    e->dev = libusb_ref_device(dev);
+    e->pid = dd.idProduct;
+    uint8_t ports[8];
+    int n = libusb_get_port_numbers(dev, ports, sizeof ports);
+    int o = snprintf(e->port, sizeof e->port, "%u", libusb_get_bus_number(dev));
+    for (int i = 0; i < n && o < (int)sizeof e->port; i++)
+        o += snprintf(e->port + o, sizeof e->port - (size_t)o, "%c%u", i ? '.' : '-', ports[i]);
+    if (n <= 0) snprintf(e->port + o, sizeof e->port - (size_t)o, "-a%u", libusb_get_device_address(dev));
+    e->next = u->devs;
+    u->devs = e;
+    post(u, BEV_USB_ARRIVED, e, NULL);
+    e->stage = -1; /* identification starts from the loop, not inside the callback */
+    return 0;
+}
+
+static void start_queued(void *ctx)
+{
+    struct usb_source *u = ctx;
+    for (struct udev_entry *e = u->devs; e; e = e->next)
+        if (e->stage == -1 && !e->left) { e->stage = 0; start_identify(e); }
+    rearm_timeout(u);
+}
+
+struct usb_source *usb_source_start(struct console *c, char *err, unsigned long errlen)
+{
+    struct usb_source *u = calloc(1, sizeof *u);
+    if (!u) return NULL;
+    u->c = c;
+    int r = libusb_init(&u->ctx);
+    if (r < 0) {
+        snprintf(err, errlen, "USB unavailable: %s", libusb_strerror((enum libusb_error)r));
+        free(u);
+        return NULL;
+    }
+    if (!libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG)) {
+        snprintf(err, errlen, "USB hotplug is not supported on this system");
+        libusb_exit(u->ctx);
+        free(u);
+        return NULL;
+    }
+    u->timeout = loop_timer_new(c->loop, on_timeout, u);
+    const struct libusb_pollfd **pf = libusb_get_pollfds(u->ctx);
+    for (int i = 0; pf && pf[i]; i++) pollfd_added(pf[i]->fd, pf[i]->events, u);
+    libusb_free_pollfds(pf);
+    libusb_set_pollfd_notifiers(u->ctx, pollfd_added, pollfd_removed, u);
+    r = libusb_hotplug_register_callback(u->ctx, LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT,
+                                         LIBUSB_HOTPLUG_ENUMERATE, APPLE_VID, LIBUSB_HOTPLUG_MATCH_ANY,
+                                         LIBUSB_HOTPLUG_MATCH_ANY, hotplug_cb, u, &u->hp);
+    if (r < 0) {
+        snprintf(err, errlen, "USB hotplug registration failed: %s", libusb_strerror((enum libusb_error)r));
+        usb_source_stop(u);
+        return NULL;
+    }
+    loop_add_idle_hook(c->loop, start_queued, u);
+    return u;
+}
+
+void usb_source_stop(struct usb_source *u)
+{
+    if (!u) return;
+    if (u->hp) libusb_hotplug_deregister_callback(u->ctx, u->hp);
+    for (struct udev_entry *e = u->devs; e; e = e->next) {
+        e->left = 1;
+        if (e->xfer) libusb_cancel_transfer(e->xfer);
+    }
+    struct timeval tv = {0, 100000};
+    for (int i = 0; i < 10 && u->devs; i++) {
+        int busy = 0;
+        for (struct udev_entry *e = u->devs; e; e = e->next) busy |= e->xfer != NULL;
+        if (!busy) break;
+        libusb_handle_events_timeout_completed(u->ctx, &tv, NULL);
+    }
+    while (u->devs) entry_free(u, u->devs);
+    libusb_set_pollfd_notifiers(u->ctx, NULL, NULL, NULL);
+    for (int i = 0; i < u->nfds; i++) loop_watch_remove(u->fds[i].w);
+    loop_timer_free(u->timeout);
+    libusb_exit(u->ctx);
+    free(u);
+}
+
+int usb_source_busy(const struct usb_source *u)
+{
+    for (const struct udev_entry *e = u->devs; e; e = e->next)
+        if (!e->left && (e->stage == -1 || e->xfer)) return 1;
+    return 0;
+}
