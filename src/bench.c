@@ -309,7 +309,8 @@ static void ecid_from_udid(struct device *d)
 static void resolve_model(struct device *d)
 {
     if (d->model) {
-        if (!d->cpid) { d->cpid = d->model->cpid; d->bdid = d->model->bdid; }
+        if (!d->cpid) d->cpid = d->model->cpid;
+        if (!d->has_serial_info) d->bdid = d->model->bdid;
         return;
     }
     if (d->cpid && (d->has_serial_info && (d->sn.present & SF_BDID)))

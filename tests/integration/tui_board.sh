@@ -1,0 +1,60 @@
+# The console in a tmux pane at 80x24: board, detail, guide, help, resize, quit.
+. "$IBENCH_TOP/tests/lib.sh"
+command -v tmux >/dev/null || { echo "tmux missing"; exit 77; }
+CFL="-std=gnu11 -D_GNU_SOURCE -O1 -g"
+P="$IBENCH_TOP/tests/vbench"
+cc $CFL -o "$T/muxd" "$P/probe/muxd_standalone.c" "$P"/muxd*.c \
+    $(pkg-config --cflags --libs glib-2.0 gio-2.0 gio-unix-2.0 libplist-2.0) 2>"$T/cc.log" ||
+    { fail "stand-in usbmuxd builds"; exit 1; }
+mkfifo "$T/ctl"
+"$T/muxd" "$T/mux.sock" <"$T/ctl" >"$T/mux.log" 2>&1 &
+on_exit "kill $! 2>/dev/null"
+exec 3>"$T/ctl"
+wait_for "$T/mux.log" '^ready' 5 || { fail "stand-in usbmuxd starts"; exit 1; }
+printf '%s\n' "attach udid=00008030-001A2B3C4D5E6F70 model=iPhone12,1 ios=17.5.1 build=21F90 srnm=F2LZK0AAN70F ecid=0x001A2B3C4D5E6F70 cpid=0x8030 bdid=0x04 name='Bench \\033]0;pwned\\007 phone'" >&3
+printf '%s\n' "attach udid=a1b2c3d4e5f60718293a4b5c6d7e8f9012345678 model=iPad8,1 ios=16.7 build=20H19 ecid=0x000A1B2C3D4E5F60 cpid=0x8027 bdid=0x0c" >&3
+
+S="ibench-test-$$"
+tm() { tmux -L "$S" -f /dev/null "$@"; }
+on_exit "tmux -L $S kill-server 2>/dev/null"
+tm new-session -d -x 80 -y 24 "USBMUXD_SOCKET_ADDRESS=UNIX:$T/mux.sock '$IBENCH'; echo EXITED \$? >'$T/exit'; sleep 30"
+tm set -g window-size manual >/dev/null 2>&1
+shot() { tm capture-pane -p >"$T/$1"; }
+wait_screen() { i=0; while [ $i -lt 50 ]; do shot "$1"; grep -Eq "$2" "$T/$1" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
+
+wait_screen s1 'iPad Pro' && ok "board shows both devices" || fail "board shows both devices" "$(cat "$T/s1")"
+has "$T/s1" '^ ibench - 2 devices' "title counts devices"
+has "$T/s1" 'Normal +iPhone 11 +001A2B3C4D5E6F70 +iOS 17\.5\.1 \(21F90\)' "board row: mode, model, ECID, version"
+has "$T/s1" '\?Help' "key bar"
+title=$(tm display -p '#{pane_title}')
+check "a device name cannot retitle the terminal" [ "$title" != "pwned" ]
+tm send-keys j
+wait_screen s2 '^>.*iPad' && ok "j selects the next device" || fail "j selects the next device"
+has "$T/s2" 'ECID 000A1B2C3D4E5F60' "detail shows the selected device"
+tm send-keys g
+wait_screen s3 'Enter Recovery on iPad' && ok "g shows the guide for the selected model" || fail "guide" "$(tail -12 "$T/s3")"
+has "$T/s3" 'Press and hold Top' "iPad guide uses the Top button"
+tm send-keys ']' ']'
+wait_screen s4 'Enter DFU on iPad' && ok "] steps to the DFU guide" || fail "] steps to the DFU guide"
+tm send-keys '?'
+wait_screen s5 'ibench keys' && ok "? shows help" || fail "? shows help"
+tm send-keys x
+tm resize-window -x 60 -y 20
+wait_screen s6 'iPhone 11' && ok "survives resize to 60x20" || fail "resize 60x20"
+[ "$(wc -L <"$T/s6")" -le 60 ] && ok "60 columns: nothing drawn past the edge" || fail "60 columns"
+tm resize-window -x 20 -y 5
+sleep 0.3
+tm resize-window -x 80 -y 24
+wait_screen s7 'iPad Pro' && ok "survives a tiny terminal and comes back at 80x24" || fail "tiny terminal"
+tm send-keys q
+wait_for "$T/exit" 'EXITED' 5 && ok "q quits" || fail "q quits"
+has "$T/exit" 'EXITED 0' "exit status 0 after q"
+
+# A dead terminal (SSH drop): the pane's terminal goes away, ibench must end.
+tm new-session -d -s drop -x 80 -y 24 "USBMUXD_SOCKET_ADDRESS=UNIX:$T/mux.sock '$IBENCH'"
+sleep 1
+pid=$(pgrep -n -f "^$IBENCH\$" || true)
+tm kill-session -t drop
+i=0; while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then fail "ibench ends when its terminal is gone"; kill "$pid"; else ok "ibench ends when its terminal is gone"; fi
+echo quit >&3
