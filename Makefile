@@ -65,7 +65,7 @@ tools: $(BUILD)/ibench $(VB_BIN) $(UNIT_BIN)
 run: deps $(BUILD)/ibench
 	$(BUILD)/ibench
 
-demo: deps $(BUILD)/ibench $(BUILD)/vbench
+demo: deps $(BUILD)/ibench $(VB_BIN)
 	@sh tests/demo.sh $(BUILD)
 
 # Every test: unit tests (also under ASan/UBSan), integration tests on the virtual bench.

@@ -1,0 +1,30 @@
+#!/bin/sh
+# make demo: the real ibench console on an emulated bench. With the USB
+# emulator built (BUILD/vbench) it plays tests/vbench/demo.scn; otherwise it
+# plays Normal- and Restore-mode devices through the stand-in usbmuxd.
+set -eu
+BUILD=$(cd "${1:-build}" && pwd)
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+[ -t 0 ] && [ -t 1 ] || { echo "make demo needs a terminal (try: make demo in an SSH session or tmux)"; exit 2; }
+D=$(mktemp -d /tmp/ibench-demo.XXXXXX)
+export XDG_STATE_HOME="$D/state" IBENCH_CACHE="$D/firmware-cache"
+printf '[slots]\n1-1.1 = Bay 1\n1-1.2 = Bay 2\n1-1.3 = Bay 3\n1-1.4 = Bay 4\n1-1.5 = Bay 5\n1-1.6 = Bay 6\n' >"$D/config"
+if [ -x "$BUILD/vbench" ] && [ -f "$TOP/tests/vbench/demo.scn" ]; then
+    IBENCH_TOP="$TOP" "$BUILD/vbench" --scenario "$TOP/tests/vbench/demo.scn" --log "$D/vbench.log" -- \
+        "$BUILD/ibench" --demo -c "$D/config"
+    rc=$?
+else
+    P="$TOP/tests/vbench"
+    cc -std=gnu11 -D_GNU_SOURCE -O1 -o "$D/muxd" "$P/probe/muxd_standalone.c" "$P"/muxd*.c \
+        $(pkg-config --cflags --libs glib-2.0 gio-2.0 gio-unix-2.0 libplist-2.0)
+    mkfifo "$D/ctl"
+    "$D/muxd" "$D/mux.sock" <"$D/ctl" >"$D/mux.log" 2>&1 &
+    MUXPID=$!
+    sh "$TOP/tests/demo_timeline.sh" >"$D/ctl" &
+    TLPID=$!
+    sleep 0.3
+    USBMUXD_SOCKET_ADDRESS="UNIX:$D/mux.sock" "$BUILD/ibench" --demo -c "$D/config" && rc=0 || rc=$?
+    kill $TLPID $MUXPID 2>/dev/null || true
+fi
+rm -rf "$D"
+exit $rc
