@@ -112,7 +112,7 @@ int main(int argc, char **argv)
     if (sub_argc == 0) { sub_argc = 1; sub_argv = tui_argv; }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(sub_argv[0], commands[i].name) == 0) {
-            optind = 1; /* each command parses its own options with getopt_long */
+            optind = 0; /* 0 makes glibc re-initialise getopt for the command's own options */
             return commands[i].fn(&cfg, sub_argc, sub_argv);
         }
     }
