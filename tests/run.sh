@@ -4,7 +4,7 @@
 # A program that exits non-zero without a "not ok" line counts as one failure;
 # exit 77 means skipped. It runs itself inside a private network namespace
 # with only loopback up, so no test can reach an outside address.
-#   tests/run.sh BUILD [ASAN_BUILD]     unit + integration (+ unit under ASan)
+#   tests/run.sh BUILD [ASAN_BUILD]     unit + integration (+ both again under ASan)
 #   tests/run.sh --unit-only BUILD      unit tests only
 #   TESTS="pattern" narrows the set (shell glob on the test name).
 set -u
@@ -72,6 +72,14 @@ if [ $unit_only = 0 ]; then
     for t in "$TOP"/tests/integration/*.sh; do
         [ -f "$t" ] && run_one "integration/$(basename "$t" .sh)" sh "$t"
     done
+    # The same integration tests again with the ASan/UBSan build of ibench.
+    if [ -n "$ASAN" ] && [ -x "$ASAN/ibench" ]; then
+        export IBENCH_BUILD="$ASAN" ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+        for t in "$TOP"/tests/integration/*.sh; do
+            [ -f "$t" ] && run_one "asan-integration/$(basename "$t" .sh)" sh "$t"
+        done
+        export IBENCH_BUILD="$BUILD"
+    fi
 fi
 
 [ $skip != 0 ] && echo "($skip test programs skipped)"
