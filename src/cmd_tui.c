@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "console.h"
+#include "dfu_helper.h"
 #include "guide.h"
 
 enum tab { TAB_DETAIL, TAB_GUIDE, TAB_LOG, TAB_COUNT };
@@ -32,7 +33,34 @@ struct tui {
     int guide_action;
     struct loop_timer *clock;
     char message[160];
+    struct { unsigned dev_id; int used; enum dfu_state last; struct dfu_helper h; } dfu[16];
+    struct loop_timer *dfu_tick;
 };
+
+static struct dfu_helper *dfu_for(struct tui *t, unsigned id, int create)
+{
+    for (int i = 0; i < 16; i++)
+        if (t->dfu[i].used && t->dfu[i].dev_id == id) return &t->dfu[i].h;
+    if (!create) return NULL;
+    for (int i = 0; i < 16; i++) {
+        if (t->dfu[i].used && dfu_helper_active(&t->dfu[i].h)) continue;
+        t->dfu[i].used = 1;
+        t->dfu[i].dev_id = id;
+        return &t->dfu[i].h;
+    }
+    return NULL;
+}
+
+/* Logs each helper's outcome once, when it changes. */
+static void dfu_report(struct tui *t)
+{
+    for (int i = 0; i < 16; i++) {
+        if (!t->dfu[i].used || t->dfu[i].h.state == t->dfu[i].last) continue;
+        t->dfu[i].last = t->dfu[i].h.state;
+        if (!dfu_helper_active(&t->dfu[i].h) && t->dfu[i].h.state != DFU_READY)
+            bench_logf(&t->con.bench, now_ms(), "%s: DFU helper: %s", t->dfu[i].h.port, dfu_helper_state_name(t->dfu[i].h.state));
+    }
+}
 
 static void role_on(struct tui *t, enum role r)
 {
@@ -195,6 +223,34 @@ static void draw_guide(struct tui *t, struct device *d, int y, int rows)
         return;
     }
     char l[256];
+    struct dfu_helper *h = dfu_for(t, d->id, 0);
+    if (h && h->state != DFU_READY) {
+        int64_t now = now_ms();
+        snprintf(l, sizeof l, "DFU helper on %s: %s%s", h->port, dfu_helper_state_name(h->state),
+                 dfu_helper_active(h) ? "   (c cancels)" : "   (d tries again)");
+        role_on(t, R_TITLE);
+        if (y < end) put(y++, 1, COLS - 1, l);
+        role_off();
+        for (int i = 0; i < h->guide.nsteps && y < end; i++) {
+            int cur = h->state == DFU_RUNNING && i == h->step;
+            if (cur) snprintf(l, sizeof l, "> NOW  %-56s %2d s left", h->guide.steps[i].text,
+                              (int)((dfu_helper_ms_left(h, now) + 999) / 1000));
+            else snprintf(l, sizeof l, "  %s %s", h->state == DFU_RUNNING && i < h->step ? "done" : "    ", h->guide.steps[i].text);
+            if (cur) role_on(t, R_SELECTED);
+            put(y++, 1, COLS - 1, l);
+            if (cur) role_off();
+        }
+        if (h->state == DFU_WAITING && y < end) {
+            snprintf(l, sizeof l, "Keep holding; watching %s for %d s more", h->port, (int)((dfu_helper_ms_left(h, now) + 999) / 1000));
+            put(y++, 2, COLS - 2, l);
+        }
+        if (h->message[0] && y < end) {
+            role_on(t, h->state == DFU_SUCCESS ? R_MODE_NORMAL : R_WARN);
+            put(y++, 2, COLS - 2, h->message);
+            role_off();
+        }
+        return;
+    }
     snprintf(l, sizeof l, "%s on %s (%s buttons)   [ / ] other guides", guide_action_title(g.action),
              device_display_name(d), scheme_key(g.scheme));
     role_on(t, R_TITLE);
@@ -232,6 +288,7 @@ static void draw_help(struct tui *t)
         "  Tab, 1-3        Detail, Guide, Log",
         "  g               button guide for the selected model",
         "  [ ]             previous/next guide (Recovery, exit, DFU, exit DFU)",
+        "  d / c           DFU helper countdown on the device's port / cancel it",
         "  ?               this help",
         "  q               quit", "",
         "Headless twins: ibench list, watch, guide, identify, models.",
@@ -273,7 +330,7 @@ static void draw(struct tui *t)
     else if (t->tab == TAB_GUIDE) draw_guide(t, d, y, rows);
     else draw_log(t, y, rows);
     role_on(t, R_KEY);
-    put(LINES - 1, 0, COLS, t->message[0] ? t->message : " ?Help  j/k Select  Tab Panels  gGuide  [ ]Guides  lLog  qQuit");
+    put(LINES - 1, 0, COLS, t->message[0] ? t->message : " ?Help  j/k Select  Tab Panels  gGuide  dDFU helper  [ ]Guides  lLog  qQuit");
     role_off();
     if (t->help) draw_help(t);
     refresh();
@@ -309,6 +366,33 @@ static void on_key(struct tui *t, int ch)
     case 'l': t->tab = TAB_LOG; break;
     case ']': t->guide_action = (t->guide_action + 1) % GUIDE_ACTIONS; t->tab = TAB_GUIDE; break;
     case '[': t->guide_action = (t->guide_action + GUIDE_ACTIONS - 1) % GUIDE_ACTIONS; t->tab = TAB_GUIDE; break;
+    case 'd': {
+        struct device *d = selected(t);
+        struct guide g;
+        if (!d || !d->model || guide_build(d->model, GUIDE_ENTER_DFU, t->cfg->dfu_hold_ms, &g) < 0) {
+            snprintf(t->message, sizeof t->message, " The DFU helper needs an identified iPhone, iPad or iPod.");
+            break;
+        }
+        if (!d->port[0]) {
+            snprintf(t->message, sizeof t->message, " The DFU helper watches the USB port: this device has no known port.");
+            break;
+        }
+        struct dfu_helper *h = dfu_for(t, d->id, 1);
+        if (!h) { snprintf(t->message, sizeof t->message, " Too many DFU helpers running."); break; }
+        if (dfu_helper_active(h)) break;
+        dfu_helper_init(h, &g, d->port, t->cfg->dfu_hold_ms[2] + 2000);
+        dfu_helper_start(h, now_ms());
+        t->tab = TAB_GUIDE;
+        loop_timer_arm(t->dfu_tick, 200);
+        break;
+    }
+    case 'c': {
+        struct device *d = selected(t);
+        struct dfu_helper *h = d ? dfu_for(t, d->id, 0) : NULL;
+        if (h) dfu_helper_cancel(h);
+        dfu_report(t);
+        break;
+    }
     case KEY_RESIZE: break;
     default: snprintf(t->message, sizeof t->message, " Unknown key. Press ? for help."); break;
     }
@@ -339,7 +423,29 @@ static void on_signal(void *ctx, int signo)
     loop_stop(t->con.loop, 0);
 }
 
-static void on_change(void *ctx, enum bench_note note, const struct device *d) { ((struct tui *)ctx)->dirty = 1; }
+static void on_change(void *ctx, enum bench_note note, const struct device *d)
+{
+    struct tui *t = ctx;
+    t->dirty = 1;
+    if (note == NOTE_REMOVED || !d->port[0]) return;
+    for (int i = 0; i < 16; i++)
+        if (t->dfu[i].used) dfu_helper_on_device(&t->dfu[i].h, now_ms(), d->port, d->mode, d->presence == PRESENCE_PRESENT);
+    dfu_report(t);
+}
+
+static void on_dfu_tick(void *ctx)
+{
+    struct tui *t = ctx;
+    int active = 0;
+    for (int i = 0; i < 16; i++) {
+        if (!t->dfu[i].used) continue;
+        dfu_helper_tick(&t->dfu[i].h, now_ms());
+        active |= dfu_helper_active(&t->dfu[i].h);
+    }
+    dfu_report(t);
+    t->dirty = 1;
+    if (active) loop_timer_arm(t->dfu_tick, 200);
+}
 
 static void on_clock(void *ctx)
 {
@@ -401,6 +507,7 @@ int cmd_tui(struct config *c, int argc, char **argv)
     int sigs[] = {SIGWINCH, SIGTERM, SIGINT, SIGHUP};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) loop_watch_signal(t.con.loop, sigs[i], on_signal, &t);
     t.clock = loop_timer_new(t.con.loop, on_clock, &t);
+    t.dfu_tick = loop_timer_new(t.con.loop, on_dfu_tick, &t);
     loop_timer_arm(t.clock, 10000);
     loop_add_idle_hook(t.con.loop, render_hook, &t);
     t.dirty = 1;
