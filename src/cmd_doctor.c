@@ -1,9 +1,151 @@
-/* Placeholder until this area lands; see the issue tracker. */
+/* `ibench doctor`: the bench's preflight in one screen — usbmuxd, USB
+ * permissions, library and engine versions and what they imply, folders and
+ * free space. Each check passes, warns or fails with a reason and a next step. */
+#include <errno.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+#include <usbmuxd.h>
+
 #include "commands.h"
+
+enum verdict { PASS, WARN, FAIL };
+static const char *const verdict_name[] = {"pass", "warn", "fail"};
+
+struct doctor { struct config *c; json_t *arr; int fails, warns; };
+
+static void report(struct doctor *d, const char *check, enum verdict v, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void report(struct doctor *d, const char *check, enum verdict v, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    d->fails += v == FAIL;
+    d->warns += v == WARN;
+    if (d->arr) json_array_append_new(d->arr, json_pack("{s:s, s:s, s:s}", "check", check, "result", verdict_name[v], "detail", msg));
+    else printf("%-5s %-12s %s\n", v == PASS ? "ok" : v == WARN ? "WARN" : "FAIL", check, msg);
+}
+
+static int package_version(const char *pkg, char *out, size_t n)
+{
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "dpkg-query -W -f='${Version}' %s 2>/dev/null", pkg);
+    FILE *p = popen(cmd, "r");
+    if (!p) return -1;
+    size_t k = fread(out, 1, n - 1, p);
+    out[k] = 0;
+    return pclose(p) == 0 && k > 0 ? 0 : -1;
+}
+
+static int find_on_path(const char *name, char *out, size_t n)
+{
+    if (strchr(name, '/')) { snprintf(out, n, "%s", name); return access(out, X_OK); }
+    const char *path = getenv("PATH");
+    if (!path) path = "/usr/bin:/bin";
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *save = NULL, *dir = strtok_r(buf, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        snprintf(out, n, "%s/%s", dir, name);
+        if (access(out, X_OK) == 0) return 0;
+    }
+    return -1;
+}
+
+static void check_engine(struct doctor *d)
+{
+    char path[PATH_MAX + 32], cmd[PATH_MAX + 64], ver[128] = "";
+    if (find_on_path(d->c->engine[0] ? d->c->engine : "idevicerestore", path, sizeof path) < 0) {
+        report(d, "engine", FAIL, "no restore engine: install idevicerestore or set --engine/IBENCH_ENGINE");
+        return;
+    }
+    snprintf(cmd, sizeof cmd, "'%s' -v 2>&1", path);
+    FILE *p = popen(cmd, "r");
+    if (p) {
+        if (!fgets(ver, sizeof ver, p)) ver[0] = 0;
+        pclose(p);
+    }
+    ver[strcspn(ver, "\r\n")] = 0;
+    for (char *s = ver; *s; s++) if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = '?';
+    int major = 0, minor = 0, patch = 0;
+    const char *num = strpbrk(ver, "0123456789");
+    if (num) sscanf(num, "%d.%d.%d", &major, &minor, &patch);
+    if (!num) report(d, "engine", WARN, "%s: cannot read its version", path);
+    else if (major == 1 && minor == 0 && patch == 0)
+        report(d, "engine", WARN, "%s is idevicerestore 1.0.0: it cannot restore iOS 16 or later and, through "
+               "libirecovery 1.0.0, crashes when two Recovery/DFU devices are attached", path);
+    else report(d, "engine", PASS, "%s (%s)", path, ver);
+}
+
+static void check_dir(struct doctor *d, const char *name, const char *dir)
+{
+    struct statvfs vfs;
+    if (access(dir, W_OK) != 0) {
+        if (errno == ENOENT) report(d, name, WARN, "%s does not exist yet; ibench creates it when needed", dir);
+        else report(d, name, FAIL, "%s is not writable: %s", dir, strerror(errno));
+        return;
+    }
+    if (statvfs(dir, &vfs) == 0) {
+        double gb = (double)vfs.f_bavail * vfs.f_frsize / 1e9;
+        report(d, name, gb < 10 ? WARN : PASS, "%s, %.1f GB free%s", dir, gb, gb < 10 ? " (an IPSW needs 6-8 GB)" : "");
+    }
+}
+
 int cmd_doctor(struct config *c, int argc, char **argv)
 {
-    (void)c; (void)argc;
-    fprintf(stderr, "ibench: %s: not available in this build\n", argv[0]);
-    return EXIT_FAIL;
+    static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {0, 0, 0, 0}};
+    int ch;
+    while ((ch = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+        if (ch == 'j') c->json = true;
+        else return EXIT_USAGE;
+    }
+    struct doctor d = {.c = c, .arr = c->json ? json_array() : NULL};
+    char v[64];
+
+    usbmuxd_device_info_t *list = NULL;
+    int n = usbmuxd_get_device_list(&list);
+    if (n < 0) report(&d, "usbmuxd", FAIL, "usbmuxd is not running: Normal-mode devices are invisible and restores "
+                      "fail with \"Device failed to enter restore mode\"; start it (systemctl start usbmuxd)");
+    else { report(&d, "usbmuxd", PASS, "running, %d device%s", n, n == 1 ? "" : "s"); usbmuxd_device_list_free(&list); }
+
+    int rules_irec = access("/lib/udev/rules.d/39-libirecovery.rules", R_OK) == 0 ||
+                     access("/usr/lib/udev/rules.d/39-libirecovery.rules", R_OK) == 0;
+    int rules_mux = access("/lib/udev/rules.d/39-usbmuxd.rules", R_OK) == 0 ||
+                    access("/usr/lib/udev/rules.d/39-usbmuxd.rules", R_OK) == 0;
+    if (geteuid() == 0) report(&d, "permissions", PASS, "running as root: USB devices are accessible");
+    else if (rules_irec && rules_mux) report(&d, "permissions", PASS, "udev rules for Recovery/DFU and usbmuxd are installed");
+    else report(&d, "permissions", FAIL, "missing udev rules (%s%s): USB access will be denied; install libirecovery-common and usbmuxd",
+                rules_irec ? "" : "39-libirecovery.rules ", rules_mux ? "" : "39-usbmuxd.rules");
+    if (access("/dev/bus/usb", R_OK) != 0) report(&d, "usb", FAIL, "no /dev/bus/usb: this machine has no USB");
+    else report(&d, "usb", PASS, "/dev/bus/usb present");
+
+    if (package_version("libirecovery-1.0-3", v, sizeof v) == 0) {
+        if (strncmp(v, "1.0.0", 5) == 0)
+            report(&d, "libirecovery", WARN, "%s: knows no model after iPhone12,8 and crashes with two Recovery/DFU devices; "
+                   "ibench uses its own model table and USB code, but the restore engine links it", v);
+        else report(&d, "libirecovery", PASS, "%s", v);
+    }
+    if (package_version("libimobiledevice6", v, sizeof v) == 0) report(&d, "libimobile", PASS, "%s", v);
+    if (package_version("libusbmuxd6", v, sizeof v) == 0) report(&d, "libusbmuxd", PASS, "%s", v);
+    check_engine(&d);
+    check_dir(&d, "cache", c->cache_dir);
+    check_dir(&d, "state", c->state_dir);
+
+    if (d.arr) {
+        json_t *o = json_pack("{s:o, s:i, s:i}", "checks", d.arr, "failures", d.fails, "warnings", d.warns);
+        json_dumpf(o, stdout, JSON_INDENT(1));
+        putchar('\n');
+        json_decref(o);
+    } else {
+        printf("\n%d failure%s, %d warning%s\n", d.fails, d.fails == 1 ? "" : "s", d.warns, d.warns == 1 ? "" : "s");
+    }
+    return d.fails ? EXIT_ENVIRONMENT : EXIT_OK;
 }
