@@ -1,0 +1,202 @@
+/* Catalog fetch and parse. The server's JSON is untrusted: types are checked,
+ * strings bounded, identifiers and builds restricted to safe characters
+ * (they become file names). */
+#include "catalog.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CATALOG_BODY_MAX (8u << 20)
+
+static int safe_token(const char *s)
+{
+    if (!*s) return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == ',' || *s == '.' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+static int get_str(json_t *o, const char *k, char *out, size_t n, int required)
+{
+    json_t *v = json_object_get(o, k);
+    out[0] = 0;
+    if (!v || json_is_null(v)) return required ? -1 : 0;
+    if (!json_is_string(v) || json_string_length(v) >= n) return -1;
+    snprintf(out, n, "%s", json_string_value(v));
+    return 0;
+}
+
+int catalog_parse(const char *text, size_t len, struct catalog *cat, char *err, size_t errlen)
+{
+    json_error_t je;
+    memset(cat->fw, 0, sizeof cat->fw);
+    cat->n = 0;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root) { snprintf(err, errlen, "catalog is not JSON: %s (line %d)", je.text, je.line); return -1; }
+    int rc = -1;
+    json_t *fws = json_object_get(root, "firmwares");
+    if (!json_is_object(root) || !json_is_array(fws)) { snprintf(err, errlen, "catalog has no firmwares list"); goto out; }
+    size_t i;
+    json_t *f;
+    json_array_foreach(fws, i, f) {
+        if (cat->n >= CATALOG_MAX) break;
+        struct firmware *w = &cat->fw[cat->n];
+        json_t *size = json_object_get(f, "filesize"), *sig = json_object_get(f, "signed");
+        if (!json_is_object(f) || get_str(f, "identifier", w->identifier, sizeof w->identifier, 1) ||
+            get_str(f, "version", w->version, sizeof w->version, 1) || get_str(f, "buildid", w->build, sizeof w->build, 1) ||
+            get_str(f, "url", w->url, sizeof w->url, 1) || get_str(f, "sha1sum", w->sha1, sizeof w->sha1, 0) ||
+            get_str(f, "sha256sum", w->sha256, sizeof w->sha256, 0) || get_str(f, "md5sum", w->md5, sizeof w->md5, 0) ||
+            get_str(f, "releasedate", w->released, sizeof w->released, 0) || !json_is_integer(size) ||
+            json_integer_value(size) <= 0 || !json_is_boolean(sig) || !safe_token(w->identifier) ||
+            !safe_token(w->version) || !safe_token(w->build)) {
+            snprintf(err, errlen, "catalog entry %zu is malformed", i);
+            goto out;
+        }
+        if (strncmp(w->url, "https://", 8) != 0 && strncmp(w->url, "http://", 7) != 0) {
+            snprintf(err, errlen, "catalog entry %zu: URL is not http(s)", i);
+            goto out;
+        }
+        w->size = json_integer_value(size);
+        w->is_signed = json_is_true(sig);
+        cat->n++;
+    }
+    rc = 0;
+out:
+    json_decref(root);
+    return rc;
+}
+
+struct body { char *data; size_t len; int too_big; };
+
+static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
+{
+    struct body *b = ud;
+    size_t n = sz * nm;
+    if (b->len + n > CATALOG_BODY_MAX) { b->too_big = 1; return 0; }
+    char *q = realloc(b->data, b->len + n + 1);
+    if (!q) return 0;
+    b->data = q;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = 0;
+    return n;
+}
+
+static void cache_file(const struct config *c, const char *product, char *out, size_t n)
+{
+    snprintf(out, n, "%s/catalog/%s.json", c->state_dir, product);
+}
+
+static void mkdirs(const char *path)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') { *p = 0; mkdir(tmp, 0755); *p = '/'; }
+    mkdir(tmp, 0755);
+}
+
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+    char tmp[PATH_MAX + 16];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return -1;
+    ssize_t w = write(fd, data, len);
+    int ok = w == (ssize_t)len && fsync(fd) == 0;
+    close(fd);
+    if (!ok || rename(tmp, path) < 0) { unlink(tmp); return -1; }
+    return 0;
+}
+
+static int fetch(const struct config *c, const char *product, struct body *b, char *err, size_t errlen)
+{
+    char url[1024], ebuf[CURL_ERROR_SIZE] = "";
+    snprintf(url, sizeof url, "%s/v4/device/%s?type=ipsw", c->api_url, product);
+    CURL *h = curl_easy_init();
+    if (!h) { snprintf(err, errlen, "cannot start HTTP"); return -1; }
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "ibench/" IBENCH_VERSION);
+    CURLcode rc = curl_easy_perform(h);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(h);
+    if (rc != CURLE_OK) {
+        snprintf(err, errlen, "%s", b->too_big ? "catalog answer too large" : ebuf[0] ? ebuf : curl_easy_strerror(rc));
+        return -1;
+    }
+    if (status != 200) { snprintf(err, errlen, "catalog server answered HTTP %ld for %s", status, product); return -1; }
+    return 0;
+}
+
+int catalog_load(const struct config *c, const char *product, struct catalog *cat, char *err, size_t errlen)
+{
+    memset(cat, 0, sizeof *cat);
+    if (!safe_token(product) || strlen(product) >= sizeof cat->product) {
+        snprintf(err, errlen, "'%s' is not a product type", product);
+        return -1;
+    }
+    snprintf(cat->product, sizeof cat->product, "%s", product);
+    char path[PATH_MAX], ferr[256];
+    cache_file(c, product, path, sizeof path);
+    struct body b = {0};
+    if (fetch(c, product, &b, ferr, sizeof ferr) == 0 && catalog_parse(b.data, b.len, cat, err, errlen) == 0) {
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof dir, "%s/catalog", c->state_dir);
+        mkdirs(dir);
+        write_atomic(path, b.data, b.len); /* a failed cache write only costs offline use */
+        cat->fetched = time(NULL);
+        free(b.data);
+        return 0;
+    } else if (b.data && !ferr[0]) {
+        snprintf(ferr, sizeof ferr, "%s", err);
+    }
+    free(b.data);
+    /* Offline, or the server misbehaved: fall back to the last good answer. */
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) < 0 || st.st_size <= 0 || st.st_size > (off_t)CATALOG_BODY_MAX) {
+        if (f) fclose(f);
+        snprintf(err, errlen, "catalog unavailable: %s (and no cached copy)", ferr);
+        return -1;
+    }
+    char *data = malloc((size_t)st.st_size);
+    size_t got = data ? fread(data, 1, (size_t)st.st_size, f) : 0;
+    fclose(f);
+    int rc = got == (size_t)st.st_size ? catalog_parse(data, got, cat, err, errlen) : -1;
+    free(data);
+    if (rc < 0) { snprintf(err, errlen, "catalog unavailable: %s (cached copy unreadable)", ferr); return -1; }
+    cat->from_cache = true;
+    cat->fetched = st.st_mtime;
+    cat->stale = time(NULL) - st.st_mtime > c->catalog_max_age_s;
+    snprintf(cat->note, sizeof cat->note, "offline: %s", ferr);
+    return 0;
+}
+
+int catalog_newest(const struct catalog *cat)
+{
+    int best = -1;
+    for (int i = 0; i < cat->n; i++)
+        if (best < 0 || strcmp(cat->fw[i].released, cat->fw[best].released) > 0) best = i;
+    return best;
+}
+
+void catalog_cache_path(const struct config *c, const struct firmware *f, char *out, size_t n)
+{
+    snprintf(out, n, "%s/%s_%s_%s_Restore.ipsw", c->cache_dir, f->identifier, f->version, f->build);
+}
