@@ -23,3 +23,18 @@ hasnt() { if grep -Eq -- "$2" "$1"; then fail "$3" "unexpected /$2/ in $1"; sed 
 # wait_for FILE REGEX [SECONDS]: poll until a line matches (for logs written by a running program)
 wait_for() { i=0; lim=$(( ${3:-10} * 10 )); while ! grep -Eq -- "$2" "$1" 2>/dev/null; do
     i=$((i + 1)); [ $i -ge $lim ] && return 1; sleep 0.1; done; return 0; }
+# start_muxd: builds and starts the stand-in usbmuxd (tests/vbench/muxd*.c) on
+# $T/mux.sock and exports USBMUXD_SOCKET_ADDRESS; mux_send LINE drives it
+# (attach key=value..., detach UDID, quit: see tests/vbench/probe/muxd_standalone.c).
+start_muxd() {
+    _p="$IBENCH_TOP/tests/vbench"
+    cc -std=gnu11 -D_GNU_SOURCE -O1 -g -o "$T/muxd" "$_p/probe/muxd_standalone.c" "$_p"/muxd*.c \
+        $(pkg-config --cflags --libs glib-2.0 gio-2.0 gio-unix-2.0 libplist-2.0) 2>"$T/muxd-cc.log" || return 1
+    mkfifo "$T/mux.ctl"
+    "$T/muxd" "$T/mux.sock" <"$T/mux.ctl" >"$T/mux.log" 2>&1 &
+    on_exit "kill $! 2>/dev/null"
+    exec 3>"$T/mux.ctl"
+    wait_for "$T/mux.log" '^ready' 5 || return 1
+    export USBMUXD_SOCKET_ADDRESS="UNIX:$T/mux.sock"
+}
+mux_send() { printf '%s\n' "$1" >&3; }

@@ -1,21 +1,8 @@
 # `ibench list` and `ibench watch` on Normal- and Restore-mode devices through
 # the stand-in usbmuxd (the USB side of these devices is not emulated here).
 . "$IBENCH_TOP/tests/lib.sh"
-command -v pkg-config >/dev/null || { echo "pkg-config missing"; exit 77; }
-CFL="-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-deprecated-declarations -O1 -g"
-P="$IBENCH_TOP/tests/vbench"
-cc $CFL -o "$T/muxd" "$P/probe/muxd_standalone.c" "$P"/muxd*.c \
-    $(pkg-config --cflags --libs glib-2.0 gio-2.0 gio-unix-2.0 libplist-2.0) 2>"$T/cc.log" ||
-    { fail "stand-in usbmuxd builds" "$(head -5 "$T/cc.log")"; exit 1; }
-
-mkfifo "$T/ctl"
-"$T/muxd" "$T/mux.sock" <"$T/ctl" >"$T/mux.log" 2>&1 &
-MUXPID=$!
-on_exit "kill $MUXPID 2>/dev/null"
-exec 3>"$T/ctl"
-send() { printf '%s\n' "$1" >&3; }
-wait_for "$T/mux.log" '^ready' 5 || { fail "stand-in usbmuxd starts"; exit 1; }
-export USBMUXD_SOCKET_ADDRESS="UNIX:$T/mux.sock"
+start_muxd || { fail "stand-in usbmuxd starts"; exit 1; }
+send() { mux_send "$1"; }
 
 "$IBENCH" list >"$T/empty" 2>"$T/empty.err"
 has "$T/empty" 'No device attached' "empty bench says what to do"

@@ -15,16 +15,8 @@ has "$T/d2" "^ok +engine +$T/newengine \\(idevicerestore 1\\.3\\.1\\)" "a newer 
 "$IBENCH" --engine "$T/none" doctor >"$T/d3" 2>&1
 has "$T/d3" '^FAIL +engine +no restore engine' "a missing engine fails with the fix"
 
-CFL="-std=gnu11 -D_GNU_SOURCE -O1"
-P="$IBENCH_TOP/tests/vbench"
-cc $CFL -o "$T/muxd" "$P/probe/muxd_standalone.c" "$P"/muxd*.c \
-    $(pkg-config --cflags --libs glib-2.0 gio-2.0 gio-unix-2.0 libplist-2.0) 2>/dev/null
-mkfifo "$T/ctl"
-"$T/muxd" "$T/mux.sock" <"$T/ctl" >"$T/mux.log" 2>&1 &
-on_exit "kill $! 2>/dev/null"
-exec 3>"$T/ctl"
-wait_for "$T/mux.log" '^ready' 5
-USBMUXD_SOCKET_ADDRESS="UNIX:$T/mux.sock" "$IBENCH" --json doctor >"$T/j" 2>&1
+start_muxd || { fail "stand-in usbmuxd starts"; exit 1; }
+"$IBENCH" --json doctor >"$T/j" 2>&1
 python3 -c '
 import json,sys; o=json.load(open(sys.argv[1]))
 c={x["check"]: x for x in o["checks"]}

@@ -1,16 +1,7 @@
 # The console in a tmux pane at 80x24: board, detail, guide, help, resize, quit.
 . "$IBENCH_TOP/tests/lib.sh"
 command -v tmux >/dev/null || { echo "tmux missing"; exit 77; }
-CFL="-std=gnu11 -D_GNU_SOURCE -O1 -g"
-P="$IBENCH_TOP/tests/vbench"
-cc $CFL -o "$T/muxd" "$P/probe/muxd_standalone.c" "$P"/muxd*.c \
-    $(pkg-config --cflags --libs glib-2.0 gio-2.0 gio-unix-2.0 libplist-2.0) 2>"$T/cc.log" ||
-    { fail "stand-in usbmuxd builds"; exit 1; }
-mkfifo "$T/ctl"
-"$T/muxd" "$T/mux.sock" <"$T/ctl" >"$T/mux.log" 2>&1 &
-on_exit "kill $! 2>/dev/null"
-exec 3>"$T/ctl"
-wait_for "$T/mux.log" '^ready' 5 || { fail "stand-in usbmuxd starts"; exit 1; }
+start_muxd || { fail "stand-in usbmuxd starts"; exit 1; }
 printf '%s\n' "attach udid=00008030-001A2B3C4D5E6F70 model=iPhone12,1 ios=17.5.1 build=21F90 srnm=F2LZK0AAN70F ecid=0x001A2B3C4D5E6F70 cpid=0x8030 bdid=0x04 name='Bench \\033]0;pwned\\007 phone'" >&3
 printf '%s\n' "attach udid=a1b2c3d4e5f60718293a4b5c6d7e8f9012345678 model=iPad8,1 ios=16.7 build=20H19 ecid=0x000A1B2C3D4E5F60 cpid=0x8027 bdid=0x0c" >&3
 
