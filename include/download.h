@@ -1,0 +1,31 @@
+/* Firmware downloads on the event loop through curl's multi-socket interface.
+ * A download resumes a partial file with HTTP Range (starting over when the
+ * server ignores Range), hashes while the bytes stream (SHA-1, and SHA-256 when
+ * known), checks the size, and enters the cache only verified, by rename.
+ * A lock file keeps two ibench processes from writing the same file. */
+#ifndef IBENCH_DOWNLOAD_H
+#define IBENCH_DOWNLOAD_H
+#include <stdint.h>
+
+#include "catalog.h"
+#include "loop.h"
+
+struct download;
+
+struct download_progress {
+    int64_t done, total;      /* bytes */
+    double rate;              /* bytes/s, smoothed */
+    int64_t eta_s;            /* -1 unknown */
+    int resumed;              /* started from a partial file */
+};
+
+/* Called on the loop thread; rc 0 = verified and in the cache at `path`. */
+typedef void (*download_done_cb)(void *ctx, int rc, const char *message, const char *path);
+typedef void (*download_progress_cb)(void *ctx, const struct download_progress *p);
+
+struct download *download_start(struct loop *l, const struct config *c, const struct firmware *f,
+                                download_progress_cb progress, download_done_cb done, void *ctx,
+                                char *err, unsigned long errlen);
+void download_cancel(struct download *d);   /* keeps the partial for a later resume */
+
+#endif

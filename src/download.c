@@ -1,0 +1,302 @@
+/* One firmware download on the loop (curl multi-socket: curl tells us which
+ * sockets to watch and when to time out; we tell it what became ready). */
+#include "download.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct download {
+    struct loop *loop;
+    CURLM *multi;
+    CURL *easy;
+    struct loop_timer *timer;
+    struct firmware fw;
+    char final[PATH_MAX], part[PATH_MAX + 8], lock[PATH_MAX + 8];
+    int fd, lockfd;
+    EVP_MD_CTX *sha1, *sha256;
+    long status;
+    int checked_status, resumed, failed_write;
+    char why[256], errbuf[CURL_ERROR_SIZE];
+    struct download_progress p;
+    int64_t last_report_ms, rate_t0_ms, rate_b0;
+    download_progress_cb progress;
+    download_done_cb done;
+    void *ctx;
+};
+
+static void finish(struct download *d, int rc, const char *msg);
+
+static void hex(const unsigned char *md, unsigned n, char *out)
+{
+    for (unsigned i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", md[i]);
+}
+
+static int reset_hashes(struct download *d)
+{
+    return EVP_DigestInit_ex(d->sha1, EVP_sha1(), NULL) == 1 && EVP_DigestInit_ex(d->sha256, EVP_sha256(), NULL) == 1 ? 0 : -1;
+}
+
+static int hash_existing(struct download *d, int64_t len)
+{
+    char buf[1 << 16];
+    int64_t left = len;
+    if (lseek(d->fd, 0, SEEK_SET) < 0) return -1;
+    while (left > 0) {
+        ssize_t n = read(d->fd, buf, left < (int64_t)sizeof buf ? (size_t)left : sizeof buf);
+        if (n <= 0) return -1;
+        EVP_DigestUpdate(d->sha1, buf, (size_t)n);
+        EVP_DigestUpdate(d->sha256, buf, (size_t)n);
+        left -= n;
+    }
+    return lseek(d->fd, len, SEEK_SET) == len ? 0 : -1;
+}
+
+static size_t on_write(char *ptr, size_t sz, size_t nm, void *ud)
+{
+    struct download *d = ud;
+    size_t n = sz * nm;
+    if (!d->checked_status) {
+        curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &d->status);
+        d->checked_status = 1;
+        if (d->status >= 400) return 0;
+        if (d->resumed && d->status == 200) {
+            /* The server ignored Range and sends the whole file: start over. */
+            if (ftruncate(d->fd, 0) < 0 || lseek(d->fd, 0, SEEK_SET) < 0 || reset_hashes(d) < 0) return 0;
+            d->resumed = 0;
+            d->p.done = 0;
+            d->p.resumed = 0;
+        }
+    }
+    for (size_t off = 0; off < n;) {
+        ssize_t w = write(d->fd, ptr + off, n - off);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            snprintf(d->why, sizeof d->why, "%s: %s", errno == ENOSPC ? "disk full while writing the download" : "cannot write the download",
+                     strerror(errno));
+            d->failed_write = 1;
+            return 0;
+        }
+        off += (size_t)w;
+    }
+    EVP_DigestUpdate(d->sha1, ptr, n);
+    EVP_DigestUpdate(d->sha256, ptr, n);
+    d->p.done += (int64_t)n;
+    int64_t now = now_ms();
+    if (now - d->last_report_ms >= 250) {
+        if (now - d->rate_t0_ms >= 1000) {
+            double r = (double)(d->p.done - d->rate_b0) * 1000.0 / (double)(now - d->rate_t0_ms);
+            d->p.rate = d->p.rate > 0 ? 0.7 * d->p.rate + 0.3 * r : r;
+            d->rate_t0_ms = now;
+            d->rate_b0 = d->p.done;
+        }
+        d->p.eta_s = d->p.rate > 0 ? (int64_t)((double)(d->p.total - d->p.done) / d->p.rate) : -1;
+        d->last_report_ms = now;
+        if (d->progress) d->progress(d->ctx, &d->p);
+    }
+    return n;
+}
+
+static int verify(struct download *d, char *msg, size_t n)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned len;
+    char h1[41], h256[65];
+    EVP_DigestFinal_ex(d->sha1, md, &len);
+    hex(md, len, h1);
+    EVP_DigestFinal_ex(d->sha256, md, &len);
+    hex(md, len, h256);
+    struct stat st;
+    if (fstat(d->fd, &st) < 0 || st.st_size != d->fw.size) {
+        snprintf(msg, n, "size mismatch: got %lld bytes, the catalog says %lld; the partial file was deleted",
+                 (long long)st.st_size, (long long)d->fw.size);
+        return -1;
+    }
+    if ((d->fw.sha1[0] && strcasecmp(h1, d->fw.sha1) != 0) || (d->fw.sha256[0] && strcasecmp(h256, d->fw.sha256) != 0)) {
+        snprintf(msg, n, "checksum mismatch (SHA-1 %s, expected %s): the download was corrupt and was deleted", h1,
+                 d->fw.sha1[0] ? d->fw.sha1 : d->fw.sha256);
+        return -1;
+    }
+    char side[PATH_MAX + 16], tmp[PATH_MAX + 24], text[256];
+    snprintf(side, sizeof side, "%s.sha1", d->final);
+    snprintf(tmp, sizeof tmp, "%s.tmp", side);
+    int k = snprintf(text, sizeof text, "%s  %s\n", h1, strrchr(d->final, '/') ? strrchr(d->final, '/') + 1 : d->final);
+    int sfd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (sfd < 0 || write(sfd, text, (size_t)k) != k || fsync(sfd) < 0 || close(sfd) < 0 || rename(tmp, side) < 0) {
+        if (sfd >= 0) close(sfd);
+        unlink(tmp);
+    }
+    if (fsync(d->fd) < 0 || rename(d->part, d->final) < 0) {
+        snprintf(msg, n, "cannot move the download into the cache: %s", strerror(errno));
+        return -1;
+    }
+    snprintf(msg, n, "verified (SHA-1 %s) and cached", h1);
+    return 0;
+}
+
+static void check_done(struct download *d)
+{
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(d->multi, &left))) {
+        if (m->msg != CURLMSG_DONE) continue;
+        CURLcode rc = m->data.result;
+        char msg[512];
+        curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &d->status);
+        if (d->failed_write) { finish(d, -1, d->why); return; }
+        if (d->status >= 400) { snprintf(msg, sizeof msg, "server answered HTTP %ld for %s", d->status, d->fw.url); finish(d, -1, msg); return; }
+        if (rc != CURLE_OK) {
+            snprintf(msg, sizeof msg, "download interrupted: %s; the partial file is kept and resumes next time",
+                     d->errbuf[0] ? d->errbuf : curl_easy_strerror(rc));
+            finish(d, -1, msg);
+            return;
+        }
+        int v = verify(d, msg, sizeof msg);
+        if (v < 0 && access(d->final, F_OK) != 0) unlink(d->part);
+        finish(d, v, msg);
+        return;
+    }
+}
+
+static void on_fd(void *ctx, int fd, short re)
+{
+    struct download *d = ctx;
+    int running, flags = (re & POLLIN ? CURL_CSELECT_IN : 0) | (re & POLLOUT ? CURL_CSELECT_OUT : 0) |
+                         (re & (POLLERR | POLLHUP) ? CURL_CSELECT_ERR : 0);
+    curl_multi_socket_action(d->multi, fd, flags, &running);
+    check_done(d);
+}
+
+static void on_timer(void *ctx)
+{
+    struct download *d = ctx;
+    int running;
+    curl_multi_socket_action(d->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check_done(d);
+}
+
+static int sock_cb(CURL *e, curl_socket_t s, int what, void *userp, void *socketp)
+{
+    struct download *d = userp;
+    struct loop_watch *w = socketp;
+    if (what == CURL_POLL_REMOVE) {
+        loop_watch_remove(w);
+        curl_multi_assign(d->multi, s, NULL);
+        return 0;
+    }
+    short ev = (what & CURL_POLL_IN ? POLLIN : 0) | (what & CURL_POLL_OUT ? POLLOUT : 0);
+    if (w) loop_watch_set_events(w, ev);
+    else curl_multi_assign(d->multi, s, loop_watch_fd(d->loop, s, ev, on_fd, d));
+    return 0;
+}
+
+static int timer_cb(CURLM *m, long timeout_ms, void *userp)
+{
+    struct download *d = userp;
+    if (timeout_ms < 0) loop_timer_disarm(d->timer);
+    else loop_timer_arm(d->timer, timeout_ms);
+    return 0;
+}
+
+static void release(struct download *d)
+{
+    if (d->easy) { curl_multi_remove_handle(d->multi, d->easy); curl_easy_cleanup(d->easy); }
+    if (d->multi) curl_multi_cleanup(d->multi);
+    if (d->timer) loop_timer_free(d->timer);
+    if (d->fd >= 0) close(d->fd);
+    if (d->lockfd >= 0) close(d->lockfd); /* drops the flock */
+    EVP_MD_CTX_free(d->sha1);
+    EVP_MD_CTX_free(d->sha256);
+    free(d);
+}
+
+static void finish(struct download *d, int rc, const char *msg)
+{
+    download_done_cb done = d->done;
+    void *ctx = d->ctx;
+    char path[PATH_MAX], m[512];
+    snprintf(path, sizeof path, "%s", d->final);
+    snprintf(m, sizeof m, "%s", msg);
+    release(d);
+    if (done) done(ctx, rc, m, path);
+}
+
+void download_cancel(struct download *d)
+{
+    if (d) finish(d, -1, "cancelled; the partial file is kept and resumes next time");
+}
+
+struct download *download_start(struct loop *l, const struct config *c, const struct firmware *f,
+                                download_progress_cb progress, download_done_cb done, void *ctx,
+                                char *err, unsigned long errlen)
+{
+    struct download *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->loop = l;
+    d->fw = *f;
+    d->fd = d->lockfd = -1;
+    d->progress = progress;
+    d->done = done;
+    d->ctx = ctx;
+    d->p.total = f->size;
+    d->p.eta_s = -1;
+    catalog_cache_path(c, f, d->final, sizeof d->final);
+    snprintf(d->part, sizeof d->part, "%s.part", d->final);
+    snprintf(d->lock, sizeof d->lock, "%s.lock", d->final);
+    mkdir(c->cache_dir, 0755);
+    d->sha1 = EVP_MD_CTX_new();
+    d->sha256 = EVP_MD_CTX_new();
+    if (!d->sha1 || !d->sha256 || reset_hashes(d) < 0) { snprintf(err, errlen, "cannot start hashing"); release(d); return NULL; }
+    d->lockfd = open(d->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (d->lockfd < 0) {
+        snprintf(err, errlen, "cache folder %s is not writable: %s", c->cache_dir, strerror(errno));
+        release(d);
+        return NULL;
+    }
+    if (flock(d->lockfd, LOCK_EX | LOCK_NB) < 0) {
+        snprintf(err, errlen, "another ibench is downloading %s right now", f->build);
+        release(d);
+        return NULL;
+    }
+    d->fd = open(d->part, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    struct stat st;
+    if (d->fd < 0 || fstat(d->fd, &st) < 0) { snprintf(err, errlen, "cannot open %s: %s", d->part, strerror(errno)); release(d); return NULL; }
+    if (st.st_size > f->size) { if (ftruncate(d->fd, 0) < 0) { release(d); return NULL; } st.st_size = 0; }
+    if (st.st_size > 0) {
+        if (hash_existing(d, st.st_size) < 0) { snprintf(err, errlen, "cannot read the partial file"); release(d); return NULL; }
+        d->resumed = d->p.resumed = 1;
+        d->p.done = st.st_size;
+    }
+    d->multi = curl_multi_init();
+    d->easy = curl_easy_init();
+    d->timer = loop_timer_new(l, on_timer, d);
+    if (!d->multi || !d->easy || !d->timer) { snprintf(err, errlen, "cannot start HTTP"); release(d); return NULL; }
+    curl_multi_setopt(d->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
+    curl_multi_setopt(d->multi, CURLMOPT_SOCKETDATA, d);
+    curl_multi_setopt(d->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+    curl_multi_setopt(d->multi, CURLMOPT_TIMERDATA, d);
+    curl_easy_setopt(d->easy, CURLOPT_URL, f->url);
+    curl_easy_setopt(d->easy, CURLOPT_WRITEFUNCTION, on_write);
+    curl_easy_setopt(d->easy, CURLOPT_WRITEDATA, d);
+    curl_easy_setopt(d->easy, CURLOPT_ERRORBUFFER, d->errbuf);
+    curl_easy_setopt(d->easy, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(d->easy, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(d->easy, CURLOPT_CONNECTTIMEOUT, 15L);
+    curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_TIME, 60L);
+    curl_easy_setopt(d->easy, CURLOPT_USERAGENT, "ibench/" IBENCH_VERSION);
+    if (d->resumed) curl_easy_setopt(d->easy, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)st.st_size);
+    d->rate_t0_ms = d->last_report_ms = now_ms();
+    d->rate_b0 = d->p.done;
+    curl_multi_add_handle(d->multi, d->easy);
+    return d;
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Loopback HTTP server for tests: serves ROOT with Range support, and faults
+chosen by a path prefix:
+  /dropfirst/<n>/<path>  the first GET of <path> is cut after n body bytes
+  /corrupt/<path>        one byte of the body is flipped
+  /norange/<path>        Range is ignored (always 200 with the whole file)
+  /throttle/<bps>/<path> the body is sent at about bps bytes per second
+  /status/<code>/...     answers with that status
+usage: httpd.py ROOT PORTFILE   (binds 127.0.0.1:0, writes the port, logs requests)"""
+import http.server, os, re, sys, threading, time
+
+ROOT, PORTFILE = sys.argv[1], sys.argv[2]
+seen = {}
+lock = threading.Lock()
+
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def log_message(self, fmt, *a):
+        sys.stdout.write("%s %s range=%s\n" % (self.command, self.path, self.headers.get("Range"))); sys.stdout.flush()
+
+    def do_GET(self):
+        path, drop, corrupt, norange, bps = self.path.split("?")[0], None, False, False, None
+        while True:
+            m = re.match(r"^/(dropfirst|throttle)/(\d+)(/.*)$", path) or re.match(r"^/(corrupt|norange)()(/.*)$", path)
+            s = re.match(r"^/status/(\d+)/", path)
+            if s:
+                self.send_response(int(s.group(1))); self.send_header("Content-Length", "0"); self.end_headers(); return
+            if not m: break
+            kind, arg, path = m.group(1), m.group(2), m.group(3)
+            if kind == "dropfirst":
+                with lock:
+                    first = path not in seen
+                    seen[path] = True
+                if first: drop = int(arg)
+            elif kind == "throttle": bps = int(arg)
+            elif kind == "corrupt": corrupt = True
+            else: norange = True
+        f = os.path.join(ROOT, path.lstrip("/"))
+        if ".." in path or not os.path.isfile(f):
+            self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers(); return
+        size = os.path.getsize(f)
+        start, end, status = 0, size - 1, 200
+        r = self.headers.get("Range")
+        if r and not norange:
+            m = re.match(r"bytes=(\d+)-(\d*)$", r)
+            if m:
+                start = int(m.group(1)); end = int(m.group(2)) if m.group(2) else size - 1
+                if start >= size:
+                    self.send_response(416); self.send_header("Content-Range", "bytes */%d" % size)
+                    self.send_header("Content-Length", "0"); self.end_headers(); return
+                status = 206
+        self.send_response(status)
+        self.send_header("Content-Length", str(end - start + 1))
+        if status == 206: self.send_header("Content-Range", "bytes %d-%d/%d" % (start, end, size))
+        self.end_headers()
+        with open(f, "rb") as fh:
+            fh.seek(start); left = end - start + 1; sent = 0
+            while left > 0:
+                chunk = fh.read(min(65536, left, bps or 65536))
+                if corrupt and sent == 0 and chunk:
+                    chunk = bytes([chunk[0] ^ 0xff]) + chunk[1:]
+                if drop is not None and sent + len(chunk) > drop:
+                    self.wfile.write(chunk[: drop - sent]); self.wfile.flush()
+                    self.close_connection = True; self.connection.shutdown(2); return
+                try: self.wfile.write(chunk)
+                except OSError: return
+                sent += len(chunk); left -= len(chunk)
+                if bps: time.sleep(len(chunk) / bps)
+
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+open(PORTFILE + ".tmp", "w").write(str(srv.server_address[1])); os.rename(PORTFILE + ".tmp", PORTFILE)
+srv.serve_forever()

@@ -1,0 +1,74 @@
+# `ibench fw get`: verified download, resume after a drop and after kill -9,
+# a server that ignores Range, corrupt bytes, HTTP errors — on 127.0.0.1.
+. "$IBENCH_TOP/tests/lib.sh"
+mkdir -p "$T/www/v4/device"
+head -c 3000000 /dev/urandom >"$T/www/fw.ipsw"
+SHA=$(sha1sum "$T/www/fw.ipsw" | cut -d' ' -f1)
+python3 "$IBENCH_TOP/tests/httpd.py" "$T/www" "$T/port" >"$T/http.log" 2>&1 &
+on_exit "kill $! 2>/dev/null"
+i=0; while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+BASE="http://127.0.0.1:$(cat "$T/port")"
+cat_entry() { # build url sha
+    printf '{"identifier":"iPhone10,3","version":"1%s","buildid":"%s","sha1sum":"%s","filesize":3000000,"url":"%s","releasedate":"2024-0%s-01","signed":true}' \
+        "$1" "$1" "$3" "$2" "$4"
+}
+{
+    printf '{"firmwares":['
+    cat_entry A1 "$BASE/fw.ipsw" "$SHA" 1; printf ','
+    cat_entry B2 "$BASE/dropfirst/1000000/fw.ipsw" "$SHA" 2; printf ','
+    cat_entry C3 "$BASE/norange/dropfirst/1500000/fw.ipsw" "$SHA" 3; printf ','
+    cat_entry D4 "$BASE/corrupt/fw.ipsw" "$SHA" 4; printf ','
+    cat_entry E5 "$BASE/missing.ipsw" "$SHA" 5; printf ','
+    cat_entry F6 "$BASE/throttle/300000/fw.ipsw" "$SHA" 6
+    printf ']}'
+} >"$T/www/v4/device/iPhone10,3"
+FW() { "$IBENCH" --api "$BASE" fw get iPhone10,3 "$@"; }
+
+FW A1 >"$T/a.out" 2>"$T/a.err"; rc=$?
+check "complete download exits 0" [ $rc = 0 ]
+F="$IBENCH_CACHE/iPhone10,3_1A1_A1_Restore.ipsw"
+check "file is in the cache, byte-identical" cmp -s "$F" "$T/www/fw.ipsw"
+has "$F.sha1" "^$SHA " "checksum kept beside it"
+has "$T/a.err" 'verified \(SHA-1' "says verified"
+check "no partial left" [ ! -e "$F.part" ]
+FW A1 >/dev/null 2>"$T/a2.err"; has "$T/a2.err" 'already in the cache' "second get reuses the cache"
+
+FW B2 >/dev/null 2>"$T/b.err"; rc=$?
+check "dropped connection fails with exit 4" [ $rc = 4 ]
+has "$T/b.err" 'partial file is kept' "drop keeps the partial"
+P="$IBENCH_CACHE/iPhone10,3_1B2_B2_Restore.ipsw.part"
+sz=$(stat -c %s "$P" 2>/dev/null || echo 0)
+check "partial holds the bytes received" [ "$sz" = 1000000 ]
+FW B2 >/dev/null 2>"$T/b2.err"; rc=$?
+check "resume completes" [ $rc = 0 ]
+grep -q 'GET /dropfirst/1000000/fw.ipsw range=bytes=1000000-' "$T/http.log" && ok "resumed with Range from the partial's size" || fail "resumed with Range" "$(tail -3 "$T/http.log")"
+check "resumed file verifies byte-identical" cmp -s "$IBENCH_CACHE/iPhone10,3_1B2_B2_Restore.ipsw" "$T/www/fw.ipsw"
+
+FW C3 >/dev/null 2>&1
+FW C3 >/dev/null 2>"$T/c.err"; rc=$?
+check "a server ignoring Range: start over correctly" [ $rc = 0 ]
+check "start-over file is byte-identical" cmp -s "$IBENCH_CACHE/iPhone10,3_1C3_C3_Restore.ipsw" "$T/www/fw.ipsw"
+
+FW D4 >/dev/null 2>"$T/d.err"; rc=$?
+check "corrupt bytes: exit 5" [ $rc = 5 ]
+has "$T/d.err" 'checksum mismatch' "corrupt download is named"
+check "corrupt file is not cached and the partial is deleted" \
+    sh -c '[ ! -e "$1" ] && [ ! -e "$1.part" ]' _ "$IBENCH_CACHE/iPhone10,3_1D4_D4_Restore.ipsw"
+
+FW E5 >/dev/null 2>"$T/e.err"; rc=$?
+check "HTTP 404: exit 4" [ $rc = 4 ]
+has "$T/e.err" 'HTTP 404' "404 is named"
+
+# kill -9 mid-download, then resume.
+"$IBENCH" --api "$BASE" fw get iPhone10,3 F6 >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -9 $pid; wait $pid 2>/dev/null
+P="$IBENCH_CACHE/iPhone10,3_1F6_F6_Restore.ipsw.part"
+sz=$(stat -c %s "$P" 2>/dev/null || echo 0)
+check "after kill -9 a partial remains" [ "$sz" -gt 0 ]
+sed -i "s#$BASE/throttle/300000/fw.ipsw#$BASE/fw.ipsw#" "$T/www/v4/device/iPhone10,3"
+FW F6 >/dev/null 2>"$T/f.err"; rc=$?
+check "resume after kill -9 completes" [ $rc = 0 ]
+grep -q "GET /fw.ipsw range=bytes=$sz-" "$T/http.log" && ok "resume after kill -9 asked for the rest only" || fail "resume after kill -9 used Range" "$(tail -3 "$T/http.log")"
+check "file after kill -9 and resume is byte-identical" cmp -s "$IBENCH_CACHE/iPhone10,3_1F6_F6_Restore.ipsw" "$T/www/fw.ipsw"
