@@ -55,7 +55,7 @@ static int hash_existing(struct download *d, int64_t len)
         ssize_t n = read(d->fd, buf, left < (int64_t)sizeof buf ? (size_t)left : sizeof buf);
         if (n <= 0) return -1;
         EVP_DigestUpdate(d->sha1, buf, (size_t)n);
-        EVP_DigestUpdate(d->sha256, buf, (size_t)n);
+        if (d->fw.sha256[0]) EVP_DigestUpdate(d->sha256, buf, (size_t)n);
         left -= n;
     }
     return lseek(d->fd, len, SEEK_SET) == len ? 0 : -1;
@@ -89,7 +89,7 @@ static size_t on_write(char *ptr, size_t sz, size_t nm, void *ud)
         off += (size_t)w;
     }
     EVP_DigestUpdate(d->sha1, ptr, n);
-    EVP_DigestUpdate(d->sha256, ptr, n);
+    if (d->fw.sha256[0]) EVP_DigestUpdate(d->sha256, ptr, n); /* only when there is one to compare */
     d->p.done += (int64_t)n;
     int64_t now = now_ms();
     if (now - d->last_report_ms >= 250) {
@@ -294,6 +294,7 @@ struct download *download_start(struct loop *l, const struct config *c, const st
     curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_TIME, 60L);
     curl_easy_setopt(d->easy, CURLOPT_USERAGENT, "ibench/" IBENCH_VERSION);
+    curl_easy_setopt(d->easy, CURLOPT_BUFFERSIZE, 512L * 1024);
     if (d->resumed) curl_easy_setopt(d->easy, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)st.st_size);
     d->rate_t0_ms = d->last_report_ms = now_ms();
     d->rate_b0 = d->p.done;
