@@ -14,7 +14,7 @@ check "hotplug probe compiles warning-free" [ $rc = 0 ]
 [ $rc = 0 ] || { sed 's/^/# /' "$T/cc.log"; exit 1; }
 
 cat > "$T/s1" <<'S'
-device A model=iPhone10,1 ecid=0x0012345678ABCDEF port=1-3   # comment
+device A model=iPhone10,1 ecid=0x0012345678ABCDEF port=1-1.3   # comment
 at 0   plug A dfu
 at 1   unplug A
 at 1.5 plug A recovery
@@ -22,14 +22,14 @@ S
 ( cd "$IBENCH_TOP" && "$VBENCH" --scenario "$T/s1" --log "$T/log1" -- "$T/probe" 2.5 ) >"$T/out1" 2>"$T/err1"
 rc=$?
 check "vbench exits with the command's status (0)" [ $rc = 0 ]
-has "$T/out1" '^present 05ac:1227 port=1-3$' "libusb enumerates a DFU device on its port"
-has "$T/out1" '^left 05ac:1227 port=1-3$' "libusb hotplug sees the DFU device leave"
-has "$T/out1" '^arrived 05ac:1281 port=1-3$' "libusb hotplug sees it return in Recovery"
-has "$T/log1" '^0\.[0-9]{3} A plugged dfu port=1-3 pid=0x1227$' "log: plugged line"
+has "$T/out1" '^present 05ac:1227 port=1-1.3$' "libusb enumerates a DFU device on its port"
+has "$T/out1" '^left 05ac:1227 port=1-1.3$' "libusb hotplug sees the DFU device leave"
+has "$T/out1" '^arrived 05ac:1281 port=1-1.3$' "libusb hotplug sees it return in Recovery"
+has "$T/log1" '^0\.[0-9]{3} A plugged dfu port=1-1.3 pid=0x1227$' "log: plugged line"
 has "$T/log1" '^[0-9.]+ - ready$' "log: ready after the at-0 steps"
 has "$T/log1" '^1\.[0-9]{3} A unplugged$' "log: unplugged line"
 
-( cd "$IBENCH_TOP" && "$VBENCH" --scenario "$T/s1" -- sh -c 'cat "$UMOCKDEV_DIR"/sys/devices/1-3/serial; exit 3' ) >"$T/out2" 2>"$T/err2"
+( cd "$IBENCH_TOP" && "$VBENCH" --scenario "$T/s1" -- sh -c 'cat "$UMOCKDEV_DIR"/sys/devices/usb1/1-1/1-1.3/serial; exit 3' ) >"$T/out2" 2>"$T/err2"
 rc=$?
 check "vbench exits with the command's status (3)" [ $rc = 3 ]
 has "$T/out2" '^CPID:8015 CPRV:11 CPFM:03 SCEP:01 BDID:0[0-9A-F] ECID:0012345678ABCDEF IBFL:3C SRTG:\[iBoot-[0-9.]+\]$' \

@@ -100,6 +100,48 @@ static int vb_mode_pid(const char *mode)
   return -1;
 }
 
+/* Root hub "usbB" and hubs for each prefix of PORT ("1-1" for "1-1.3"), made
+ * once, so libusb derives the device's port path from its sysfs parents. */
+static char *vb_hub(const char *name, const char *parent)
+{
+  static GHashTable *hubs;
+  if (!hubs) hubs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  char *sp = g_hash_table_lookup(hubs, name);
+  if (sp) return sp;
+  int devnum = next_devnum++;
+  char dn[8], devname[64], dev[16];
+  snprintf(dn, sizeof dn, "%d", devnum);
+  snprintf(devname, sizeof devname, "/dev/bus/usb/001/%03d", devnum);
+  snprintf(dev, sizeof dev, "189:%d", devnum - 1);
+  sp = umockdev_testbed_add_device(tb, "usb", name, parent,
+      "busnum", "1", "devnum", dn, "dev", dev, "speed", "480",
+      "bConfigurationValue", "1", "idVendor", "1d6b", "idProduct", "0002", NULL,
+      "DEVNAME", devname, "DEVTYPE", "usb_device", "SUBSYSTEM", "usb", NULL);
+  if (!sp) return NULL;
+  static guint8 desc[] = {   /* umockdev takes a non-const pointer */
+    18, 1, 0x00, 0x02, 9, 0, 1, 64, 0x6b, 0x1d, 0x02, 0x00, 0, 0, 0, 0, 0, 1,
+    9, 2, 25, 0, 1, 1, 0, 0xe0, 0,
+    9, 4, 0, 0, 1, 9, 0, 0, 0,
+    7, 5, 0x81, 3, 4, 0, 12 };
+  umockdev_testbed_set_attribute_binary(tb, sp, "descriptors", desc, sizeof desc);
+  g_hash_table_insert(hubs, g_strdup(name), sp);
+  return sp;
+}
+
+static char *vb_port_parent(const char *port)
+{
+  const char *dash = strchr(port, '-');
+  if (!dash) return NULL;
+  char name[40];
+  snprintf(name, sizeof name, "usb%.*s", (int)(dash - port), port);
+  char *parent = vb_hub(name, NULL);
+  for (const char *dot = strchr(dash, '.'); dot && parent; dot = strchr(dot + 1, '.')) {
+    snprintf(name, sizeof name, "%.*s", (int)(dot - port), port);
+    parent = vb_hub(name, parent);
+  }
+  return parent;
+}
+
 static void vb_plug(struct vb_dev *d, const char *mode)
 {
   int pid = vb_mode_pid(mode);
@@ -121,7 +163,7 @@ static void vb_plug(struct vb_dev *d, const char *mode)
   snprintf(devname, sizeof devname, "/dev/bus/usb/001/%03d", d->devnum);
   snprintf(dev, sizeof dev, "189:%d", d->devnum - 1);
   snprintf(pidbuf, sizeof pidbuf, "%04x", pid);
-  d->syspath = umockdev_testbed_add_device(tb, "usb", d->port, NULL,
+  d->syspath = umockdev_testbed_add_device(tb, "usb", d->port, vb_port_parent(d->port),
       "busnum", "1", "devnum", devnum, "dev", dev, "speed", "480",
       "bConfigurationValue", "1", "idVendor", "05ac", "idProduct", pidbuf,
       "serial", serial, NULL,
