@@ -34,3 +34,16 @@ rc=$?
 check "vbench exits with the command's status (3)" [ $rc = 3 ]
 has "$T/out2" '^CPID:8015 CPRV:11 CPFM:03 SCEP:01 BDID:0[0-9A-F] ECID:0012345678ABCDEF IBFL:3C SRTG:\[iBoot-[0-9.]+\]$' \
     "DFU serial string carries CPID/BDID from the model table and the ECID"
+
+# Normal mode: on USB (PID 0x12a8, serial = UDID) and on the stand-in usbmuxd.
+if command -v idevice_id >/dev/null 2>&1; then
+    cat > "$T/s3" <<'S'
+device N model=iPhone12,1 ecid=0x001A2B3C4D5E6F70 port=1-1.4
+at 0 plug N normal
+S
+    ( cd "$IBENCH_TOP" && "$VBENCH" --scenario "$T/s3" --mux-socket "$T/mux.sock" -- \
+        sh -c 'idevice_id -l; "$0"; cat "$UMOCKDEV_DIR"/sys/devices/usb1/1-1/1-1.4/serial' "$T/probe" ) >"$T/out3" 2>"$T/err3"
+    has "$T/out3" '^00008030-001A2B3C4D5E6F70$' "Normal device listed by idevice_id through the stand-in usbmuxd"
+    has "$T/out3" '^present 05ac:12a8 port=1-1.4$' "Normal device on USB with PID 0x12a8"
+    has "$T/out3" '^00008030001A2B3C4D5E6F70$' "Normal device's USB serial is the UDID"
+fi

@@ -3,10 +3,12 @@
  * This first increment builds a umockdev testbed, plays the scenario's
  * device/plug/unplug/quit statements as sysfs usb_device entries with their
  * descriptors (so libusb enumerates and hot-plugs them), and runs COMMAND
- * under the testbed. The usbdevfs ioctl side (control transfers, uploads)
- * is not emulated yet. */
+ * under the testbed. Normal/Restore devices also go on the stand-in usbmuxd
+ * (USBMUXD_SOCKET_ADDRESS is set for COMMAND). The usbdevfs ioctl side
+ * (control transfers, uploads) is not emulated yet. */
 #include <glib.h>
 #include <umockdev.h>
+#include "muxd.h"
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -24,10 +26,12 @@ struct vb_dev {
   uint64_t ecid;
   char srnm[64];
   char *syspath;               /* non-NULL while plugged */
+  char udid[48];               /* set while attached to the stand-in usbmuxd */
   int devnum;
 };
 
 static UMockdevTestbed *tb;
+static muxd_t *mux;
 static GMainLoop *loop;
 static FILE *logf;
 static gint64 t0;
@@ -151,8 +155,26 @@ static void vb_plug(struct vb_dev *d, const char *mode)
     snprintf(serial, sizeof serial,
              "CPID:%04X CPRV:11 CPFM:03 SCEP:01 BDID:%02X ECID:%016" PRIX64 " IBFL:3C SRTG:[iBoot-3332.0.0.1.23]",
              d->cpid, d->bdid, d->ecid);
-  else if (pid == 0x12a8)
-    snprintf(serial, sizeof serial, "%08X%016" PRIX64, d->cpid, d->ecid);
+  else if (pid == 0x12a8) {
+    /* UDID: CPID-ECID on A12 and later, else 40 hex (derived from the ECID here). */
+    if (d->cpid >= 0x8020) {
+      snprintf(serial, sizeof serial, "%08X%016" PRIX64, d->cpid, d->ecid);
+      snprintf(d->udid, sizeof d->udid, "%08X-%016" PRIX64, d->cpid, d->ecid);
+    } else {
+      char e[24];
+      snprintf(e, sizeof e, "%016" PRIX64, d->ecid);
+      char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA1, e, -1);
+      snprintf(serial, sizeof serial, "%s", h);
+      snprintf(d->udid, sizeof d->udid, "%s", h);
+      g_free(h);
+    }
+    if (mux) {
+      struct mux_device_info mi = { .udid = d->udid, .ecid = d->ecid, .cpid = d->cpid, .bdid = d->bdid,
+                                    .serial_number = d->srnm[0] ? d->srnm : NULL,
+                                    .restore = !strcmp(mode, "restore") };
+      muxd_attach(mux, &mi);
+    }
+  }
   else
     snprintf(serial, sizeof serial,
              "CPID:%04X CPRV:11 CPFM:03 SCEP:01 BDID:%02X ECID:%016" PRIX64 " IBFL:3C SRNM:[%s]",
@@ -186,6 +208,8 @@ static void vb_plug(struct vb_dev *d, const char *mode)
 static void vb_unplug(struct vb_dev *d)
 {
   if (!d->syspath) return;
+  if (mux && d->udid[0]) muxd_detach(mux, d->udid);
+  d->udid[0] = 0;
   umockdev_testbed_uevent(tb, d->syspath, "remove");   /* before removal: libusb needs DEVNAME */
   umockdev_testbed_remove_device(tb, d->syspath);
   g_free(d->syspath);
@@ -271,7 +295,7 @@ static void vb_child_exit(GPid pid, gint status, gpointer p)
 
 int main(int argc, char **argv)
 {
-  const char *scenario = NULL, *logpath = NULL;
+  const char *scenario = NULL, *logpath = NULL, *muxpath = NULL;
   if (!getenv("VBENCH_WRAPPED")) {
     /* uevents only reach programs under the preload, so the sender must be too. */
     setenv("VBENCH_WRAPPED", "1", 1);
@@ -290,6 +314,7 @@ int main(int argc, char **argv)
   while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
     if (c == 's') scenario = optarg;
     else if (c == 'l') logpath = optarg;
+    else if (c == 'm') muxpath = optarg;
     else if (c == '?') return 2;
   }
   t0 = g_get_monotonic_time();
@@ -299,6 +324,16 @@ int main(int argc, char **argv)
   }
   tb = umockdev_testbed_new();
   loop = g_main_loop_new(NULL, FALSE);
+  char *muxdef = g_strdup_printf("%s/vbench-%d.sock", g_get_tmp_dir(), (int)getpid());
+  GError *merr = NULL;
+  if (!(mux = muxd_start(muxpath ? muxpath : muxdef, &merr))) {
+    fprintf(stderr, "vbench: usbmuxd socket: %s\n", merr->message);
+    return 2;
+  }
+  char *addr = g_strdup_printf("UNIX:%s", muxpath ? muxpath : muxdef);
+  g_setenv("USBMUXD_SOCKET_ADDRESS", addr, TRUE);
+  g_free(addr);
+  g_free(muxdef);
   if (scenario && vb_load_scenario(scenario)) return 2;
   vb_log(NULL, "ready");
   if (optind < argc) {
@@ -313,6 +348,7 @@ int main(int argc, char **argv)
   }
   g_main_loop_run(loop);
   for (int i = 0; i < ndevs; i++) vb_unplug(&devs[i]);
+  muxd_stop(mux);
   g_object_unref(tb);
   if (logf) fclose(logf);
   return exit_status;
