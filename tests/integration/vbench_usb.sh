@@ -16,8 +16,7 @@ check "hotplug probe compiles warning-free" [ $rc = 0 ]
 cat > "$T/s1" <<'S'
 device A model=iPhone10,1 ecid=0x0012345678ABCDEF port=1-1.3   # comment
 at 0   plug A dfu
-at 1   unplug A
-at 1.5 plug A recovery
+at 1   mode A recovery gap=0.5
 S
 ( cd "$IBENCH_TOP" && "$VBENCH" --scenario "$T/s1" --log "$T/log1" -- "$T/probe" 2.5 ) >"$T/out1" 2>"$T/err1"
 rc=$?
@@ -28,6 +27,7 @@ has "$T/out1" '^arrived 05ac:1281 port=1-1.3$' "libusb hotplug sees it return in
 has "$T/log1" '^0\.[0-9]{3} A plugged dfu port=1-1.3 pid=0x1227$' "log: plugged line"
 has "$T/log1" '^[0-9.]+ - ready$' "log: ready after the at-0 steps"
 has "$T/log1" '^1\.[0-9]{3} A unplugged$' "log: unplugged line"
+has "$T/log1" '^1\.[0-9]{3} A plugged recovery port=1-1.3 pid=0x1281$' "log: mode step brings it back after the gap"
 
 ( cd "$IBENCH_TOP" && "$VBENCH" --scenario "$T/s1" -- sh -c 'cat "$UMOCKDEV_DIR"/sys/devices/usb1/1-1/1-1.3/serial; exit 3' ) >"$T/out2" 2>"$T/err2"
 rc=$?

@@ -217,6 +217,9 @@ static void vb_unplug(struct vb_dev *d)
   vb_log(d, "unplugged");
 }
 
+static void vb_step(const char *step);
+static gboolean vb_step_cb(gpointer p) { vb_step(p); return G_SOURCE_REMOVE; }
+
 /* Executes one step ("plug A dfu", "unplug A", "quit"). */
 static void vb_step(const char *step)
 {
@@ -228,11 +231,17 @@ static void vb_step(const char *step)
   if (n >= 1 && !strcmp(v[0], "quit")) g_main_loop_quit(loop);
   else if (n >= 3 && d && !strcmp(v[0], "plug")) vb_plug(d, v[2]);
   else if (n >= 2 && d && !strcmp(v[0], "unplug")) vb_unplug(d);
+  else if (n >= 3 && d && !strcmp(v[0], "mode") && vb_mode_pid(v[2]) >= 0) {
+    /* Leaves the bus, comes back on the same port after gap (default 0.3 s). */
+    double gap = n >= 4 && !strncmp(v[3], "gap=", 4) ? g_ascii_strtod(v[3] + 4, NULL) : 0.3;
+    vb_unplug(d);
+    g_timeout_add_full(G_PRIORITY_DEFAULT, (guint)(gap > 0 ? gap * 1000 : 0), vb_step_cb,
+                       g_strdup_printf("plug %s %s", d->name, v[2]), g_free);
+  }
   else vb_log(NULL, "error step \"%s\"", step);
   g_strfreev(w);
 }
 
-static gboolean vb_step_cb(gpointer p) { vb_step(p); return G_SOURCE_REMOVE; }
 
 static int vb_parse_device(char *rest)
 {
@@ -279,7 +288,7 @@ static int vb_load_scenario(const char *path)
       double t = g_ascii_strtod(s + 3, &end);
       char *step = g_strstrip(end);
       if (t <= 0) vb_step(step);
-      else g_timeout_add((guint)(t * 1000), vb_step_cb, g_strdup(step));
+      else g_timeout_add_full(G_PRIORITY_DEFAULT, (guint)(t * 1000), vb_step_cb, g_strdup(step), g_free);
     }
   }
   fclose(f);
