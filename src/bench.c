@@ -319,6 +319,17 @@ static void resolve_model(struct device *d)
     if (d->model && !d->cpid) { d->cpid = d->model->cpid; d->bdid = d->model->bdid; }
 }
 
+/* Identity just became known: fold the row into an older one for the same
+ * device, fill in the model, and tell the listener. */
+static int identified(struct bench *b, struct device *d, int64_t now)
+{
+    d = merge_by_identity(b, d, now);
+    resolve_model(d);
+    set_event(d, "identified in %s", mode_name(d->mode));
+    notify(b, NOTE_IDENTIFIED, d);
+    return 1;
+}
+
 static int on_usb_arrived(struct bench *b, const struct bench_ev *ev)
 {
     int m = mode_from_usb(APPLE_VID, ev->pid);
@@ -380,11 +391,7 @@ static int on_usb_identified(struct bench *b, const struct bench_ev *ev)
         d->identified = true;
         d->ident_error[0] = 0;
     }
-    d = merge_by_identity(b, d, ev->now_ms);
-    resolve_model(d);
-    set_event(d, "identified in %s", mode_name(d->mode));
-    notify(b, NOTE_IDENTIFIED, d);
-    return 1;
+    return identified(b, d, ev->now_ms);
 }
 
 static int on_usb_left(struct bench *b, const struct bench_ev *ev)
@@ -441,11 +448,7 @@ static int on_mux_info(struct bench *b, const struct bench_ev *ev)
     const struct model *m = models_by_product(d->product_type);
     if (m) d->model = m;
     d->identified = true;
-    d = merge_by_identity(b, d, ev->now_ms);
-    resolve_model(d);
-    set_event(d, "identified in %s", mode_name(d->mode));
-    notify(b, NOTE_IDENTIFIED, d);
-    return 1;
+    return identified(b, d, ev->now_ms);
 }
 
 static int on_mux_detached(struct bench *b, const struct bench_ev *ev)
