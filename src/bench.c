@@ -484,7 +484,47 @@ static int on_tick(struct bench *b, const struct bench_ev *ev)
     return changed;
 }
 
+/* Port paths compare as numbers ("1-2" < "1-10", "1-1.3" < "1-1.10");
+ * devices seen only through usbmuxd (no port) go last, by arrival. */
+static int port_cmp(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+            char *ea, *eb;
+            unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
+            if (x != y) return x < y ? -1 : 1;
+            a = ea; b = eb;
+        } else {
+            if (*a != *b) return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+            a++; b++;
+        }
+    }
+    return *a ? 1 : *b ? -1 : 0;
+}
+
+static int row_cmp(const void *pa, const void *pb)
+{
+    const struct device *a = *(struct device *const *)pa, *b = *(struct device *const *)pb;
+    if (a->port[0] && b->port[0]) {
+        int c = port_cmp(a->port, b->port);
+        if (c) return c;
+    } else if (a->port[0] != b->port[0]) {
+        return a->port[0] ? -1 : 1;
+    }
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int apply(struct bench *b, const struct bench_ev *ev);
+
+/* Rows stay in port order, so a device keeps its place on screen. */
 int bench_apply(struct bench *b, const struct bench_ev *ev)
+{
+    int changed = apply(b, ev);
+    if (changed && b->ndev > 1) qsort(b->dev, (size_t)b->ndev, sizeof b->dev[0], row_cmp);
+    return changed;
+}
+
+static int apply(struct bench *b, const struct bench_ev *ev)
 {
     struct device *d;
     switch (ev->type) {

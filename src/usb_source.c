@@ -27,6 +27,7 @@ struct udev_entry {
     int stage;                       /* 0 serial string, 1 nonce string */
     int tries;
     int left;                        /* LEFT seen; free when the transfer is done */
+    int done;                        /* identification over: close the handle */
     char serial[SERIAL_MAX];
     unsigned char buf[LIBUSB_CONTROL_SETUP_SIZE + 255];
 };
@@ -103,11 +104,13 @@ static void entry_free(struct usb_source *u, struct udev_entry *e)
     free(e);
 }
 
+/* Called from libusb callbacks: the handle is closed (and a departed entry
+ * freed) later by tidy(), because libusb_close deadlocks inside event handling. */
 static void finish(struct udev_entry *e, enum bench_ev_type t, const char *text)
 {
     struct usb_source *u = e->u;
-    if (e->h) { libusb_close(e->h); e->h = NULL; } /* hold no handle while idle */
-    if (e->left) { entry_free(u, e); return; }
+    e->done = 1;
+    if (e->left) return;
     if (t == BEV_USB_IDENTIFIED) {
         struct bench_ev *ev = calloc(1, sizeof *ev);
         if (!ev) return;
@@ -221,8 +224,7 @@ static int hotplug_cb(libusb_context *ctx, libusb_device *dev, libusb_hotplug_ev
             if (e->dev != dev || e->left) continue;
             e->left = 1;
             post(u, BEV_USB_LEFT, e, NULL);
-            if (e->xfer) libusb_cancel_transfer(e->xfer); /* string_done frees the entry */
-            else entry_free(u, e);
+            if (e->xfer) libusb_cancel_transfer(e->xfer); /* tidy() frees it once the transfer is back */
             break;
         }
         return 0;
@@ -247,11 +249,20 @@ static int hotplug_cb(libusb_context *ctx, libusb_device *dev, libusb_hotplug_ev
     return 0;
 }
 
-static void start_queued(void *ctx)
+/* Runs from the loop, outside libusb's event handling: closes handles whose
+ * work is over (no handle is held while idle), frees departed entries, and
+ * starts identifying new arrivals. */
+static void tidy(void *ctx)
 {
     struct usb_source *u = ctx;
-    for (struct udev_entry *e = u->devs; e; e = e->next)
-        if (e->stage == -1 && !e->left) { e->stage = 0; start_identify(e); }
+    struct udev_entry *e = u->devs, *next;
+    for (; e; e = next) {
+        next = e->next;
+        if (e->xfer) continue;
+        if (e->h && (e->done || e->left)) { libusb_close(e->h); e->h = NULL; }
+        if (e->left) { entry_free(u, e); continue; }
+        if (e->stage == -1) { e->stage = 0; start_identify(e); }
+    }
     rearm_timeout(u);
 }
 
@@ -285,7 +296,7 @@ struct usb_source *usb_source_start(struct console *c, char *err, unsigned long 
         usb_source_stop(u);
         return NULL;
     }
-    loop_add_idle_hook(c->loop, start_queued, u);
+    loop_add_idle_hook(c->loop, tidy, u);
     return u;
 }
 
