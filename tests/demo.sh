@@ -1,7 +1,7 @@
 #!/bin/sh
-# make demo: the real ibench console on an emulated bench. With the USB
-# emulator built (BUILD/vbench) it plays tests/vbench/demo.scn; otherwise it
-# plays Normal- and Restore-mode devices through the stand-in usbmuxd.
+# make demo: the real ibench console on the virtual bench playing
+# tests/vbench/demo.scn. Should the USB emulator be missing (no umockdev), it
+# falls back to Normal- and Restore-mode devices on the stand-in usbmuxd.
 set -eu
 BUILD=$(cd "${1:-build}" && pwd)
 TOP=$(cd "$(dirname "$0")/.." && pwd)

@@ -4,7 +4,7 @@ set -u
 : "${IBENCH_BUILD:=$(pwd)/build}"
 : "${IBENCH_TOP:=$(pwd)}"
 IBENCH="$IBENCH_BUILD/ibench"
-VBENCH="$IBENCH_BUILD/vbench"
+VBENCH="${IBENCH_VBENCH:-$IBENCH_BUILD/vbench}"
 T=$(mktemp -d /tmp/ibench-t.XXXXXX)
 export XDG_CONFIG_HOME="$T/config" XDG_STATE_HOME="$T/state" XDG_CACHE_HOME="$T/cache"
 export IBENCH_CACHE="$T/firmware-cache" IBENCH_STATE="$T/state/ibench"

@@ -1,6 +1,6 @@
 # The virtual bench's USB side (build/vbench): emulated devices seen by stock
-# libusb through umockdev, with hotplug. (Control transfers, and so
-# irecovery, are not emulated yet.)
+# libusb through umockdev, with hotplug. Transfers are checked with stock
+# irecovery in vbench_irecovery.sh.
 . "$IBENCH_TOP/tests/lib.sh"
 
 command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not installed"; exit 77; }
