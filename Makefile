@@ -6,7 +6,7 @@ PREFIX    ?= /usr/local
 BUILD     ?= build
 CC        ?= cc
 PKGS      := ncursesw libusb-1.0 libimobiledevice-1.0 libusbmuxd-2.0 libplist-2.0 \
-             libcurl libzip jansson libcrypto
+             libcurl libzip jansson libcrypto zlib
 VB_PKGS   := umockdev-1.0 glib-2.0 gio-2.0 gio-unix-2.0 libplist-2.0 libcrypto
 
 WARN      := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation
