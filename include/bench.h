@@ -51,7 +51,7 @@ struct device {
     int nhistory;
     /* What the jobs attached to this device are doing, for the STATUS column. */
     char status[64];
-    int progress;                   /* 0..1000, -1 when none */
+    int progress;                   /* percent 0..100, -1 when none */
 };
 
 enum bench_ev_type {

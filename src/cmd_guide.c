@@ -81,11 +81,3 @@ int cmd_guide(struct config *c, int argc, char **argv)
     for (int i = 0; guide_advice[i]; i++) printf("  - %s\n", guide_advice[i]);
     return EXIT_OK;
 }
-
-int cmd_dfu(struct config *c, int argc, char **argv)
-{
-    (void)c; (void)argc;
-    fprintf(stderr, "ibench %s: the DFU countdown runs in the live console (key d); "
-                    "`ibench guide MODEL dfu` prints the steps\n", argv[0]);
-    return EXIT_FAIL;
-}

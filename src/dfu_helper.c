@@ -39,7 +39,7 @@ void dfu_helper_cancel(struct dfu_helper *h)
 {
     if (!dfu_helper_active(h)) return;
     h->state = DFU_CANCELLED;
-    snprintf(h->message, sizeof h->message, "Cancelled. Release the buttons; press d to try again.");
+    snprintf(h->message, sizeof h->message, "Cancelled. Release the buttons.");
 }
 
 bool dfu_helper_active(const struct dfu_helper *h)
@@ -60,7 +60,7 @@ void dfu_helper_tick(struct dfu_helper *h, int64_t now)
         h->state = DFU_NOTHING;
         snprintf(h->message, sizeof h->message, h->left_bus
                  ? "The device left and did not come back: release the buttons, check the cable and port, and try again."
-                 : "Nothing happened on port %s: check the cable and the port (no hub), then try again.", h->port);
+                 : "Nothing happened on port %s: check the cable and the port (a flaky hub: try a port on the computer), then try again.", h->port);
     }
 }
 
@@ -74,7 +74,7 @@ void dfu_helper_on_device(struct dfu_helper *h, int64_t now, const char *port, e
     } else if (h->left_bus && (mode == MODE_RECOVERY || mode == MODE_NORMAL)) {
         h->state = DFU_HELD_TOO_LONG;
         snprintf(h->message, sizeof h->message,
-                 "It came back in %s: %s was held too long (the Apple logo appeared). Press d to try again.",
+                 "It came back in %s: %s was held too long (the Apple logo appeared). Release the buttons and try again with a shorter hold.",
                  mode_name(mode), h->guide.power ? h->guide.power : "the button");
     }
     (void)now;

@@ -11,6 +11,7 @@
 #include <sys/time.h>
 
 #include "console.h"
+#include "iboot_op.h"
 
 #define IDENT_TIMEOUT_MS 1500
 #define IDENT_TRIES 2
@@ -28,6 +29,16 @@ struct udev_entry {
     int tries;
     int left;                        /* LEFT seen; free when the transfer is done */
     int done;                        /* identification over: close the handle */
+    /* a software action (iboot_op) in progress */
+    struct iboot_op *op;
+    char op_title[48];
+    usb_op_done_fn op_done;
+    void *op_ctx;
+    int op_claimed, op_waiting, op_last_pct;
+    int op_grace;                    /* 1: failed with a USB error, waiting to see if the device left */
+    enum iboot_result op_last;
+    int64_t op_last_post_ms;
+    struct loop_timer *op_timer;
     char serial[SERIAL_MAX];
     unsigned char buf[LIBUSB_CONTROL_SETUP_SIZE + 255];
 };
@@ -100,6 +111,8 @@ static void entry_free(struct usb_source *u, struct udev_entry *e)
     for (struct udev_entry **p = &u->devs; *p; p = &(*p)->next)
         if (*p == e) { *p = e->next; break; }
     if (e->h) libusb_close(e->h);
+    if (e->op_timer) loop_timer_free(e->op_timer);
+    iboot_op_free(e->op);
     libusb_unref_device(e->dev);
     free(e);
 }
@@ -249,21 +262,215 @@ static int hotplug_cb(libusb_context *ctx, libusb_device *dev, libusb_hotplug_ev
     return 0;
 }
 
+static enum iboot_result xfer_result(const struct udev_entry *e, enum libusb_transfer_status st)
+{
+    switch (st) {
+    case LIBUSB_TRANSFER_COMPLETED: return IR_OK;
+    case LIBUSB_TRANSFER_STALL: return IR_STALL;
+    case LIBUSB_TRANSFER_TIMED_OUT: return IR_TIMEOUT;
+    case LIBUSB_TRANSFER_NO_DEVICE: return IR_GONE;
+    case LIBUSB_TRANSFER_CANCELLED: return e->left ? IR_GONE : IR_CANCELLED;
+    default: return e->left ? IR_GONE : IR_ERROR;
+    }
+}
+
+static void op_status(struct udev_entry *e, int force)
+{
+    uint64_t done, total;
+    iboot_op_progress(e->op, &done, &total);
+    int pct = total ? (int)(done * 100 / total) : 0;
+    int64_t now = now_ms();
+    if (!force && (pct == e->op_last_pct || now - e->op_last_post_ms < 200)) return;
+    e->op_last_pct = pct;
+    e->op_last_post_ms = now;
+    struct bench_ev ev = {.type = BEV_STATUS, .now_ms = now, .progress = iboot_op_is_upload(e->op) ? pct : -1};
+    snprintf(ev.port, sizeof ev.port, "%s", e->port);
+    if (iboot_op_is_upload(e->op)) snprintf(ev.text, sizeof ev.text, "%s %d%%", e->op_title, pct);
+    else snprintf(ev.text, sizeof ev.text, "%s...", e->op_title);
+    console_post(e->u->c, &ev);
+}
+
+/* Transfer callback: only records the result; tidy() takes the next step. */
+static void op_xfer_done(struct libusb_transfer *x)
+{
+    struct udev_entry *e = x->user_data;
+    e->xfer = NULL;
+    const uint8_t *in = x->type == LIBUSB_TRANSFER_TYPE_CONTROL ? libusb_control_transfer_get_data(x) : x->buffer;
+    e->op_last = xfer_result(e, x->status);
+    iboot_op_done(e->op, e->op_last, in, (uint32_t)x->actual_length);
+    if (iboot_op_is_upload(e->op)) op_status(e, 0);
+    libusb_free_transfer(x);
+}
+
+static void op_wait_over(void *ctx)
+{
+    struct udev_entry *e = ctx;
+    e->op_waiting = 0;
+    if (e->op_grace == 1) { e->op_grace = 2; return; }
+    iboot_op_done(e->op, IR_OK, NULL, 0);
+}
+
+static void op_left(struct udev_entry *e, char *msg, size_t n)
+{
+    uint64_t done, total;
+    iboot_op_progress(e->op, &done, &total);
+    if (iboot_op_is_upload(e->op))
+        snprintf(msg, n, "the device left the bus during the upload (after %llu of %llu bytes)",
+                 (unsigned long long)done, (unsigned long long)total);
+    else
+        snprintf(msg, n, "the device left the bus");
+}
+
+static void op_finish(struct udev_entry *e, int ok, const char *message)
+{
+    struct usb_source *u = e->u;
+    if (e->op_claimed && e->h && !e->left) libusb_release_interface(e->h, 0);
+    e->op_claimed = 0;
+    struct bench_ev ev = {.type = BEV_STATUS, .now_ms = now_ms(), .progress = -1};
+    snprintf(ev.port, sizeof ev.port, "%s", e->port);
+    console_post(u->c, &ev);
+    ev.type = BEV_NOTE;
+    if (ok) snprintf(ev.text, sizeof ev.text, "%s: done", e->op_title);
+    else snprintf(ev.text, sizeof ev.text, "%s failed: %s", e->op_title, message);
+    console_post(u->c, &ev);
+    if (e->op_done) e->op_done(e->op_ctx, e->port, ok, ok ? "" : message, iboot_op_answer(e->op));
+    iboot_op_free(e->op);
+    e->op = NULL;
+    e->done = 1;
+}
+
+/* Takes the op's next step; returns with a transfer or a wait in flight, or
+ * the op finished. Runs outside libusb's event handling (reset, close). */
+static void op_pump(struct udev_entry *e)
+{
+    char msg[160];
+    if (!e->h) {
+        int r = libusb_open(e->dev, &e->h);
+        if (r < 0) { e->h = NULL; snprintf(msg, sizeof msg, "cannot open the device: %s", libusb_strerror((enum libusb_error)r)); op_finish(e, 0, msg); return; }
+    }
+    for (;;) {
+        struct iboot_xfer x;
+        int r = iboot_op_next(e->op, &x);
+        if (r == 0) { op_finish(e, 1, NULL); return; }
+        if (r < 0 && e->op_last == IR_ERROR && e->op_grace == 0) {
+            /* An unplug shows first as a failed transfer, then as a hotplug
+             * event: wait a moment so the message can say which. */
+            if (!e->op_timer) e->op_timer = loop_timer_new(e->u->c->loop, op_wait_over, e);
+            e->op_grace = e->op_waiting = 1;
+            loop_timer_arm(e->op_timer, 500);
+            return;
+        }
+        if (r < 0) { op_finish(e, 0, iboot_op_error(e->op)); return; }
+        if (x.kind == IX_WAIT) {
+            if (!e->op_timer) e->op_timer = loop_timer_new(e->u->c->loop, op_wait_over, e);
+            e->op_waiting = 1;
+            loop_timer_arm(e->op_timer, x.timeout_ms);
+            return;
+        }
+        if (x.kind == IX_RESET) {
+            r = libusb_reset_device(e->h);
+            iboot_op_done(e->op, r == 0 ? IR_OK : r == LIBUSB_ERROR_NOT_FOUND || r == LIBUSB_ERROR_NO_DEVICE ? IR_GONE : IR_ERROR, NULL, 0);
+            continue;
+        }
+        struct libusb_transfer *t = libusb_alloc_transfer(0);
+        if (!t) { op_finish(e, 0, "out of memory"); return; }
+        if (x.kind == IX_BULK_OUT) {
+            if (!e->op_claimed) {
+                r = libusb_claim_interface(e->h, 0);
+                if (r < 0 && r != LIBUSB_ERROR_BUSY) {
+                    libusb_free_transfer(t);
+                    snprintf(msg, sizeof msg, "cannot claim the device's interface: %s", libusb_strerror((enum libusb_error)r));
+                    op_finish(e, 0, msg);
+                    return;
+                }
+                e->op_claimed = 1;
+            }
+            libusb_fill_bulk_transfer(t, e->h, x.endpoint, (unsigned char *)(uintptr_t)x.data, (int)x.len,
+                                      op_xfer_done, e, x.timeout_ms);
+        } else {
+            unsigned char *buf = malloc(LIBUSB_CONTROL_SETUP_SIZE + (size_t)x.length);
+            if (!buf) { libusb_free_transfer(t); op_finish(e, 0, "out of memory"); return; }
+            libusb_fill_control_setup(buf, x.request_type, x.request, x.value, x.index, x.length);
+            if (x.len) memcpy(buf + LIBUSB_CONTROL_SETUP_SIZE, x.data, x.len);
+            libusb_fill_control_transfer(t, e->h, buf, op_xfer_done, e, x.timeout_ms);
+            t->flags |= LIBUSB_TRANSFER_FREE_BUFFER;
+        }
+        r = libusb_submit_transfer(t);
+        if (r < 0) {
+            libusb_free_transfer(t);
+            iboot_op_done(e->op, r == LIBUSB_ERROR_NO_DEVICE ? IR_GONE : IR_ERROR, NULL, 0);
+            continue;
+        }
+        e->xfer = t;
+        return;
+    }
+}
+
 /* Runs from the loop, outside libusb's event handling: closes handles whose
- * work is over (no handle is held while idle), frees departed entries, and
- * starts identifying new arrivals. */
+ * work is over (no handle is held while idle), frees departed entries, starts
+ * identifying new arrivals and steps software actions. */
 static void tidy(void *ctx)
 {
     struct usb_source *u = ctx;
     struct udev_entry *e = u->devs, *next;
     for (; e; e = next) {
         next = e->next;
-        if (e->xfer) continue;
-        if (e->h && (e->done || e->left)) { libusb_close(e->h); e->h = NULL; }
-        if (e->left) { entry_free(u, e); continue; }
-        if (e->stage == -1) { e->stage = 0; start_identify(e); }
+        if (e->xfer || e->op_waiting) continue;
+        if (e->left) {
+            if (e->op) {
+                char msg[160];
+                op_left(e, msg, sizeof msg);
+                op_finish(e, 0, msg);
+            }
+            if (e->h) { libusb_close(e->h); e->h = NULL; }
+            entry_free(u, e);
+            continue;
+        }
+        if (e->stage == -1) { e->stage = 0; start_identify(e); continue; }
+        if (e->op && e->done) { op_pump(e); continue; }
+        if (e->h && e->done && !e->op) { libusb_close(e->h); e->h = NULL; }
     }
     rearm_timeout(u);
+}
+
+static struct udev_entry *entry_at(const struct usb_source *u, const char *port)
+{
+    for (struct udev_entry *e = u->devs; e; e = e->next)
+        if (!e->left && !strcmp(e->port, port)) return e;
+    return NULL;
+}
+
+int usb_source_run(struct usb_source *u, const char *port, const char *title, struct iboot_op *op,
+                   usb_op_done_fn done, void *ctx, char *err, unsigned long errlen)
+{
+    struct udev_entry *e = u ? entry_at(u, port) : NULL;
+    if (!e) { snprintf(err, errlen, "no USB device on port %s", port); iboot_op_free(op); return -1; }
+    if (e->op) { snprintf(err, errlen, "%s is still running on this device", e->op_title); iboot_op_free(op); return -1; }
+    e->op = op;
+    snprintf(e->op_title, sizeof e->op_title, "%s", title);
+    e->op_done = done;
+    e->op_ctx = ctx;
+    e->op_last_pct = -1;
+    e->op_last_post_ms = 0;
+    e->op_grace = 0;
+    e->op_last = IR_OK;
+    op_status(e, 1);
+    return 0;
+}
+
+int usb_source_cancel(struct usb_source *u, const char *port)
+{
+    struct udev_entry *e = entry_at(u, port);
+    if (!e || !e->op) return -1;
+    iboot_op_cancel(e->op);
+    if (e->xfer) libusb_cancel_transfer(e->xfer);
+    return 0;
+}
+
+int usb_source_op_running(const struct usb_source *u, const char *port)
+{
+    const struct udev_entry *e = entry_at(u, port);
+    return e && e->op;
 }
 
 struct usb_source *usb_source_start(struct console *c, char *err, unsigned long errlen)

@@ -1,0 +1,91 @@
+/* `ibench dfu DEVICE`: the DFU helper on the terminal. It counts down
+ * through the model's Enter-DFU steps, watches the device's USB port through
+ * the bench, and says how it went: DFU reached, held too long (Recovery or
+ * the Apple logo), or nothing happened. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "console.h"
+#include "dfu_helper.h"
+#include "guide.h"
+
+struct dfu_run {
+    struct console con;
+    struct dfu_helper h;
+    int interrupted;
+};
+
+static struct dfu_run R;
+
+static void on_change(void *ctx, enum bench_note note, const struct device *d)
+{
+    struct dfu_run *r = ctx;
+    if (d && d->port[0]) dfu_helper_on_device(&r->h, now_ms(), d->port, d->mode, d->presence == PRESENCE_PRESENT);
+}
+
+static void on_interrupt(void *ctx, int signo)
+{
+    struct dfu_run *r = ctx;
+    r->interrupted = 1;
+    dfu_helper_cancel(&r->h);
+}
+
+static void hold_words(const struct guide_step *s, char *out, size_t n)
+{
+    if (s->hold_ms == GUIDE_UNTIL) snprintf(out, n, "until the screen changes");
+    else if (s->hold_ms == 0) snprintf(out, n, "press and release");
+    else snprintf(out, n, "%d s", (s->hold_ms + 500) / 1000);
+}
+
+int cmd_dfu(struct config *c, int argc, char **argv)
+{
+    if (argc != 2) { fprintf(stderr, "usage: ibench dfu DEVICE   (ECID, UDID, slot label or port)\n"); return EXIT_USAGE; }
+    R.con.on_change = on_change;
+    R.con.on_change_ctx = &R;
+    if (console_open(&R.con, c) < 0) { fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
+    loop_watch_signal(R.con.loop, SIGINT, on_interrupt, &R);
+    loop_watch_signal(R.con.loop, SIGTERM, on_interrupt, &R);
+    console_settle(&R.con, 4000);
+    int rc = EXIT_FAIL;
+    const struct device *d = bench_resolve(&R.con.bench, argv[1]);
+    struct guide g;
+    if (!d) {
+        fprintf(stderr, "ibench: no device matches '%s' (see `ibench list`)\n", argv[1]);
+        rc = EXIT_NODEVICE;
+    } else if (!d->port[0]) {
+        fprintf(stderr, "ibench: %s has no known USB port to watch (seen only through usbmuxd)\n", device_label(d));
+        rc = EXIT_NODEVICE;
+    } else if (!d->model || guide_build(d->model, GUIDE_ENTER_DFU, c->dfu_hold_ms, &g) < 0) {
+        fprintf(stderr, "ibench: no DFU steps for %s: model unknown (see `ibench guide MODEL dfu`)\n", device_label(d));
+        rc = EXIT_NODEVICE;
+    } else {
+        char label[40];
+        snprintf(label, sizeof label, "%s", device_label(d));
+        printf("DFU helper for %s (%s), watching port %s. Ctrl-C cancels.\n", label, d->model->name, d->port);
+        dfu_helper_init(&R.h, &g, d->port, c->dfu_hold_ms[2] + 2000);
+        dfu_helper_start(&R.h, now_ms());
+        int shown = -1, waiting = 0;
+        while (dfu_helper_active(&R.h)) {
+            loop_run_once(R.con.loop, 100);
+            int64_t now = now_ms();
+            dfu_helper_tick(&R.h, now);
+            if (R.h.state == DFU_RUNNING && R.h.step != shown) {
+                shown = R.h.step;
+                char hold[40];
+                hold_words(&g.steps[shown], hold, sizeof hold);
+                printf("Step %d/%d: %s (%s)\n", shown + 1, g.nsteps, g.steps[shown].text, hold);
+            } else if (R.h.state == DFU_WAITING && !waiting) {
+                waiting = 1;
+                printf("Keep holding; watching %s for %d s more\n", d->port, (int)((dfu_helper_ms_left(&R.h, now) + 999) / 1000));
+            }
+            fflush(stdout);
+        }
+        printf("%s: %s\n", dfu_helper_state_name(R.h.state), R.h.message);
+        rc = R.h.state == DFU_SUCCESS ? EXIT_OK : R.h.state == DFU_CANCELLED ? EXIT_CANCELLED : EXIT_FAIL;
+    }
+    console_close(&R.con);
+    return rc;
+}
