@@ -1,10 +1,17 @@
-/* `ibench ipsw info FILE [--device X] [--json]`: what an IPSW holds, whether
- * it is complete, and which of its identities fit a device. */
+/* `ibench ipsw info FILE|URL [--device X] [--json]`: what an IPSW holds,
+ * whether it is complete, and which of its identities fit a device.
+ * `ibench ipsw extract FILE|URL [-o DIR] [--device X [--identity B]] [PATTERN...]`:
+ * files out of it, on worker threads, with progress on a terminal. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "ipsw.h"
@@ -20,10 +27,14 @@ static int info(struct config *c, const char *file, const char *device)
         fprintf(stderr, "ibench: unknown device '%s' (product type or board; see `ibench models`)\n", device);
         return EXIT_USAGE;
     }
-    if (ipsw_read(file, &m, &missing, err, sizeof err) < 0) {
+    static struct ipsw_transfer xfer;
+    int remote = ipsw_is_url(file);
+    if (ipsw_read(file, &m, &missing, &xfer, err, sizeof err) < 0) {
         fprintf(stderr, "ibench: %s\n", err);
-        return EXIT_INTEGRITY;
+        if (remote) fprintf(stderr, "Transferred: %lld bytes in %lld requests\n", (long long)xfer.bytes, (long long)xfer.requests);
+        return remote && xfer.failed ? EXIT_NETWORK : EXIT_INTEGRITY;
     }
+    if (remote) fprintf(stderr, "Transferred: %lld bytes in %lld requests\n", (long long)xfer.bytes, (long long)xfer.requests);
     if (dev) nfit = ipsw_match(&m, dev->product_type, dev->cpid, dev->bdid, fits, why, sizeof why);
     if (c->json) {
         json_t *o = json_pack("{s:s, s:s, s:b, s:i}", "version", m.version, "build", m.build, "complete", missing == 0,
@@ -46,6 +57,10 @@ static int info(struct config *c, const char *file, const char *device)
         }
         json_object_set_new(o, "supported_product_types", prods);
         json_object_set_new(o, "identities", ids);
+        if (remote) {
+            json_object_set_new(o, "transferred_bytes", json_integer((json_int_t)xfer.bytes));
+            json_object_set_new(o, "requests", json_integer((json_int_t)xfer.requests));
+        }
         if (dev) {
             json_object_set_new(o, "device", json_string(dev->product_type));
             json_object_set_new(o, "fits", json_boolean(nfit > 0));
@@ -77,12 +92,139 @@ static int info(struct config *c, const char *file, const char *device)
     return missing ? EXIT_INTEGRITY : EXIT_OK;
 }
 
+static _Atomic int x_cancel;
+
+static void x_on_signal(int sig)
+{
+    atomic_store(&x_cancel, 1);
+}
+
+struct x_view {
+    int tty;
+    int shown;
+};
+
+static void x_on_progress(const struct ipsw_progress *p, void *user)
+{
+    struct x_view *v = user;
+    if (!v->tty) return;
+    char name[48];
+    size_t n = strlen(p->entry);
+    snprintf(name, sizeof name, "%s%s", n > 44 ? "..." : "", n > 44 ? p->entry + n - 41 : p->entry);
+    int pct = p->total > 0 ? (int)(p->done * 100 / p->total) : 100;
+    fprintf(stderr, "\r%3d%% %8.1f/%.1f MB  %d/%d files  %-44s", pct, p->done / 1e6, p->total / 1e6, p->files_done,
+            p->files_total, name);
+    fflush(stderr);
+    v->shown = 1;
+}
+
+static const char *const x_usage =
+    "usage: ibench ipsw extract FILE|URL [-o DIR] [--device PRODUCT_TYPE|BOARD [--identity Erase|Update]]\n"
+    "                           [--threads N] [--json] [PATTERN...]\n";
+
+static int extract(struct config *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, 0, 'j'},        {"device", required_argument, 0, 'd'},
+                                         {"output", required_argument, 0, 'o'}, {"identity", required_argument, 0, 'i'},
+                                         {"threads", required_argument, 0, 't'}, {0, 0, 0, 0}};
+    struct ipsw_extract_opts o = {0};
+    static struct ipsw_transfer xfer;
+    const char *device = NULL;
+    o.out_dir = ".";
+    optind = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "jd:o:i:t:", opts, NULL)) != -1) {
+        if (ch == 'j') c->json = true;
+        else if (ch == 'd') device = optarg;
+        else if (ch == 'o') o.out_dir = optarg;
+        else if (ch == 'i') o.behavior = optarg;
+        else if (ch == 't') {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 16) {
+                fprintf(stderr, "ibench: --threads takes 1 to 16\n");
+                return EXIT_USAGE;
+            }
+            o.threads = (int)n;
+        } else {
+            fputs(x_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind < 1) {
+        fputs(x_usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (o.behavior && strcasecmp(o.behavior, "Erase") && strcasecmp(o.behavior, "Update")) {
+        fprintf(stderr, "ibench: --identity takes Erase or Update\n");
+        return EXIT_USAGE;
+    }
+    if (device) {
+        const struct model *dev = models_find(device);
+        if (!dev) {
+            fprintf(stderr, "ibench: unknown device '%s' (product type or board; see `ibench models`)\n", device);
+            return EXIT_USAGE;
+        }
+        o.have_device = 1;
+        snprintf(o.product_type, sizeof o.product_type, "%s", dev->product_type);
+        o.cpid = dev->cpid;
+        o.bdid = dev->bdid;
+    }
+    o.archive = argv[optind];
+    o.patterns = (const char *const *)&argv[optind + 1];
+    o.npatterns = argc - optind - 1;
+    struct x_view view = {isatty(2) && !c->json, 0};
+    o.progress = x_on_progress;
+    o.user = &view;
+    o.cancel = &x_cancel;
+    o.xfer = &xfer;
+    struct sigaction sa = {0}, old_int, old_term;
+    sa.sa_handler = x_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    struct ipsw_extract_result r;
+    int st = ipsw_extract_run(&o, &r);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (view.shown) fputc('\n', stderr);
+    int remote = ipsw_is_url(o.archive);
+    if (st != IPSW_X_OK) fprintf(stderr, "ibench: %s\n", r.err);
+    if (c->json) {
+        json_t *j = json_pack("{s:b, s:i, s:I, s:s}", "ok", st == IPSW_X_OK, "files", r.files, "bytes", (json_int_t)r.bytes,
+                              "output", o.out_dir);
+        if (st != IPSW_X_OK) json_object_set_new(j, "error", json_string(r.err));
+        if (remote) {
+            json_object_set_new(j, "transferred_bytes", json_integer((json_int_t)xfer.bytes));
+            json_object_set_new(j, "requests", json_integer((json_int_t)xfer.requests));
+        }
+        json_dumpf(j, stdout, JSON_INDENT(1));
+        putchar('\n');
+        json_decref(j);
+    } else if (st == IPSW_X_OK) {
+        printf("Extracted %d file%s (%lld bytes) into %s\n", r.files, r.files == 1 ? "" : "s", r.bytes, o.out_dir);
+    } else if (r.files) {
+        fprintf(stderr, "ibench: %d complete file%s kept; no partial file left\n", r.files, r.files == 1 ? "" : "s");
+    }
+    if (remote) fprintf(stderr, "Transferred: %lld bytes in %lld requests\n", (long long)xfer.bytes, (long long)xfer.requests);
+    switch (st) {
+    case IPSW_X_OK: return EXIT_OK;
+    case IPSW_X_NOMATCH: return EXIT_FAIL;
+    case IPSW_X_NOFIT: return EXIT_NODEVICE;
+    case IPSW_X_INTEGRITY: return EXIT_INTEGRITY;
+    case IPSW_X_CANCELLED: return EXIT_CANCELLED;
+    case IPSW_X_NETWORK: return EXIT_NETWORK;
+    default: return EXIT_ENVIRONMENT;
+    }
+}
+
 int cmd_ipsw(struct config *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"device", required_argument, 0, 'd'}, {0, 0, 0, 0}};
     const char *device = NULL;
+    if (argc >= 2 && strcmp(argv[1], "extract") == 0) return extract(c, argc - 1, argv + 1);
     if (argc < 2 || strcmp(argv[1], "info") != 0) {
-        fprintf(stderr, "usage: ibench ipsw info FILE [--device PRODUCT_TYPE|BOARD] [--json]\n");
+        fprintf(stderr, "usage: ibench ipsw info FILE|URL [--device PRODUCT_TYPE|BOARD] [--json]\n%s", x_usage);
         return EXIT_USAGE;
     }
     argc--;
@@ -95,7 +237,7 @@ int cmd_ipsw(struct config *c, int argc, char **argv)
         else return EXIT_USAGE;
     }
     if (argc - optind != 1) {
-        fprintf(stderr, "usage: ibench ipsw info FILE [--device PRODUCT_TYPE|BOARD] [--json]\n");
+        fprintf(stderr, "usage: ibench ipsw info FILE|URL [--device PRODUCT_TYPE|BOARD] [--json]\n");
         return EXIT_USAGE;
     }
     return info(c, argv[optind], device);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <zip.h>
 
 static void zip_error_text(int code, char *out, size_t n)
@@ -15,17 +16,52 @@ static void zip_error_text(int code, char *out, size_t n)
     zip_error_fini(&e);
 }
 
-int ipsw_read(const char *path, struct ipsw_manifest *m, int *missing, char *err, size_t errlen)
+int ipsw_is_url(const char *s)
+{
+    return s && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0);
+}
+
+zip_t *ipsw_open(const char *file_or_url, int check, struct ipsw_transfer *xfer, char *err, size_t errlen)
 {
     int code = 0;
-    *missing = 0;
-    zip_t *z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    zip_t *z;
+    if (ipsw_is_url(file_or_url)) {
+        zip_source_t *src = ipsw_remote_source(file_or_url, xfer, err, errlen);
+        if (!src) return NULL;
+        zip_error_t ze;
+        zip_error_init(&ze);
+        z = zip_open_from_source(src, ZIP_RDONLY, &ze);
+        if (!z) {
+            if (!(xfer && xfer->failed))
+                snprintf(err, errlen, "%s: not a readable IPSW archive: %s", file_or_url, zip_error_strerror(&ze));
+            zip_source_free(src);
+        }
+        zip_error_fini(&ze);
+        return z;
+    }
+    z = zip_open(file_or_url, ZIP_RDONLY | (check ? ZIP_CHECKCONS : 0), &code);
     if (!z) {
         char why[160];
         zip_error_text(code, why, sizeof why);
-        snprintf(err, errlen, "%s: not a readable IPSW archive: %s", path, why);
-        return -1;
+        snprintf(err, errlen, "%s: not a readable IPSW archive: %s", file_or_url, why);
     }
+    return z;
+}
+
+int ipsw_read(const char *path, struct ipsw_manifest *m, int *missing, struct ipsw_transfer *xfer, char *err,
+              size_t errlen)
+{
+    *missing = 0;
+    zip_t *z = ipsw_open(path, 1, xfer, err, errlen);
+    if (!z) return -1;
+    int rc = ipsw_read_zip(z, path, m, missing, err, errlen);
+    zip_discard(z);
+    return rc;
+}
+
+int ipsw_read_zip(zip_t *z, const char *path, struct ipsw_manifest *m, int *missing, char *err, size_t errlen)
+{
+    *missing = 0;
     int rc = -1;
     zip_stat_t st;
     zip_int64_t idx = zip_name_locate(z, "BuildManifest.plist", 0);
@@ -68,6 +104,5 @@ int ipsw_read(const char *path, struct ipsw_manifest *m, int *missing, char *err
     }
     rc = 0;
 out:
-    zip_discard(z);
     return rc;
 }

@@ -1,0 +1,116 @@
+# `ibench ipsw extract` on IPSW-shaped archives the test builds: full and
+# selective extraction against unzip, device identities, hostile archives,
+# ZIP64, cancellation and a full disk.
+. "$IBENCH_TOP/tests/lib.sh"
+G="python3 $IBENCH_TOP/tests/ipsw_gen.py"
+# no_partials DIR NAME: no temporary file left anywhere below DIR
+no_partials() { if [ -z "$(find "$1" -name '.ibench-*' 2>/dev/null)" ]; then ok "$2"; else fail "$2" "$(find "$1" -name '.ibench-*')"; fi; }
+
+$G "$T/good.ipsw"
+mkdir "$T/unzip" && (cd "$T/unzip" && unzip -q "$T/good.ipsw")
+"$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/all" >"$T/all.out" 2>&1; rc=$?
+check "full extraction exits 0" [ $rc = 0 ]
+check "full extraction matches unzip byte for byte" diff -r "$T/unzip" "$T/all"
+has "$T/all.out" '^Extracted 13 files \([0-9]+ bytes\) into ' "summary line"
+"$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/all1" --threads 1 >/dev/null 2>&1
+check "one worker gives the same files" diff -r "$T/unzip" "$T/all1"
+
+"$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/glob" 'Firmware/dfu/iBSS*' >/dev/null 2>&1; rc=$?
+[ $rc = 0 ] && [ "$(cd "$T/glob" && find . -type f | sort | tr '\n' ' ')" = "./Firmware/dfu/iBSS.d20.RELEASE.im4p ./Firmware/dfu/iBSS.d21.RELEASE.im4p " ] \
+    && cmp -s "$T/glob/Firmware/dfu/iBSS.d20.RELEASE.im4p" "$T/unzip/Firmware/dfu/iBSS.d20.RELEASE.im4p" \
+    && ok "selective extraction by glob" || fail "selective extraction by glob" "rc=$rc: $(cd "$T/glob" 2>/dev/null && find . -type f)"
+"$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/comp" kernelcache BuildManifest.plist >/dev/null 2>&1; rc=$?
+[ $rc = 0 ] && [ "$(cd "$T/comp" && find . -type f | sort | tr '\n' ' ')" = "./BuildManifest.plist ./kernelcache.release.d20 ./kernelcache.release.d21 " ] \
+    && ok "component names (any case) and plain names" || fail "component names (any case) and plain names" "rc=$rc: $(cd "$T/comp" && find . -type f)"
+"$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/dev" --device iPhone10,2 --identity Erase iBSS RestoreRamDisk >/dev/null 2>&1; rc=$?
+[ $rc = 0 ] && [ "$(cd "$T/dev" && find . -type f | sort | tr '\n' ' ')" = "./038-d21-erase.dmg ./Firmware/dfu/iBSS.d21.RELEASE.im4p " ] \
+    && ok "--device and --identity pick the fitting identity's components" || fail "--device and --identity pick the fitting identity's components" "rc=$rc: $(cd "$T/dev" && find . -type f)"
+"$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/dev2" --device d20ap >/dev/null 2>&1; rc=$?
+n=$(cd "$T/dev2" && find . -type f | sort | tr '\n' ' ')
+[ $rc = 0 ] && [ "$n" = "./038-00000-001.dmg ./038-d20-erase.dmg ./038-d20-update.dmg ./Firmware/dfu/iBEC.d20.RELEASE.im4p ./Firmware/dfu/iBSS.d20.RELEASE.im4p ./kernelcache.release.d20 " ] \
+    && ok "--device alone extracts that board's components" || fail "--device alone extracts that board's components" "rc=$rc: $n"
+"$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/nofit" --device d22ap iBSS >/dev/null 2>"$T/nofit.err"; rc=$?
+check "a device the file does not fit exits 3" [ $rc = 3 ]
+has "$T/nofit.err" 'does not fit: .*not iPhone10,3' "does-not-fit reason"
+"$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/none" nosuchthing >/dev/null 2>"$T/none.err"; rc=$?
+check "a pattern matching nothing exits 1" [ $rc = 1 ]
+has "$T/none.err" "nothing matches 'nosuchthing'" "unmatched pattern is named"
+"$IBENCH" ipsw extract "$T/good.ipsw" --identity Wipe >/dev/null 2>&1; rc=$?
+check "bad --identity is a usage error" [ $rc = 2 ]
+"$IBENCH" ipsw extract >/dev/null 2>&1; rc=$?
+check "no archive is a usage error" [ $rc = 2 ]
+
+# Hostile archives: each refused with exit 5 and a message naming the entry;
+# nothing outside the output folder, no partial file inside it.
+mkdir -p "$T/h"
+hostile() { # variant, entry regex, name
+    $G "$T/$1.ipsw" --variant "$1"
+    ( cd "$T/h" && "$IBENCH" ipsw extract "$T/$1.ipsw" -o "$T/h/out-$1" ) >/dev/null 2>"$T/$1.err"; rc=$?
+    check "$3: exit 5" [ $rc = 5 ]
+    has "$T/$1.err" "$2" "$3: message names the entry"
+    no_partials "$T/h" "$3: no partial file"
+}
+hostile traversal '^ibench: Firmware/\.\./\.\./evil: refused' "traversal name"
+check "traversal: nothing written outside -o" [ ! -e "$T/evil" ] && check "traversal: nothing written beside" [ ! -e "$T/h/evil" ]
+check "traversal: refused before anything is written" [ -z "$(find "$T/h/out-traversal" -type f 2>/dev/null)" ]
+hostile absolute '^ibench: /tmp/ibench-absolute-x: refused' "absolute name"
+check "absolute: nothing written there" [ ! -e /tmp/ibench-absolute-x ]
+hostile symlink '^ibench: Firmware/link: refused: a symbolic link' "symlink entry"
+check "symlink: no link and nothing through it" [ ! -e "$T/h/out-symlink/Firmware/link" ] && check "symlink: /tmp untouched" [ ! -e /tmp/escaped ]
+hostile lyingsize '^ibench: Firmware/lying\.bin: lying size' "lying size"
+check "lying size: the entry is not in place" [ ! -e "$T/h/out-lyingsize/Firmware/lying.bin" ]
+hostile badcrc '^ibench: Firmware/badcrc\.bin: CRC mismatch' "bad CRC"
+check "bad CRC: the entry is not in place" [ ! -e "$T/h/out-badcrc/Firmware/badcrc.bin" ]
+hostile truncated '^ibench: Firmware/cut\.bin: .*truncated' "entry cut short"
+head -c $(( $(wc -c <"$T/good.ipsw") / 2 )) "$T/good.ipsw" >"$T/cut.ipsw"
+"$IBENCH" ipsw extract "$T/cut.ipsw" -o "$T/h/out-cut" >/dev/null 2>"$T/cut.err"; rc=$?
+check "truncated file: exit 5" [ $rc = 5 ]
+has "$T/cut.err" 'cut\.ipsw: not a readable IPSW archive' "truncated file: message names the file"
+
+# An existing symlink in the output folder is never followed.
+mkdir -p "$T/trap/out/Firmware" "$T/outside"
+ln -s "$T/outside" "$T/trap/out/Firmware/dfu"
+ln -s "$T/outside/kc" "$T/trap/out/kernelcache.release.d20"
+"$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/trap/out" kernelcache.release.d20 >/dev/null 2>&1; rc=$?
+check "a symlink at a file's place is replaced, not followed" [ $rc = 0 ] && [ ! -L "$T/trap/out/kernelcache.release.d20" ] && [ ! -e "$T/outside/kc" ]
+"$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/trap/out" 'Firmware/dfu/*' >/dev/null 2>"$T/trap.err"; rc=$?
+check "a symlinked folder in the output is refused (exit 7)" [ $rc = 7 ]
+check "nothing written through the symlinked folder" [ -z "$(ls -A "$T/outside")" ]
+
+$G "$T/z64.ipsw" --variant zip64
+"$IBENCH" ipsw extract "$T/z64.ipsw" -o "$T/z64" >/dev/null 2>&1; rc=$?
+check "ZIP64 archive extracts" [ $rc = 0 ]
+check "ZIP64 output matches unzip" diff -r "$T/unzip" "$T/z64"
+
+# Cancellation: SIGINT while a 300 MB entry is being written.
+$G "$T/big.ipsw" --variant big --big-mb 300
+python3 - "$IBENCH" "$T/big.ipsw" "$T/cancel" >"$T/cancel.log" 2>&1 <<'PY'
+import os, signal, subprocess, sys, time
+ib, arc, out = sys.argv[1:4]
+p = subprocess.Popen([ib, "ipsw", "extract", arc, "-o", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+t = time.time(); seen = False
+while not seen and time.time() - t < 60 and p.poll() is None:
+    for root, ds, fs in os.walk(out):
+        seen = seen or any(f.startswith(".ibench-") and os.path.getsize(os.path.join(root, f)) > (1 << 20) for f in fs)
+    time.sleep(0.001)
+p.send_signal(signal.SIGINT)
+rc = p.wait()
+print("seen=%s rc=%d" % (seen, rc)); sys.stdout.write(p.stderr.read().decode())
+PY
+has "$T/cancel.log" '^seen=True rc=6$' "SIGINT during extraction exits 6"
+has "$T/cancel.log" 'cancelled' "cancellation is reported"
+no_partials "$T/cancel" "cancel leaves no partial file"
+check "cancel: the big entry is not in place" [ ! -e "$T/cancel/Firmware/big.dmg" ]
+
+# A full disk: a 1 MB tmpfs (needs a mount namespace and permission to mount).
+$G "$T/b3.ipsw" --variant big --big-mb 3
+mkdir -p "$T/small"
+if unshare -m sh -c "mount -t tmpfs -o size=1m tmpfs '$T/small' && \
+      '$IBENCH' ipsw extract '$T/b3.ipsw' -o '$T/small/out' >/dev/null 2>'$T/full.err'; echo \$? >'$T/full.rc'; \
+      find '$T/small' -name '.ibench-*' >'$T/full.partials'; df -k '$T/small' | tail -n 1 >'$T/full.df'" 2>"$T/mount.err"; then
+    check "full disk exits 7" [ "$(cat "$T/full.rc")" = 7 ]
+    has "$T/full.err" '^ibench: Firmware/big\.dmg: disk full' "full disk: message names the entry"
+    check "full disk: partial output removed" [ ! -s "$T/full.partials" ]
+else
+    echo "# full-disk check skipped: cannot mount a tmpfs here: $(head -n 1 "$T/mount.err")"
+fi
