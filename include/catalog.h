@@ -35,6 +35,8 @@ struct catalog {
 int catalog_parse(const char *json, size_t len, struct catalog *cat, char *err, size_t errlen);
 /* Fetches (or falls back to the on-disk copy) for a product type. */
 int catalog_load(const struct config *c, const char *product, struct catalog *cat, char *err, size_t errlen);
+/* Only the on-disk copy of the last good answer (no network). */
+int catalog_load_cached(const struct config *c, const char *product, struct catalog *cat, char *err, size_t errlen);
 /* Index of the newest firmware by release date, -1 if none. */
 int catalog_newest(const struct catalog *cat);
 /* The cache file name for a firmware: <cache>/<Product>_<version>_<build>_Restore.ipsw */

@@ -12,14 +12,28 @@
 
 struct download;
 
+/* What a finished download's rc means (and what was kept). */
+enum download_rc {
+    DOWNLOAD_OK = 0,              /* verified and in the cache */
+    DOWNLOAD_ERR_NETWORK = -1,    /* HTTP, TLS, connection, redirects: the partial is kept */
+    DOWNLOAD_ERR_INTEGRITY = -2,  /* size or checksum mismatch: the partial is deleted */
+    DOWNLOAD_ERR_DISK = -3,       /* disk full or cache not writable: the partial is kept */
+    DOWNLOAD_ERR_CANCELLED = -4,  /* download_cancel: the partial is kept */
+};
+
 struct download_progress {
     int64_t done, total;      /* bytes */
     double rate;              /* bytes/s, smoothed */
     int64_t eta_s;            /* -1 unknown */
     int resumed;              /* started from a partial file */
+    int waiting;              /* another ibench process is downloading this file; done is its partial */
 };
 
-/* Called on the loop thread; rc 0 = verified and in the cache at `path`. */
+/* When another process holds the file's lock, the download waits (polling the
+ * lock every half second, progress from the other's partial) and then either
+ * finds the file in the cache (DOWNLOAD_OK) or carries on from the partial.
+ * Called on the loop thread; rc is an enum download_rc, message says what
+ * happened, path is where the file is (or would be). */
 typedef void (*download_done_cb)(void *ctx, int rc, const char *message, const char *path);
 typedef void (*download_progress_cb)(void *ctx, const struct download_progress *p);
 

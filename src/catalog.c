@@ -168,23 +168,40 @@ int catalog_load(const struct config *c, const char *product, struct catalog *ca
     }
     free(b.data);
     /* Offline, or the server misbehaved: fall back to the last good answer. */
+    char cerr[256];
+    int rc = catalog_load_cached(c, product, cat, cerr, sizeof cerr);
+    if (rc < 0) { snprintf(err, errlen, "catalog unavailable: %s (%s)", ferr, cerr); return -1; }
+    snprintf(cat->note, sizeof cat->note, "offline: %s", ferr);
+    return 0;
+}
+
+int catalog_load_cached(const struct config *c, const char *product, struct catalog *cat, char *err, size_t errlen)
+{
+    memset(cat, 0, sizeof *cat);
+    if (!safe_token(product) || strlen(product) >= sizeof cat->product) {
+        snprintf(err, errlen, "'%s' is not a product type", product);
+        return -1;
+    }
+    snprintf(cat->product, sizeof cat->product, "%s", product);
+    char path[PATH_MAX];
+    cache_file(c, product, path, sizeof path);
     FILE *f = fopen(path, "rb");
     struct stat st;
     if (!f || fstat(fileno(f), &st) < 0 || st.st_size <= 0 || st.st_size > (off_t)CATALOG_BODY_MAX) {
         if (f) fclose(f);
-        snprintf(err, errlen, "catalog unavailable: %s (and no cached copy)", ferr);
+        snprintf(err, errlen, "and no cached copy");
         return -1;
     }
     char *data = malloc((size_t)st.st_size);
     size_t got = data ? fread(data, 1, (size_t)st.st_size, f) : 0;
     fclose(f);
-    int rc = got == (size_t)st.st_size ? catalog_parse(data, got, cat, err, errlen) : -1;
+    char perr[128];
+    int rc = got == (size_t)st.st_size ? catalog_parse(data, got, cat, perr, sizeof perr) : -1;
     free(data);
-    if (rc < 0) { snprintf(err, errlen, "catalog unavailable: %s (cached copy unreadable)", ferr); return -1; }
+    if (rc < 0) { snprintf(err, errlen, "cached copy unreadable"); return -1; }
     cat->from_cache = true;
     cat->fetched = st.st_mtime;
     cat->stale = time(NULL) - st.st_mtime > c->catalog_max_age_s;
-    snprintf(cat->note, sizeof cat->note, "offline: %s", ferr);
     return 0;
 }
 

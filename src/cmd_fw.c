@@ -1,5 +1,6 @@
-/* `ibench fw list PRODUCT_TYPE [--signed] [--json]`: the builds a device can
- * take, which are signed, which are already in the cache, which is newest. */
+/* `ibench fw list|get|cache|verify|prune`: the builds a device can take, which
+ * are signed, cached and newest; verified downloads; the cache's contents, its
+ * integrity and its size. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -8,10 +9,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "catalog.h"
-#include "download.h"
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "catalog.h"
 #include "commands.h"
+#include "download.h"
+#include "fw_cache.h"
 
 static int fw_list(struct config *c, int argc, char **argv)
 {
@@ -67,6 +72,33 @@ static int fw_list(struct config *c, int argc, char **argv)
     return EXIT_OK;
 }
 
+
+static int exit_code(int rc)
+{
+    switch (rc) {
+    case DOWNLOAD_OK: return EXIT_OK;
+    case DOWNLOAD_ERR_INTEGRITY: return EXIT_INTEGRITY;
+    case DOWNLOAD_ERR_DISK: return EXIT_ENVIRONMENT;
+    case DOWNLOAD_ERR_CANCELLED: return EXIT_CANCELLED;
+    default: return EXIT_NETWORK;
+    }
+}
+
+/* Picks the firmware a technician means by VERSION, BUILD or "latest"; -1 if none. */
+static int pick_build(const struct catalog *cat, const char *want)
+{
+    int pick = -1;
+    for (int i = 0; i < cat->n; i++) {
+        const struct firmware *f = &cat->fw[i];
+        if (strcmp(want, "latest") == 0) {
+            if (f->is_signed && (pick < 0 || strcmp(f->released, cat->fw[pick].released) > 0)) pick = i;
+        } else if (strcmp(f->build, want) == 0 || (strcmp(f->version, want) == 0 && pick < 0)) {
+            pick = i;
+        }
+    }
+    return pick;
+}
+
 struct get { struct loop *loop; struct download *dl; int rc, tty; };
 
 static void on_progress(void *ctx, const struct download_progress *p)
@@ -74,9 +106,12 @@ static void on_progress(void *ctx, const struct download_progress *p)
     struct get *g = ctx;
     char eta[32] = "?";
     if (p->eta_s >= 0) snprintf(eta, sizeof eta, "%lld:%02lld", (long long)(p->eta_s / 60), (long long)(p->eta_s % 60));
-    fprintf(stderr, "%s%6.1f%%  %.1f of %.1f MB  %.1f MB/s  ETA %s%s", g->tty ? "\r" : "",
-            p->total ? 100.0 * (double)p->done / (double)p->total : 0.0, p->done / 1e6, p->total / 1e6, p->rate / 1e6, eta,
-            g->tty ? "   " : "\n");
+    double pct = p->total ? 100.0 * (double)p->done / (double)p->total : 0.0;
+    if (p->waiting)
+        fprintf(stderr, "%swaiting: another ibench is downloading this build (%.1f%%)%s", g->tty ? "\r" : "", pct, g->tty ? "   " : "\n");
+    else
+        fprintf(stderr, "%s%6.1f%%  %.1f of %.1f MB  %.1f MB/s  ETA %s%s", g->tty ? "\r" : "", pct, p->done / 1e6,
+                p->total / 1e6, p->rate / 1e6, eta, g->tty ? "   " : "\n");
 }
 
 static void on_done(void *ctx, int rc, const char *msg, const char *path)
@@ -84,12 +119,9 @@ static void on_done(void *ctx, int rc, const char *msg, const char *path)
     struct get *g = ctx;
     g->dl = NULL;
     if (g->tty) fputc('\n', stderr);
-    if (rc == 0) { printf("%s\n", path); fprintf(stderr, "ibench: %s\n", msg); g->rc = EXIT_OK; }
-    else {
-        fprintf(stderr, "ibench: %s\n", msg);
-        g->rc = strstr(msg, "mismatch") ? EXIT_INTEGRITY : strstr(msg, "cancelled") ? EXIT_CANCELLED
-              : strstr(msg, "disk full") || strstr(msg, "cannot write") ? EXIT_ENVIRONMENT : EXIT_NETWORK;
-    }
+    if (rc == DOWNLOAD_OK) printf("%s\n", path);
+    fprintf(stderr, "ibench: %s\n", msg);
+    g->rc = exit_code(rc);
     loop_stop(g->loop, 0);
 }
 
@@ -105,20 +137,17 @@ static int fw_get(struct config *c, int argc, char **argv)
     static struct catalog cat;
     char err[512];
     if (catalog_load(c, argv[1], &cat, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); return EXIT_NETWORK; }
-    int pick = -1;
-    for (int i = 0; i < cat.n; i++) {
-        const struct firmware *f = &cat.fw[i];
-        if (strcmp(argv[2], "latest") == 0) {
-            if (f->is_signed && (pick < 0 || strcmp(f->released, cat.fw[pick].released) > 0)) pick = i;
-        } else if (strcmp(f->build, argv[2]) == 0 || (strcmp(f->version, argv[2]) == 0 && pick < 0)) {
-            pick = i;
-        }
-    }
+    int pick = pick_build(&cat, argv[2]);
     if (pick < 0) { fprintf(stderr, "ibench: no build '%s' for %s in the catalog (see ibench fw list %s)\n", argv[2], argv[1], argv[1]); return EXIT_USAGE; }
     const struct firmware *f = &cat.fw[pick];
     char path[PATH_MAX + 128];
     catalog_cache_path(c, f, path, sizeof path);
-    if (access(path, R_OK) == 0) { printf("%s\n", path); fprintf(stderr, "ibench: already in the cache\n"); return EXIT_OK; }
+    if (access(path, R_OK) == 0) {
+        fw_cache_touch(path);
+        printf("%s\n", path);
+        fprintf(stderr, "ibench: already in the cache\n");
+        return EXIT_OK;
+    }
     if (!f->is_signed) fprintf(stderr, "ibench: note: %s (%s) is not signed; it cannot be restored now\n", f->version, f->build);
     static struct get g;
     g.loop = loop_new();
@@ -134,14 +163,254 @@ static int fw_get(struct config *c, int argc, char **argv)
     return g.rc;
 }
 
+/* ---- the cache ---- */
+
+static void fmt_age(time_t now, time_t t, char *out, size_t n)
+{
+    long s = (long)(now - t);
+    if (t <= 0) snprintf(out, n, "never");
+    else if (s < 3600) snprintf(out, n, "%ld min ago", s < 0 ? 0 : s / 60);
+    else if (s < 2 * 86400) snprintf(out, n, "%ld h ago", s / 3600);
+    else snprintf(out, n, "%ld d ago", s / 86400);
+}
+
+static int fw_cache_cmd(struct config *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {0, 0, 0, 0}};
+    int ch;
+    while ((ch = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+        if (ch == 'j') c->json = true;
+        else return EXIT_USAGE;
+    }
+    if (optind != argc) { fprintf(stderr, "usage: ibench fw cache [--json]\n"); return EXIT_USAGE; }
+    struct fw_cache_list l;
+    char err[512];
+    if (fw_cache_scan(c, &l, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); return EXIT_ENVIRONMENT; }
+    time_t now = time(NULL);
+    if (c->json) {
+        json_t *arr = json_array();
+        for (int i = 0; i < l.n; i++) {
+            const struct fw_cache_entry *e = &l.e[i];
+            json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b, s:I, s:s, s:s, s:b}", "name", e->name,
+                "product_type", e->product, "version", e->version, "build", e->build,
+                "state", e->partial ? "partial" : "complete", "size", (json_int_t)e->size, "total", (json_int_t)e->total,
+                "locked", e->locked, "used", (json_int_t)e->used, "sha1", e->sha1, "sha256", e->sha256,
+                "checksum_recorded", !e->partial && e->verified > 0);
+            if (e->verified > 0) json_object_set_new(o, "verified", json_integer(e->verified));
+            if (e->partial && e->total > 0) json_object_set_new(o, "progress", json_real((double)e->size / (double)e->total));
+            json_array_append_new(arr, o);
+        }
+        json_t *o = json_pack("{s:s, s:o, s:I, s:I}", "dir", c->cache_dir, "files", arr, "bytes", (json_int_t)l.bytes,
+                              "free_bytes", (json_int_t)l.free_bytes);
+        json_dumpf(o, stdout, JSON_INDENT(1));
+        putchar('\n');
+        json_decref(o);
+        fw_cache_list_free(&l);
+        return EXIT_OK;
+    }
+    if (l.n) printf("%-12s %-9s %-9s %10s  %-12s %s\n", "PRODUCT", "VERSION", "BUILD", "SIZE", "LAST USED", "STATE");
+    int partials = 0;
+    for (int i = 0; i < l.n; i++) {
+        const struct fw_cache_entry *e = &l.e[i];
+        char used[32], state[128], ver[32];
+        fmt_age(now, e->used, used, sizeof used);
+        if (e->partial) {
+            partials++;
+            if (e->total > 0)
+                snprintf(state, sizeof state, "partial %.0f%% of %.2f GB%s", 100.0 * (double)e->size / (double)e->total,
+                         e->total / 1e9, e->locked ? ", downloading now" : "");
+            else snprintf(state, sizeof state, "partial%s", e->locked ? ", downloading now" : "");
+        } else if (e->verified > 0) {
+            fmt_age(now, e->verified, ver, sizeof ver);
+            snprintf(state, sizeof state, "verified %s%s%s", ver, e->sha256[0] ? " (SHA-1, SHA-256)" : " (SHA-1)",
+                     e->locked ? ", in use" : "");
+        } else {
+            snprintf(state, sizeof state, "no checksum recorded%s", e->locked ? ", in use" : "");
+        }
+        printf("%-12s %-9s %-9s %7.2f GB  %-12s %s\n", e->product, e->version, e->build, e->size / 1e9, used, state);
+    }
+    printf("%d file%s (%d partial), %.2f GB in %s; %.1f GB free\n", l.n, l.n == 1 ? "" : "s", partials, l.bytes / 1e9,
+           c->cache_dir, l.free_bytes >= 0 ? l.free_bytes / 1e9 : 0.0);
+    fw_cache_list_free(&l);
+    return EXIT_OK;
+}
+
+struct verify_progress { const char *name; int tty; };
+
+static void on_hash_progress(void *ctx, int64_t done, int64_t total)
+{
+    struct verify_progress *v = ctx;
+    fprintf(stderr, "%sverifying %s: %.0f%% of %.2f GB%s", v->tty ? "\r" : "", v->name,
+            total ? 100.0 * (double)done / (double)total : 100.0, total / 1e9, v->tty ? "   " : "\n");
+}
+
+enum verify_result { V_OK, V_CORRUPT, V_SKIPPED };
+
+/* Re-hashes one complete cache entry against its recorded checksums. A corrupt
+ * file is deleted with its sidecars (it can never be used, and a fresh
+ * download needs the room); `fw get` fetches it again. */
+static enum verify_result verify_one(const struct config *c, const struct fw_cache_entry *e)
+{
+    char path[PATH_MAX + 300], err[PATH_MAX + 100];
+    snprintf(path, sizeof path, "%s/%s", c->cache_dir, e->name);
+    if (!e->sha1[0] && !e->sha256[0]) {
+        printf("SKIPPED %s: no checksum recorded and none in the cached catalog\n", e->name);
+        return V_SKIPPED;
+    }
+    int fd = fw_cache_lock(path, true, err, sizeof err);
+    if (fd < 0) { printf("SKIPPED %s: %s\n", e->name, err); return V_SKIPPED; }
+    struct verify_progress vp = {e->name, isatty(STDERR_FILENO)};
+    char h1[41], h256[65];
+    bool want256 = e->sha256[0] != 0;
+    int rc = fw_cache_hash_file(path, want256, h1, h256, on_hash_progress, &vp, err, sizeof err);
+    if (vp.tty) fputc('\n', stderr);
+    enum verify_result res = V_OK;
+    char why[256] = "";
+    if (rc < 0) {
+        printf("SKIPPED %s: %s\n", e->name, err);
+        res = V_SKIPPED;
+    } else if (e->total > 0 && e->size != e->total) {
+        snprintf(why, sizeof why, "%lld bytes, expected %lld", (long long)e->size, (long long)e->total);
+    } else if (e->sha1[0] && strcasecmp(h1, e->sha1) != 0) {
+        snprintf(why, sizeof why, "SHA-1 %s, expected %s", h1, e->sha1);
+    } else if (want256 && strcasecmp(h256, e->sha256) != 0) {
+        snprintf(why, sizeof why, "SHA-256 %s, expected %s", h256, e->sha256);
+    }
+    if (rc == 0 && why[0]) {
+        res = V_CORRUPT;
+        static const char *const ext[] = {"", ".sha1", ".sha256"};
+        for (size_t i = 0; i < 3; i++) {
+            char f[PATH_MAX + 320];
+            snprintf(f, sizeof f, "%s%s", path, ext[i]);
+            unlink(f);
+        }
+        printf("CORRUPT %s: %s; deleted (ibench fw get %s %s fetches it again)\n", e->name, why, e->product, e->build);
+    } else if (rc == 0) {
+        /* Rewriting the sidecars records when it was verified (their mtime). */
+        fw_cache_write_sums(path, h1, want256 ? h256 : "");
+        printf("OK %s (SHA-1%s)\n", e->name, want256 ? ", SHA-256" : "");
+    }
+    fw_cache_unlock(fd, path, true);
+    return res;
+}
+
+static int fw_verify(struct config *c, int argc, char **argv)
+{
+    if (argc > 3) { fprintf(stderr, "usage: ibench fw verify [FILE | PRODUCT_TYPE BUILD]\n"); return EXIT_USAGE; }
+    struct fw_cache_list l;
+    char err[512];
+    if (fw_cache_scan(c, &l, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); return EXIT_ENVIRONMENT; }
+    const char *file = argc == 2 ? argv[1] : NULL;
+    const char *base = file ? (strrchr(file, '/') ? strrchr(file, '/') + 1 : file) : NULL;
+    if (file && strchr(file, '/')) {
+        /* A path must be the cache's own file, not a look-alike elsewhere. */
+        char rp[PATH_MAX], rc_dir[PATH_MAX];
+        if (!realpath(file, rp) || !realpath(c->cache_dir, rc_dir) || strncmp(rp, rc_dir, strlen(rc_dir)) != 0 || rp[strlen(rc_dir)] != '/') {
+            fprintf(stderr, "ibench: %s is not a file in the firmware cache %s\n", file, c->cache_dir);
+            fw_cache_list_free(&l);
+            return EXIT_USAGE;
+        }
+    }
+    int ok = 0, corrupt = 0, skipped = 0, matched = 0;
+    for (int i = 0; i < l.n; i++) {
+        const struct fw_cache_entry *e = &l.e[i];
+        if (e->partial) continue;
+        if (base && strcmp(e->name, base) != 0) continue;
+        if (argc == 3 && (strcmp(e->product, argv[1]) != 0 || strcmp(e->build, argv[2]) != 0)) continue;
+        matched++;
+        switch (verify_one(c, e)) {
+        case V_OK: ok++; break;
+        case V_CORRUPT: corrupt++; break;
+        case V_SKIPPED: skipped++; break;
+        }
+    }
+    fw_cache_list_free(&l);
+    if (argc > 1 && !matched) {
+        fprintf(stderr, "ibench: no complete file %s%s%s in the cache %s (see ibench fw cache)\n", argc == 2 ? argv[1] : argv[1],
+                argc == 3 ? " " : "", argc == 3 ? argv[2] : "", c->cache_dir);
+        return EXIT_FAIL;
+    }
+    fprintf(stderr, "ibench: %d OK, %d corrupt, %d skipped\n", ok, corrupt, skipped);
+    return corrupt ? EXIT_INTEGRITY : skipped ? EXIT_FAIL : EXIT_OK;
+}
+
+#define STALE_PARTIAL_DAYS 7
+
+static int fw_prune(struct config *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"older-than", required_argument, 0, 'o'}, {"max-size", required_argument, 0, 'm'},
+                                         {"dry-run", no_argument, 0, 'n'}, {0, 0, 0, 0}};
+    int ch, dry = 0;
+    int64_t older = -1, max = -1;
+    while ((ch = getopt_long(argc, argv, "o:m:n", opts, NULL)) != -1) {
+        if (ch == 'o') {
+            char *end;
+            long d = strtol(optarg, &end, 10);
+            if (end == optarg || *end || d < 0 || d > 100000) { fprintf(stderr, "ibench: --older-than takes a number of days\n"); return EXIT_USAGE; }
+            older = (int64_t)d * 86400;
+        } else if (ch == 'm') {
+            if ((max = fw_cache_parse_size(optarg)) < 0) { fprintf(stderr, "ibench: --max-size takes a size such as 20G or 500MiB\n"); return EXIT_USAGE; }
+        } else if (ch == 'n') dry = 1;
+        else return EXIT_USAGE;
+    }
+    if (optind != argc) { fprintf(stderr, "usage: ibench fw prune [--older-than DAYS] [--max-size SIZE] [--dry-run]\n"); return EXIT_USAGE; }
+    struct fw_cache_list l;
+    char err[512];
+    if (fw_cache_scan(c, &l, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); return EXIT_ENVIRONMENT; }
+    time_t now = time(NULL);
+    int64_t freed = 0, stale = older >= 0 ? older : STALE_PARTIAL_DAYS * 86400;
+    fw_cache_plan_prune(&l, now, older, max, stale, &freed);
+    int rc = EXIT_OK, removed = 0;
+    int64_t gone = 0, left = 0;
+    for (int i = 0; i < l.n; i++) {
+        const struct fw_cache_entry *e = &l.e[i];
+        char used[32];
+        fmt_age(now, e->used, used, sizeof used);
+        if (!e->prune) {
+            left += e->size;
+            if (e->locked) printf("kept %s%s: in use by another ibench\n", e->name, e->partial ? ".part" : "");
+            continue;
+        }
+        if (dry) {
+            printf("would remove %s%s (%.2f GB, %s %s)\n", e->name, e->partial ? ".part" : "", e->size / 1e9,
+                   e->partial ? "last written" : "last used", used);
+            removed++;
+            gone += e->size;
+            continue;
+        }
+        if (fw_cache_remove(c, e, err, sizeof err) < 0) {
+            printf("kept %s%s: %s\n", e->name, e->partial ? ".part" : "", err);
+            left += e->size;
+            if (!strstr(err, "in use")) rc = EXIT_ENVIRONMENT;
+            continue;
+        }
+        printf("removed %s%s (%.2f GB, %s %s)\n", e->name, e->partial ? ".part" : "", e->size / 1e9,
+               e->partial ? "last written" : "last used", used);
+        removed++;
+        gone += e->size;
+    }
+    fw_cache_list_free(&l);
+    fprintf(stderr, "ibench: %s %d file%s, %.2f GB; %.2f GB left in the cache\n", dry ? "would remove" : "removed", removed,
+            removed == 1 ? "" : "s", gone / 1e9, (dry ? left : left) / 1e9);
+    if (max >= 0 && left > max) fprintf(stderr, "ibench: still above --max-size: what is left is in use or partial\n");
+    return rc;
+}
+
 int cmd_fw(struct config *c, int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "get") == 0) return fw_get(c, argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "list") == 0) {
-        optind = 0;
-        return fw_list(c, argc - 1, argv + 1);
+    static const struct { const char *name; int (*fn)(struct config *, int, char **); } subs[] = {
+        {"list", fw_list}, {"get", fw_get}, {"cache", fw_cache_cmd}, {"verify", fw_verify}, {"prune", fw_prune},
+    };
+    for (size_t i = 0; argc >= 2 && i < sizeof subs / sizeof subs[0]; i++) {
+        if (strcmp(argv[1], subs[i].name) == 0) {
+            optind = 0;
+            return subs[i].fn(c, argc - 1, argv + 1);
+        }
     }
     fprintf(stderr, "usage: ibench fw list PRODUCT_TYPE [--signed] [--json]\n"
-                    "       ibench fw get PRODUCT_TYPE VERSION|BUILD|latest\n");
+                    "       ibench fw get PRODUCT_TYPE VERSION|BUILD|latest\n"
+                    "       ibench fw cache [--json]\n"
+                    "       ibench fw verify [FILE | PRODUCT_TYPE BUILD]\n"
+                    "       ibench fw prune [--older-than DAYS] [--max-size SIZE] [--dry-run]\n");
     return EXIT_USAGE;
 }

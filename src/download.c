@@ -15,13 +15,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fw_cache.h"
+
 struct download {
     struct loop *loop;
     CURLM *multi;
     CURL *easy;
-    struct loop_timer *timer;
+    struct loop_timer *timer, *wait;
     struct firmware fw;
-    char final[PATH_MAX], part[PATH_MAX + 8], lock[PATH_MAX + 8];
+    char final[PATH_MAX], part[PATH_MAX + 8];
     int fd, lockfd;
     EVP_MD_CTX *sha1, *sha256;
     long status;
@@ -81,7 +83,8 @@ static size_t on_write(char *ptr, size_t sz, size_t nm, void *ud)
         ssize_t w = write(d->fd, ptr + off, n - off);
         if (w < 0) {
             if (errno == EINTR) continue;
-            snprintf(d->why, sizeof d->why, "%s: %s", errno == ENOSPC ? "disk full while writing the download" : "cannot write the download",
+            snprintf(d->why, sizeof d->why, "%s: %s; the partial file is kept and resumes when there is room",
+                     errno == ENOSPC || errno == EDQUOT ? "disk full while writing the download" : "cannot write the download",
                      strerror(errno));
             d->failed_write = 1;
             return 0;
@@ -119,28 +122,45 @@ static int verify(struct download *d, char *msg, size_t n)
     if (fstat(d->fd, &st) < 0 || st.st_size != d->fw.size) {
         snprintf(msg, n, "size mismatch: got %lld bytes, the catalog says %lld; the partial file was deleted",
                  (long long)st.st_size, (long long)d->fw.size);
-        return -1;
+        return DOWNLOAD_ERR_INTEGRITY;
     }
     if ((d->fw.sha1[0] && strcasecmp(h1, d->fw.sha1) != 0) || (d->fw.sha256[0] && strcasecmp(h256, d->fw.sha256) != 0)) {
         snprintf(msg, n, "checksum mismatch (SHA-1 %s, expected %s): the download was corrupt and was deleted", h1,
                  d->fw.sha1[0] ? d->fw.sha1 : d->fw.sha256);
-        return -1;
+        return DOWNLOAD_ERR_INTEGRITY;
     }
-    char side[PATH_MAX + 16], tmp[PATH_MAX + 24], text[256];
-    snprintf(side, sizeof side, "%s.sha1", d->final);
-    snprintf(tmp, sizeof tmp, "%s.tmp", side);
-    int k = snprintf(text, sizeof text, "%s  %s\n", h1, strrchr(d->final, '/') ? strrchr(d->final, '/') + 1 : d->final);
-    int sfd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (sfd < 0 || write(sfd, text, (size_t)k) != k || fsync(sfd) < 0 || close(sfd) < 0 || rename(tmp, side) < 0) {
-        if (sfd >= 0) close(sfd);
-        unlink(tmp);
-    }
+    /* Checksums first: a file in the cache always has its sidecar. */
+    fw_cache_write_sums(d->final, h1, d->fw.sha256[0] ? h256 : "");
     if (fsync(d->fd) < 0 || rename(d->part, d->final) < 0) {
         snprintf(msg, n, "cannot move the download into the cache: %s", strerror(errno));
-        return -1;
+        return DOWNLOAD_ERR_DISK;
     }
     snprintf(msg, n, "verified (SHA-1 %s) and cached", h1);
     return 0;
+}
+
+/* A message a technician can act on, for the transport failures that matter. */
+static void describe_curl_error(struct download *d, CURLcode rc, char *msg, size_t n)
+{
+    const char *detail = d->errbuf[0] ? d->errbuf : curl_easy_strerror(rc);
+    const char *keep = d->p.done > 0 ? "the partial file is kept and resumes next time" : "nothing was cached";
+    switch (rc) {
+    case CURLE_TOO_MANY_REDIRECTS:
+        snprintf(msg, n, "redirect loop: the server redirected more than 5 times for %s; %s", d->fw.url, keep);
+        break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+        snprintf(msg, n, "TLS certificate verification failed for %s (%s); ibench never downloads without a verified certificate; %s",
+                 d->fw.url, detail, keep);
+        break;
+    case CURLE_SSL_CONNECT_ERROR: case CURLE_SSL_CERTPROBLEM: case CURLE_SSL_CIPHER: case CURLE_SSL_CACERT_BADFILE:
+        snprintf(msg, n, "TLS error talking to the server of %s: %s; %s", d->fw.url, detail, keep);
+        break;
+    case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_RESOLVE_PROXY: case CURLE_COULDNT_CONNECT:
+        snprintf(msg, n, "cannot reach the server of %s: %s; %s", d->fw.url, detail, keep);
+        break;
+    default:
+        snprintf(msg, n, "download interrupted: %s; %s", detail, keep);
+    }
 }
 
 static void check_done(struct download *d)
@@ -150,18 +170,21 @@ static void check_done(struct download *d)
     while ((m = curl_multi_info_read(d->multi, &left))) {
         if (m->msg != CURLMSG_DONE) continue;
         CURLcode rc = m->data.result;
-        char msg[512];
+        char msg[768];
         curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &d->status);
-        if (d->failed_write) { finish(d, -1, d->why); return; }
-        if (d->status >= 400) { snprintf(msg, sizeof msg, "server answered HTTP %ld for %s", d->status, d->fw.url); finish(d, -1, msg); return; }
+        if (d->failed_write) { finish(d, DOWNLOAD_ERR_DISK, d->why); return; }
+        if (d->status >= 400) {
+            snprintf(msg, sizeof msg, "server answered HTTP %ld for %s; nothing was cached", d->status, d->fw.url);
+            finish(d, DOWNLOAD_ERR_NETWORK, msg);
+            return;
+        }
         if (rc != CURLE_OK) {
-            snprintf(msg, sizeof msg, "download interrupted: %s; the partial file is kept and resumes next time",
-                     d->errbuf[0] ? d->errbuf : curl_easy_strerror(rc));
-            finish(d, -1, msg);
+            describe_curl_error(d, rc, msg, sizeof msg);
+            finish(d, DOWNLOAD_ERR_NETWORK, msg);
             return;
         }
         int v = verify(d, msg, sizeof msg);
-        if (v < 0 && access(d->final, F_OK) != 0) unlink(d->part);
+        if (v == DOWNLOAD_ERR_INTEGRITY) unlink(d->part);
         finish(d, v, msg);
         return;
     }
@@ -212,8 +235,14 @@ static void release(struct download *d)
     if (d->easy) { curl_multi_remove_handle(d->multi, d->easy); curl_easy_cleanup(d->easy); }
     if (d->multi) curl_multi_cleanup(d->multi);
     if (d->timer) loop_timer_free(d->timer);
-    if (d->fd >= 0) close(d->fd);
-    if (d->lockfd >= 0) close(d->lockfd); /* drops the flock */
+    if (d->wait) loop_timer_free(d->wait);
+    if (d->fd >= 0) {
+        struct stat st;
+        /* An empty partial (an HTTP error before any byte) is not worth keeping. */
+        if (fstat(d->fd, &st) == 0 && st.st_size == 0 && d->lockfd >= 0) unlink(d->part);
+        close(d->fd);
+    }
+    fw_cache_unlock(d->lockfd, d->final, true);
     EVP_MD_CTX_free(d->sha1);
     EVP_MD_CTX_free(d->sha256);
     free(d);
@@ -232,59 +261,41 @@ static void finish(struct download *d, int rc, const char *msg)
 
 void download_cancel(struct download *d)
 {
-    if (d) finish(d, -1, "cancelled; the partial file is kept and resumes next time");
+    if (d) finish(d, DOWNLOAD_ERR_CANCELLED, d->lockfd >= 0 && d->p.done > 0 ? "cancelled; the partial file is kept and resumes next time"
+                                                                           : "cancelled");
 }
 
-struct download *download_start(struct loop *l, const struct config *c, const struct firmware *f,
-                                download_progress_cb progress, download_done_cb done, void *ctx,
-                                char *err, unsigned long errlen)
+/* With the lock held: open (or resume) the partial and start the transfer. */
+static int begin(struct download *d, char *err, size_t errlen)
 {
-    struct download *d = calloc(1, sizeof *d);
-    if (!d) return NULL;
-    d->loop = l;
-    d->fw = *f;
-    d->fd = d->lockfd = -1;
-    d->progress = progress;
-    d->done = done;
-    d->ctx = ctx;
-    d->p.total = f->size;
-    d->p.eta_s = -1;
-    catalog_cache_path(c, f, d->final, sizeof d->final);
-    snprintf(d->part, sizeof d->part, "%s.part", d->final);
-    snprintf(d->lock, sizeof d->lock, "%s.lock", d->final);
-    mkdir(c->cache_dir, 0755);
-    d->sha1 = EVP_MD_CTX_new();
-    d->sha256 = EVP_MD_CTX_new();
-    if (!d->sha1 || !d->sha256 || reset_hashes(d) < 0) { snprintf(err, errlen, "cannot start hashing"); release(d); return NULL; }
-    d->lockfd = open(d->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (d->lockfd < 0) {
-        snprintf(err, errlen, "cache folder %s is not writable: %s", c->cache_dir, strerror(errno));
-        release(d);
-        return NULL;
-    }
-    if (flock(d->lockfd, LOCK_EX | LOCK_NB) < 0) {
-        snprintf(err, errlen, "another ibench is downloading %s right now", f->build);
-        release(d);
-        return NULL;
-    }
+    const struct firmware *f = &d->fw;
     d->fd = open(d->part, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     struct stat st;
-    if (d->fd < 0 || fstat(d->fd, &st) < 0) { snprintf(err, errlen, "cannot open %s: %s", d->part, strerror(errno)); release(d); return NULL; }
-    if (st.st_size > f->size) { if (ftruncate(d->fd, 0) < 0) { release(d); return NULL; } st.st_size = 0; }
+    if (d->fd < 0 || fstat(d->fd, &st) < 0) {
+        snprintf(err, errlen, "cannot open %s: %s", d->part, strerror(errno));
+        return DOWNLOAD_ERR_DISK;
+    }
+    if (st.st_size > f->size) {
+        if (ftruncate(d->fd, 0) < 0) { snprintf(err, errlen, "cannot truncate %s: %s", d->part, strerror(errno)); return DOWNLOAD_ERR_DISK; }
+        st.st_size = 0;
+    }
     if (st.st_size > 0) {
-        if (hash_existing(d, st.st_size) < 0) { snprintf(err, errlen, "cannot read the partial file"); release(d); return NULL; }
+        if (hash_existing(d, st.st_size) < 0) { snprintf(err, errlen, "cannot read the partial file %s", d->part); return DOWNLOAD_ERR_DISK; }
         d->resumed = d->p.resumed = 1;
         d->p.done = st.st_size;
     }
+    d->p.waiting = 0;
     d->multi = curl_multi_init();
     d->easy = curl_easy_init();
-    d->timer = loop_timer_new(l, on_timer, d);
-    if (!d->multi || !d->easy || !d->timer) { snprintf(err, errlen, "cannot start HTTP"); release(d); return NULL; }
+    d->timer = loop_timer_new(d->loop, on_timer, d);
+    if (!d->multi || !d->easy || !d->timer) { snprintf(err, errlen, "cannot start HTTP"); return DOWNLOAD_ERR_NETWORK; }
     curl_multi_setopt(d->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
     curl_multi_setopt(d->multi, CURLMOPT_SOCKETDATA, d);
     curl_multi_setopt(d->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
     curl_multi_setopt(d->multi, CURLMOPT_TIMERDATA, d);
     curl_easy_setopt(d->easy, CURLOPT_URL, f->url);
+    curl_easy_setopt(d->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(d->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(d->easy, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(d->easy, CURLOPT_WRITEDATA, d);
     curl_easy_setopt(d->easy, CURLOPT_ERRORBUFFER, d->errbuf);
@@ -299,5 +310,78 @@ struct download *download_start(struct loop *l, const struct config *c, const st
     d->rate_t0_ms = d->last_report_ms = now_ms();
     d->rate_b0 = d->p.done;
     curl_multi_add_handle(d->multi, d->easy);
+    return 0;
+}
+
+/* Another process holds the lock: watch its partial, retry every half second. */
+static void on_wait(void *ctx)
+{
+    struct download *d = ctx;
+    char err[512];
+    if (d->lockfd < 0) {
+        int fd = fw_cache_lock(d->final, true, err, sizeof err);
+        if (fd == FW_CACHE_BUSY) {
+            struct stat st;
+            d->p.waiting = 1;
+            d->p.done = stat(d->part, &st) == 0 ? st.st_size : 0;
+            d->p.rate = 0;
+            d->p.eta_s = -1;
+            if (d->progress) d->progress(d->ctx, &d->p);
+            loop_timer_arm(d->wait, 500);
+            return;
+        }
+        if (fd < 0) { finish(d, DOWNLOAD_ERR_DISK, err); return; }
+        d->lockfd = fd;
+    }
+    if (access(d->final, F_OK) == 0) {
+        fw_cache_touch(d->final);
+        finish(d, DOWNLOAD_OK, "in the cache (downloaded by another ibench process)");
+        return;
+    }
+    int rc = begin(d, err, sizeof err);
+    if (rc < 0) finish(d, rc, err);
+}
+
+struct download *download_start(struct loop *l, const struct config *c, const struct firmware *f,
+                                download_progress_cb progress, download_done_cb done, void *ctx,
+                                char *err, unsigned long errlen)
+{
+    struct download *d = calloc(1, sizeof *d);
+    if (!d) { snprintf(err, errlen, "out of memory"); return NULL; }
+    d->loop = l;
+    d->fw = *f;
+    d->fd = d->lockfd = -1;
+    d->progress = progress;
+    d->done = done;
+    d->ctx = ctx;
+    d->p.total = f->size;
+    d->p.eta_s = -1;
+    catalog_cache_path(c, f, d->final, sizeof d->final);
+    snprintf(d->part, sizeof d->part, "%s.part", d->final);
+    if (mkdir(c->cache_dir, 0755) < 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create the cache folder %s: %s", c->cache_dir, strerror(errno));
+        release(d);
+        return NULL;
+    }
+    d->sha1 = EVP_MD_CTX_new();
+    d->sha256 = EVP_MD_CTX_new();
+    if (!d->sha1 || !d->sha256 || reset_hashes(d) < 0) { snprintf(err, errlen, "cannot start hashing"); release(d); return NULL; }
+    char lerr[PATH_MAX + 100];
+    int fd = fw_cache_lock(d->final, true, lerr, sizeof lerr);
+    if (fd == FW_CACHE_ERR) {
+        snprintf(err, errlen, "the cache folder %s is not writable (%s)", c->cache_dir, lerr);
+        release(d);
+        return NULL;
+    }
+    d->lockfd = fd; /* FW_CACHE_BUSY (< 0) leaves it unlocked: wait */
+    if (fd < 0 || access(d->final, F_OK) == 0) {
+        /* Busy, or already there: say so from the loop, never from inside this call. */
+        d->wait = loop_timer_new(l, on_wait, d);
+        if (!d->wait) { snprintf(err, errlen, "out of memory"); release(d); return NULL; }
+        loop_timer_arm(d->wait, 0);
+        return d;
+    }
+    int rc = begin(d, err, errlen);
+    if (rc < 0) { release(d); return NULL; }
     return d;
 }

@@ -1,0 +1,96 @@
+/* The firmware cache folder, shared by every bay and by every ibench process
+ * on the box. What lives there, for one IPSW <Product>_<version>_<build>_Restore.ipsw:
+ *   NAME            complete and verified (it only ever appears by rename)
+ *   NAME.sha1       its SHA-1 in sha1sum(1) format; the mtime is when it was
+ *                   last verified (at download, or by `ibench fw verify`)
+ *   NAME.sha256     its SHA-256 in sha256sum(1) format, when the catalog had one
+ *   NAME.part       a partial download, resumed with HTTP Range
+ *   NAME.lock       the lock file (flock) of whoever works on NAME right now
+ * Last use of a complete file is its mtime: ibench touches it when it serves
+ * the file from the cache (fw_cache_touch), so pruning can go by least recent use.
+ *
+ * Locking: a download holds NAME.lock exclusively for its whole run; verify
+ * and prune take it exclusively without waiting and skip a busy file; a
+ * reader that must keep a file from being pruned (a restore) holds it shared.
+ * An exclusive holder removes the lock file before it lets go, and every
+ * taker checks after flock() that the lock file it holds is still the one at
+ * the path (else it tries again), so removing lock files is safe.
+ * These functions block on the file system only (no network, no loop). */
+#ifndef IBENCH_FW_CACHE_H
+#define IBENCH_FW_CACHE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "config.h"
+
+enum {
+    FW_CACHE_ERR = -1,   /* a file-system error (err says which) */
+    FW_CACHE_BUSY = -2,  /* someone else holds the lock */
+};
+
+struct fw_cache_entry {
+    char name[256];              /* the complete file's name (a partial's without ".part") */
+    char product[32], version[32], build[32];
+    bool partial;                /* NAME.part (no complete NAME beside it) */
+    bool locked;                 /* someone holds NAME.lock now (downloading, verifying) */
+    int64_t size;                /* bytes on disk */
+    int64_t total;               /* expected size from the cached catalog, -1 unknown */
+    time_t used;                 /* complete: last use (mtime); partial: last write */
+    char sha1[41], sha256[65];   /* recorded checksums ("" none) */
+    time_t verified;             /* when last verified (sidecar mtime), 0 never */
+    bool prune;                  /* set by fw_cache_plan_prune */
+};
+
+struct fw_cache_list {
+    struct fw_cache_entry *e;
+    int n, cap;
+    int64_t bytes;               /* all complete and partial files */
+    int64_t free_bytes;          /* free space on the cache's file system, -1 unknown */
+};
+
+/* Pure: splits "<Product>_<version>_<build>_Restore.ipsw" (each part a safe
+ * token: letters, digits, ",.-"). 0, or -1 when the name is not one of ours. */
+int fw_cache_parse_name(const char *name, char product[32], char version[32], char build[32]);
+
+/* Pure: "500M", "8G", "1.5T", "700MiB", "123456" (bytes; K M G T are powers
+ * of 1000, KiB MiB GiB TiB of 1024). -1 when it is not a size. */
+int64_t fw_cache_parse_size(const char *s);
+
+/* Reads the folder (a missing folder is an empty cache). Expected sizes come
+ * from the catalogs cached under the state folder. Sorted by product, build. */
+int fw_cache_scan(const struct config *c, struct fw_cache_list *out, char *err, size_t errlen);
+void fw_cache_list_free(struct fw_cache_list *l);
+
+/* Pure: marks what prune removes. Complete files last used more than
+ * older_than_s ago (-1: no age limit), then, least recently used first,
+ * complete files until the total is at most max_bytes (-1: no size limit);
+ * partials not written for stale_partial_s. Never a locked entry. Returns how
+ * many were marked and the bytes they free in *freed. */
+int fw_cache_plan_prune(struct fw_cache_list *l, time_t now, int64_t older_than_s, int64_t max_bytes,
+                        int64_t stale_partial_s, int64_t *freed);
+/* Removes one entry (the file and its sidecars) if its lock can be had now. */
+int fw_cache_remove(const struct config *c, const struct fw_cache_entry *e, char *err, size_t errlen);
+
+/* Takes NAME.lock for the IPSW at `path`: exclusive or shared, never waits.
+ * Returns the lock fd, FW_CACHE_BUSY, or FW_CACHE_ERR with err. */
+int fw_cache_lock(const char *path, bool exclusive, char *err, size_t errlen);
+/* Lets go of a lock; an exclusive holder removes the lock file first. */
+void fw_cache_unlock(int fd, const char *path, bool exclusive);
+/* Whether someone holds NAME.lock now (without creating it). */
+bool fw_cache_is_locked(const char *path);
+
+/* Writes NAME.sha1 (and NAME.sha256 when sha256 is not "") atomically. */
+int fw_cache_write_sums(const char *path, const char *sha1, const char *sha256);
+/* Marks the IPSW at `path` as used now (its mtime). */
+void fw_cache_touch(const char *path);
+
+/* Hashes the file at `path` (SHA-1, and SHA-256 when want_sha256) reading it
+ * in large blocks; progress(ctx, done, total) about every 64 MB. Blocks for as
+ * long as reading the file takes: run it off the loop. */
+typedef void (*fw_cache_progress_cb)(void *ctx, int64_t done, int64_t total);
+int fw_cache_hash_file(const char *path, bool want_sha256, char sha1[41], char sha256[65],
+                       fw_cache_progress_cb progress, void *ctx, char *err, size_t errlen);
+
+#endif
