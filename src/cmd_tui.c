@@ -18,24 +18,11 @@
 #include "console.h"
 #include "dfu_helper.h"
 #include "guide.h"
+#include "tui.h"
 
-enum tab { TAB_DETAIL, TAB_GUIDE, TAB_LOG, TAB_COUNT };
 static const char *const tab_names[TAB_COUNT] = {"Detail", "Guide", "Log"};
 
 enum role { R_NORMAL, R_TITLE, R_SELECTED, R_DIM, R_MODE_NORMAL, R_MODE_RECOVERY, R_MODE_DFU, R_WARN, R_KEY };
-
-struct tui {
-    struct console con;
-    struct config *cfg;
-    int dirty, quit, help, color;
-    unsigned selected;           /* device id */
-    enum tab tab;
-    int guide_action;
-    struct loop_timer *clock;
-    char message[160];
-    struct { unsigned dev_id; int used; enum dfu_state last; struct dfu_helper h; } dfu[16];
-    struct loop_timer *dfu_tick;
-};
 
 static struct dfu_helper *dfu_for(struct tui *t, unsigned id, int create)
 {
@@ -95,7 +82,7 @@ static void fmt_age(char *out, size_t n, int64_t ms)
     else snprintf(out, n, "%" PRId64 "h%02" PRId64, s / 3600, (s % 3600) / 60);
 }
 
-static struct device *selected(struct tui *t)
+struct device *tui_selected(struct tui *t)
 {
     struct bench *b = &t->con.bench;
     struct device *d = bench_find_id(b, t->selected);
@@ -145,7 +132,7 @@ static void draw_board(struct tui *t, int top, int rows)
         if (rows > 5) put(top + 5, 2, COLS - 2, "No USB access? Install the udev rules (39-libirecovery.rules) or run as root.");
         return;
     }
-    struct device *sel = selected(t);
+    struct device *sel = tui_selected(t);
     int start = 0, idx = 0;
     for (int i = 0; i < b->ndev; i++) if (b->dev[i] == sel) idx = i;
     if (idx >= rows - 1) start = idx - (rows - 2);
@@ -155,6 +142,13 @@ static void draw_board(struct tui *t, int top, int rows)
         device_ecid_hex(d, ecid);
         fmt_age(age, sizeof age, now_ms() - d->mode_since_ms);
         if (d->presence == PRESENCE_GONE) snprintf(status, sizeof status, "disconnected");
+        else if (d->status[0] && d->progress >= 0 && COLS >= 90) {
+            char bar[11];
+            int filled = d->progress / 10;
+            for (int k = 0; k < 10; k++) bar[k] = k < filled ? '#' : '-';
+            bar[10] = 0;
+            snprintf(status, sizeof status, "%s [%s]", d->status, bar);
+        }
         else if (d->status[0]) snprintf(status, sizeof status, "%s", d->status);
         else if (d->ident_error[0]) snprintf(status, sizeof status, "! %s", d->ident_error);
         else if (d->ios_version[0]) snprintf(status, sizeof status, "iOS %s (%s)", d->ios_version, d->build);
@@ -224,7 +218,9 @@ static void draw_guide(struct tui *t, struct device *d, int y, int rows)
     }
     char l[256];
     struct dfu_helper *h = dfu_for(t, d->id, 0);
-    if (h && h->state != DFU_READY) {
+    /* The helper's countdown and outcome replace the Enter DFU guide; other
+     * guides stay reachable with [ and ] once it is over. */
+    if (h && h->state != DFU_READY && (dfu_helper_active(h) || t->guide_action == GUIDE_ENTER_DFU)) {
         int64_t now = now_ms();
         snprintf(l, sizeof l, "DFU helper on %s: %s%s", h->port, dfu_helper_state_name(h->state),
                  dfu_helper_active(h) ? "   (c cancels)" : "   (d tries again)");
@@ -288,10 +284,14 @@ static void draw_help(struct tui *t)
         "  Tab, 1-3        Detail, Guide, Log",
         "  g               button guide for the selected model",
         "  [ ]             previous/next guide (Recovery, exit, DFU, exit DFU)",
-        "  d / c           DFU helper countdown on the device's port / cancel it",
+        "  d / c           DFU helper countdown on the device's port / cancel",
+        "  x / e           exit Recovery (iBoot) / enter Recovery (lockdownd)",
+        "  b               reboot (Recovery, Normal, Restore)",
+        "  :               send one iBoot command (getenv VAR reads a variable)",
+        "  u               upload a file to a Recovery or DFU device; c cancels",
         "  ?               this help",
         "  q               quit", "",
-        "Headless twins: ibench list, watch, guide, identify, models.",
+        "Headless twins: ibench list, watch, guide, dfu, recovery, reboot, send, cmd.",
         "Press any key.",
     };
     int h = (int)(sizeof lines / sizeof lines[0]) + 2, w = 74;
@@ -325,13 +325,23 @@ static void draw(struct tui *t)
         o += snprintf(tabs + o, sizeof tabs - (size_t)o, i == (int)t->tab ? "[%d %s] " : " %d %s  ", i + 1, tab_names[i]);
     put(y++, 0, COLS, tabs);
     int rows = LINES - 1 - y;
-    struct device *d = selected(t);
+    struct device *d = tui_selected(t);
     if (t->tab == TAB_DETAIL) draw_detail(t, d, y, rows);
     else if (t->tab == TAB_GUIDE) draw_guide(t, d, y, rows);
     else draw_log(t, y, rows);
-    role_on(t, R_KEY);
-    put(LINES - 1, 0, COLS, t->message[0] ? t->message : " ?Help  j/k Select  Tab Panels  gGuide  dDFU helper  [ ]Guides  lLog  qQuit");
-    role_off();
+    if (t->pending != PEND_NONE) {
+        char q[512];
+        snprintf(q, sizeof q, "%s%s", t->question, t->prompting ? t->input : "");
+        role_on(t, R_WARN);
+        put(LINES - 1, 0, COLS, q);
+        role_off();
+    } else {
+        char hints[160];
+        tui_action_hints(t, d, hints, sizeof hints);
+        role_on(t, R_KEY);
+        put(LINES - 1, 0, COLS, t->message[0] ? t->message : hints);
+        role_off();
+    }
     if (t->help) draw_help(t);
     refresh();
 }
@@ -350,8 +360,9 @@ static void move_selection(struct tui *t, int delta)
 
 static void on_key(struct tui *t, int ch)
 {
-    t->message[0] = 0;
     if (t->help) { t->help = 0; return; }
+    if (t->pending == PEND_NONE) t->message[0] = 0;
+    if (tui_action_key(t, ch)) return;
     switch (ch) {
     case 'q': case 'Q': t->quit = 1; break;
     case '?': t->help = 1; break;
@@ -367,7 +378,7 @@ static void on_key(struct tui *t, int ch)
     case ']': t->guide_action = (t->guide_action + 1) % GUIDE_ACTIONS; t->tab = TAB_GUIDE; break;
     case '[': t->guide_action = (t->guide_action + GUIDE_ACTIONS - 1) % GUIDE_ACTIONS; t->tab = TAB_GUIDE; break;
     case 'd': {
-        struct device *d = selected(t);
+        struct device *d = tui_selected(t);
         struct guide g;
         if (!d || !d->model || guide_build(d->model, GUIDE_ENTER_DFU, t->cfg->dfu_hold_ms, &g) < 0) {
             snprintf(t->message, sizeof t->message, " The DFU helper needs an identified iPhone, iPad or iPod.");
@@ -383,11 +394,12 @@ static void on_key(struct tui *t, int ch)
         dfu_helper_init(h, &g, d->port, t->cfg->dfu_hold_ms[2] + 2000);
         dfu_helper_start(h, now_ms());
         t->tab = TAB_GUIDE;
+        t->guide_action = GUIDE_ENTER_DFU;
         loop_timer_arm(t->dfu_tick, 200);
         break;
     }
     case 'c': {
-        struct device *d = selected(t);
+        struct device *d = tui_selected(t);
         struct dfu_helper *h = d ? dfu_for(t, d->id, 0) : NULL;
         if (h) dfu_helper_cancel(h);
         dfu_report(t);
@@ -514,6 +526,7 @@ int cmd_tui(struct config *c, int argc, char **argv)
     render_hook(&t);
     loop_run(t.con.loop);
     endwin();
+    tui_actions_drain();
     console_close(&t.con);
     dup2(saved_err, STDERR_FILENO);
     close(saved_err);

@@ -1,0 +1,78 @@
+# The console's actions at 80x24 on the virtual bench: guide and DFU helper
+# watching the port, exit Recovery with confirmation, an upload with
+# progress, refusals that explain.
+. "$IBENCH_TOP/tests/lib.sh"
+command -v tmux >/dev/null || { echo "tmux missing"; exit 77; }
+command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not installed"; exit 77; }
+[ -x "$VBENCH" ] || { echo "$VBENCH not built"; exit 77; }
+
+mkdir -p "$XDG_CONFIG_HOME/ibench"
+cat > "$XDG_CONFIG_HOME/ibench/config" <<'C'
+dfu_first_hold_ms = 1000
+dfu_both_hold_ms = 1000
+dfu_last_hold_ms = 3000
+[slots]
+1-1.3 = Bay 3
+1-1.4 = Bay 4
+1-1.5 = Bay 5
+C
+cat > "$T/scn" <<'S'
+device A model=iPhone10,1 ecid=0x0012345678ABCDEF port=1-1.3
+device B model=iPad8,1 ecid=0x000A1B2C3D4E5F60 port=1-1.4
+device C model=iPhone12,1 ecid=0x001A2B3C4D5E6F70 port=1-1.5 ios=17.5.1 build=21F90
+at 0 plug A recovery
+at 0 plug B dfu
+at 0 plug C recovery
+S
+mkfifo "$T/ctl"
+head -c 1500000 /dev/urandom > "$T/img"
+
+S="ibench-act-$$"
+tm() { tmux -L "$S" -f /dev/null "$@"; }
+on_exit "tmux -L $S kill-server 2>/dev/null"
+tm new-session -d -x 80 -y 24 "cd '$IBENCH_TOP' && '$VBENCH' --scenario '$T/scn' --fifo '$T/ctl' --log '$T/vb.log' --upload-dir '$T/up' -- '$IBENCH'; echo EXITED \$? >'$T/exit'; sleep 30"
+shot() { tm capture-pane -p >"$T/$1"; }
+wait_screen() { i=0; while [ $i -lt ${3:-80} ]; do shot "$1"; grep -Eq "$2" "$T/$1" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
+
+wait_screen s1 'Bay 5 +Recovery +iPhone 11' && ok "board shows the three USB devices" || fail "board shows the three USB devices" "$(cat "$T/s1")"
+has "$T/s1" '^>Bay 3 +Recovery +iPhone 8' "rows in port order, first selected"
+has "$T/s1" 'xExitRec bReboot :Cmd uUpload' "key bar offers the Recovery actions"
+
+# DFU helper on Bay 3; the scenario plays the device entering DFU.
+tm send-keys d
+wait_screen s2 '> NOW' 30 && ok "d starts the DFU helper countdown in the Guide tab" || fail "DFU countdown" "$(tail -12 "$T/s2")"
+has "$T/s2" 'DFU helper on 1-1.3: running' "the helper names the port it watches"
+has "$T/s2" 's left' "the current step counts down"
+echo 'mode A dfu gap=0.3' > "$T/ctl"
+wait_screen s3 'DFU helper on 1-1.3: success' 80 && ok "the helper reports DFU reached on the port" || fail "DFU success" "$(tail -12 "$T/s3")"
+has "$T/s3" 'DFU reached on 1-1.3' "the outcome is said in words"
+has "$T/s3" '^>Bay 3 +DFU' "the row follows the device into DFU"
+
+# x on a DFU device explains instead of acting.
+tm send-keys x
+wait_screen s4 'DFU is left only by a force restart' 20 && ok "x on a DFU device explains the force restart" || fail "x in DFU" "$(tail -3 "$T/s4")"
+has "$T/s4" 'Exit DFU' "... and the guide turns to Exit DFU"
+
+# Exit Recovery on Bay 5, confirmed.
+tm send-keys j j x
+wait_screen s5 'Exit Recovery on Bay 5 \(iPhone 11, ECID \.\.\.' 20 && ok "x asks to confirm, naming the device" || fail "confirm" "$(tail -2 "$T/s5")"
+tm send-keys n
+wait_screen s6 'Cancelled; nothing was sent' 20 && ok "n cancels" || fail "n cancels"
+tm send-keys x y
+wait_screen s7 '^>Bay 5 +Normal' 80 && ok "after y the device leaves Recovery and comes back in Normal on its row" || fail "exit Recovery" "$(head -8 "$T/s7")"
+grep -E ' C cmd ' "$T/vb.log" | sed 's/^[0-9.]* //' > "$T/cmds"
+printf '%s\n' 'C cmd "setenv auto-boot true"' 'C cmd "saveenv"' 'C cmd "reboot"' > "$T/want"
+check "exactly setenv auto-boot true, saveenv, reboot reached the device" cmp -s "$T/want" "$T/cmds"
+
+# Upload to the DFU iPad on Bay 4 through the prompt.
+tm send-keys k u
+wait_screen s8 'File to upload' 20 && ok "u prompts for a file" || fail "u prompts" "$(tail -2 "$T/s8")"
+tm send-keys "$T/img" Enter
+wait_screen s9 'Upload .*img \(1500000 bytes\) to Bay 4' 20 && ok "the upload is confirmed with its size and the device" || fail "upload confirm" "$(tail -2 "$T/s9")"
+tm send-keys y
+wait_screen s10 'Bay 4: done' 120 && ok "the upload finishes and says so" || fail "upload done" "$(tail -3 "$T/s10")"
+check "the upload arrived byte-identical" cmp -s "$T/img" "$T/up/B-1.bin"
+
+tm send-keys q
+wait_for "$T/exit" EXITED 10 && ok "q quits" || fail "q quits"
+has "$T/exit" 'EXITED 0' "console exits 0"
