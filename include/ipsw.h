@@ -41,8 +41,9 @@ int ipsw_manifest_parse(const void *data, size_t len, struct ipsw_manifest *m, c
  * it (workers add concurrently). failed is set when the transport failed, so a
  * caller can tell a network error from a damaged archive. */
 struct ipsw_transfer {
-    _Atomic long long bytes, requests;
+    _Atomic long long bytes, requests; /* bytes: bodies and headers received */
     _Atomic int failed;
+    char err[400];                     /* the first transport failure (written by whoever set failed) */
 };
 
 /* True for http:// and https:// addresses. */

@@ -30,7 +30,7 @@ static int info(struct config *c, const char *file, const char *device)
     static struct ipsw_transfer xfer;
     int remote = ipsw_is_url(file);
     if (ipsw_read(file, &m, &missing, &xfer, err, sizeof err) < 0) {
-        fprintf(stderr, "ibench: %s\n", err);
+        fprintf(stderr, "ibench: %s\n", remote && xfer.failed ? xfer.err : err);
         if (remote) fprintf(stderr, "Transferred: %lld bytes in %lld requests\n", (long long)xfer.bytes, (long long)xfer.requests);
         return remote && xfer.failed ? EXIT_NETWORK : EXIT_INTEGRITY;
     }

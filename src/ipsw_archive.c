@@ -32,8 +32,8 @@ zip_t *ipsw_open(const char *file_or_url, int check, struct ipsw_transfer *xfer,
         zip_error_init(&ze);
         z = zip_open_from_source(src, ZIP_RDONLY, &ze);
         if (!z) {
-            if (!(xfer && xfer->failed))
-                snprintf(err, errlen, "%s: not a readable IPSW archive: %s", file_or_url, zip_error_strerror(&ze));
+            if (xfer && xfer->failed) snprintf(err, errlen, "%s", xfer->err);
+            else snprintf(err, errlen, "%s: not a readable IPSW archive: %s", file_or_url, zip_error_strerror(&ze));
             zip_source_free(src);
         }
         zip_error_fini(&ze);

@@ -104,8 +104,9 @@ static int x_read_status(struct ipsw_extract *j)
     return j->o.xfer && atomic_load(&j->o.xfer->failed) ? IPSW_X_NETWORK : IPSW_X_INTEGRITY;
 }
 
-static const char *x_zip_reason(int code)
+static const char *x_zip_reason(struct ipsw_extract *j, int code)
 {
+    if (j->o.xfer && atomic_load(&j->o.xfer->failed)) return j->o.xfer->err;
     switch (code) {
     case ZIP_ER_CRC: return "CRC mismatch: the data is damaged";
     case ZIP_ER_INCONS: return "inconsistent with the central directory (damaged or forged)";
@@ -223,7 +224,7 @@ static int x_plan(struct ipsw_extract *j, zip_t *z)
         if (!m) goto out;
         int have_m = ipsw_read_zip(z, j->archive, m, &missing, err, sizeof err) == 0;
         if (!have_m && j->o.have_device) {
-            x_fail(j, x_read_status(j), "%s", err);
+            x_fail(j, x_read_status(j), "%s", x_read_status(j) == IPSW_X_NETWORK ? j->o.xfer->err : err);
             goto out;
         }
         if (have_m && j->o.have_device) {
@@ -388,7 +389,7 @@ static int x_one(struct x_worker *w, const struct x_item *it, char *buf, unsigne
     zip_file_t *zf = zip_fopen_index(w->z, it->index, 0);
     if (!zf) {
         zip_error_t *ze = zip_get_error(w->z);
-        x_fail(j, x_read_status(j), "%s: %s (%s)", it->name, x_zip_reason(zip_error_code_zip(ze)), zip_error_strerror(ze));
+        x_fail(j, x_read_status(j), "%s: %s (%s)", it->name, x_zip_reason(j, zip_error_code_zip(ze)), zip_error_strerror(ze));
         goto out;
     }
     long long got = 0;
@@ -397,7 +398,7 @@ static int x_one(struct x_worker *w, const struct x_item *it, char *buf, unsigne
         zip_int64_t n = zip_fread(zf, buf, X_BUF);
         if (n < 0) {
             zip_error_t *ze = zip_file_get_error(zf);
-            x_fail(j, x_read_status(j), "%s: %s (%s)", it->name, x_zip_reason(zip_error_code_zip(ze)), zip_error_strerror(ze));
+            x_fail(j, x_read_status(j), "%s: %s (%s)", it->name, x_zip_reason(j, zip_error_code_zip(ze)), zip_error_strerror(ze));
             goto out;
         }
         if (n == 0) break;
