@@ -13,6 +13,7 @@
 #include <usbmuxd.h>
 
 #include "commands.h"
+#include "engine.h"
 
 enum verdict { PASS, WARN, FAIL };
 static const char *const verdict_name[] = {"pass", "warn", "fail"};
@@ -46,43 +47,17 @@ static int package_version(const char *pkg, char *out, size_t n)
     return pclose(p) == 0 && k > 0 ? 0 : -1;
 }
 
-static int find_on_path(const char *name, char *out, size_t n)
-{
-    if (strchr(name, '/')) { snprintf(out, n, "%s", name); return access(out, X_OK); }
-    const char *path = getenv("PATH");
-    if (!path) path = "/usr/bin:/bin";
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *save = NULL, *dir = strtok_r(buf, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-        snprintf(out, n, "%s/%s", dir, name);
-        if (access(out, X_OK) == 0) return 0;
-    }
-    return -1;
-}
-
 static void check_engine(struct doctor *d)
 {
-    char path[PATH_MAX + 32], cmd[PATH_MAX + 64], ver[128] = "";
-    if (find_on_path(d->c->engine[0] ? d->c->engine : "idevicerestore", path, sizeof path) < 0) {
-        report(d, "engine", FAIL, "no restore engine: install idevicerestore or set --engine/IBENCH_ENGINE");
-        return;
-    }
-    snprintf(cmd, sizeof cmd, "'%s' -v 2>&1", path);
-    FILE *p = popen(cmd, "r");
-    if (p) {
-        if (!fgets(ver, sizeof ver, p)) ver[0] = 0;
-        pclose(p);
-    }
-    ver[strcspn(ver, "\r\n")] = 0;
-    for (char *s = ver; *s; s++) if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = '?';
-    int major = 0, minor = 0, patch = 0;
-    const char *num = strpbrk(ver, "0123456789");
-    if (num) sscanf(num, "%d.%d.%d", &major, &minor, &patch);
-    if (!num) report(d, "engine", WARN, "%s: cannot read its version", path);
-    else if (major == 1 && minor == 0 && patch == 0)
-        report(d, "engine", WARN, "%s is idevicerestore 1.0.0: it cannot restore iOS 16 or later and, through "
-               "libirecovery 1.0.0, crashes when two Recovery/DFU devices are attached", path);
-    else report(d, "engine", PASS, "%s (%s)", path, ver);
+    struct engine_info e;
+    char err[400];
+    if (engine_detect(d->c, &e, err, sizeof err) < 0) { report(d, "engine", FAIL, "%s", err); return; }
+    if (e.major < 0) report(d, "engine", WARN, "%s: cannot read its version", e.path);
+    else if (e.max_ios_major)
+        report(d, "engine", WARN, "%s is idevicerestore %d.%d.%d: it cannot restore iOS %d or later%s", e.path,
+               e.major, e.minor, e.patch, e.max_ios_major + 1,
+               e.old_irecovery ? " and, through libirecovery 1.0.0, crashes when two Recovery/DFU devices are attached" : "");
+    else report(d, "engine", PASS, "%s (%s)", e.path, e.version);
 }
 
 static void check_dir(struct doctor *d, const char *name, const char *dir)

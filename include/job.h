@@ -1,0 +1,79 @@
+/* Restore jobs: one engine process per device, recorded on disk so that
+ * jobs outlive the console that started them.
+ *
+ * On disk, under <state>/jobs/<id>/:
+ *   job.json     the job (written atomically: temp file, rename)
+ *   engine.log   everything the engine printed (stdout and stderr)
+ *   exit         "exit N" or "signal N", written by the supervisor when the
+ *                engine ends
+ * and <state>/locks/<ECID>.lock, held (flock) by the job's supervisor for as
+ * long as the engine runs: it keeps two consoles from driving one device, and
+ * a free lock with no exit file means the job was lost.
+ *
+ * The supervisor is a small forked process in its own session: it ignores
+ * the signals a closing terminal sends, runs the engine with its output going
+ * to engine.log, waits for it and writes `exit`. Quitting or killing ibench,
+ * or an SSH drop, leaves it running; any later ibench re-adopts the job. */
+#ifndef IBENCH_JOB_H
+#define IBENCH_JOB_H
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "engine.h"
+#include "engine_parse.h"
+
+enum job_state { JOB_QUEUED, JOB_RUNNING, JOB_SUCCEEDED, JOB_FAILED, JOB_CANCELLED, JOB_LOST };
+
+struct job {
+    unsigned id;
+    char dir[PATH_MAX];
+    /* what */
+    uint64_t ecid;
+    char product_type[32], board[32], model_name[64], version[32], build[32];
+    bool erase;
+    char ipsw[PATH_MAX];
+    char port[32], slot[32];
+    /* how it went */
+    enum job_state state;
+    int64_t created, started, ended;   /* Unix ms */
+    int pid;                           /* supervisor (process group leader) */
+    int exit_code;                     /* engine's exit status; -1 unknown */
+    int term_signal;                   /* signal that ended the engine, 0 if none */
+    bool cancel_requested, recorded, retryable;
+    int attempt;                       /* 1, 2... when a retryable failure is retried */
+    char triage[24], cause[200], next_step[240];
+    /* live view, not persisted */
+    struct engine_state parse;
+    long long log_offset;
+};
+
+const char *job_state_key(enum job_state s);       /* "queued", "running", ... */
+bool job_finished(const struct job *j);
+
+/* Creates a queued job (new id, folder, job.json). 0, or -1 with err. */
+int job_create(const struct config *c, struct job *j, char *err, size_t errlen);
+int job_save(const struct job *j);
+int job_load(const char *dir, struct job *j);
+/* Every job on disk, newest first; *n set. Caller frees. */
+struct job *job_list(const struct config *c, int *n);
+struct job *job_find(const struct config *c, unsigned id, struct job *out);
+
+/* Starts the engine under a supervisor. -1 with err when the device is
+ * already driven by another job (its lock is held) or fork fails. */
+int job_start(const struct config *c, struct job *j, const struct engine_info *e, char *err, size_t errlen);
+/* Reads new engine output into j->parse, and notices the end: sets the final
+ * state, triage and ended, saves, and appends the history row. Returns 1 when
+ * something changed. `on_line` (may be NULL) sees each new log line. */
+int job_poll(const struct config *c, struct job *j);
+/* Asks the engine to stop (SIGTERM to its process group). */
+int job_cancel(struct job *j);
+/* Whether a job's device lock is held by a running supervisor. */
+bool job_device_busy(const struct config *c, uint64_t ecid);
+
+/* History: one JSON object per line in <state>/history.jsonl, appended with
+ * O_APPEND and fsync; a torn last line is skipped when read. */
+int history_append(const struct config *c, const struct job *j);
+
+#endif
