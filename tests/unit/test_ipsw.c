@@ -1,6 +1,11 @@
-/* BuildManifest reader, device matching and archive entry-name safety. */
+/* BuildManifest reader, device matching, archive entry-name safety, and the
+ * extraction job on archives built here with libzip. */
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <zip.h>
 
 #include "ipsw.h"
 #include "tap.h"
@@ -92,11 +97,118 @@ TEST(entry_names)
     CHECK(!ipsw_name_is_safe(""));
 }
 
+/* Writes an archive: entries "name=content"; a name starting with '@' is
+ * added as a symbolic link. */
+static void make_zip(const char *path, const char *const *entries, int n)
+{
+    int err = 0;
+    unlink(path);
+    zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
+    for (int i = 0; z && i < n; i++) {
+        const char *eq = strchr(entries[i], '=');
+        char name[128];
+        int link = entries[i][0] == '@';
+        snprintf(name, sizeof name, "%.*s", (int)(eq - entries[i]) - link, entries[i] + link);
+        zip_source_t *src = zip_source_buffer(z, eq + 1, strlen(eq + 1), 0);
+        zip_int64_t idx = zip_file_add(z, name, src, ZIP_FL_ENC_UTF_8);
+        if (link) zip_file_set_external_attributes(z, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX, (0120777u) << 16);
+    }
+    if (z) zip_close(z);
+}
+
+static int progress_calls;
+static long long progress_last;
+static void on_progress(const struct ipsw_progress *p, void *user)
+{
+    progress_calls++;
+    progress_last = p->done;
+}
+
+static int file_is(const char *path, const char *content)
+{
+    char buf[256] = "";
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return strcmp(buf, content) == 0;
+}
+
+static char dir[64];
+
+TEST(extracts_with_progress_and_selection)
+{
+    char arc[128], out[128], p[256];
+    snprintf(arc, sizeof arc, "%s/a.zip", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    const char *e[] = {"BuildManifest.plist=not a plist", "Firmware/dfu/iBSS.im4p=ibss", "Firmware/dfu/iBEC.im4p=ibec",
+                       "kernelcache.release.x=kernel"};
+    make_zip(arc, e, 4);
+    struct ipsw_extract_opts o = {.archive = arc, .out_dir = out, .threads = 2, .progress = on_progress};
+    struct ipsw_extract_result r;
+    CHECK_INT(ipsw_extract_run(&o, &r), IPSW_X_OK);
+    CHECK_INT(r.files, 4);
+    CHECK_INT(r.bytes, 11 + 4 + 4 + 6);
+    CHECK(progress_calls >= 2 && progress_last == r.bytes);
+    snprintf(p, sizeof p, "%s/Firmware/dfu/iBEC.im4p", out);
+    CHECK(file_is(p, "ibec"));
+    const char *pats[] = {"Firmware/*/iBSS*"};
+    snprintf(out, sizeof out, "%s/sel", dir);
+    o = (struct ipsw_extract_opts){.archive = arc, .out_dir = out, .patterns = pats, .npatterns = 1};
+    CHECK_INT(ipsw_extract_run(&o, &r), IPSW_X_OK);
+    CHECK_INT(r.files, 1);
+    snprintf(p, sizeof p, "%s/Firmware/dfu/iBSS.im4p", out);
+    CHECK(file_is(p, "ibss"));
+    snprintf(p, sizeof p, "%s/kernelcache.release.x", out);
+    CHECK(access(p, F_OK) != 0);
+    const char *none[] = {"nothing*"};
+    o.patterns = none;
+    CHECK_INT(ipsw_extract_run(&o, &r), IPSW_X_NOMATCH);
+    CHECK(strstr(r.err, "nothing*") != NULL);
+}
+
+TEST(hostile_entries_and_cancel)
+{
+    char arc[128], out[128];
+    snprintf(arc, sizeof arc, "%s/h.zip", dir);
+    snprintf(out, sizeof out, "%s/hout", dir);
+    const char *e[] = {"a.txt=fine", "@link=/etc", "b.txt=fine"};
+    make_zip(arc, e, 3);
+    struct ipsw_extract_opts o = {.archive = arc, .out_dir = out};
+    struct ipsw_extract_result r;
+    CHECK_INT(ipsw_extract_run(&o, &r), IPSW_X_INTEGRITY);
+    CHECK(strstr(r.err, "link: refused: a symbolic link") != NULL);
+    CHECK_INT(r.files, 0);
+    char p[256];
+    snprintf(p, sizeof p, "%s/a.txt", out);
+    CHECK(access(p, F_OK) != 0); /* refused before anything is written */
+    const char *e2[] = {"a.txt=fine", "b.txt=fine"};
+    make_zip(arc, e2, 2);
+    _Atomic int cancel = 1;
+    o.cancel = &cancel;
+    CHECK_INT(ipsw_extract_run(&o, &r), IPSW_X_CANCELLED);
+    CHECK_INT(r.files, 0);
+    o.archive = "/nonexistent/x.ipsw";
+    o.cancel = NULL;
+    CHECK_INT(ipsw_extract_run(&o, &r), IPSW_X_INTEGRITY);
+    CHECK(strstr(r.err, "/nonexistent/x.ipsw") != NULL);
+    CHECK(ipsw_is_url("https://example.invalid/x.ipsw") && ipsw_is_url("HTTP://h/x") && !ipsw_is_url("file:///x") &&
+          !ipsw_is_url("/tmp/x.ipsw"));
+}
+
 int main(void)
 {
+    snprintf(dir, sizeof dir, "/tmp/test_ipsw.XXXXXX");
+    if (!mkdtemp(dir)) return 1;
     RUN(reads_identities_and_components);
     RUN(hostile_manifests_are_refused_with_reasons);
     RUN(matching_explains_why_not);
     RUN(entry_names);
+    RUN(extracts_with_progress_and_selection);
+    RUN(hostile_entries_and_cancel);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) return 1;
     return TAP_DONE();
 }
