@@ -37,9 +37,11 @@ struct download_progress {
 typedef void (*download_done_cb)(void *ctx, int rc, const char *message, const char *path);
 typedef void (*download_progress_cb)(void *ctx, const struct download_progress *p);
 
+/* Starts (or resumes) one download into the cache. NULL when it cannot start,
+ * with *rc (an enum download_rc) and err saying why; done is then never called. */
 struct download *download_start(struct loop *l, const struct config *c, const struct firmware *f,
                                 download_progress_cb progress, download_done_cb done, void *ctx,
-                                char *err, unsigned long errlen);
+                                int *rc, char *err, size_t errlen);
 void download_cancel(struct download *d);   /* keeps the partial for a later resume */
 
 #endif

@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "download.h"
 #include "fw_cache.h"
+#include "fw_queue.h"
 
 static int fw_list(struct config *c, int argc, char **argv)
 {
@@ -99,68 +100,147 @@ static int pick_build(const struct catalog *cat, const char *want)
     return pick;
 }
 
-struct get { struct loop *loop; struct download *dl; int rc, tty; };
+/* `fw get` runs every request through the download manager, so the same
+ * build named twice is fetched once and max_downloads holds here too. */
+struct want {
+    struct firmware fw;
+    char path[PATH_MAX + 128];
+    int request, rc, finished;
+};
 
-static void on_progress(void *ctx, const struct download_progress *p)
+struct get {
+    struct loop *loop;
+    struct fw_queue *q;
+    struct want *w;
+    int n, left, tty;
+    int64_t last_print;
+};
+
+static void fmt_progress(const struct fwq_job *j, int position, int many, char *out, size_t n)
 {
-    struct get *g = ctx;
+    const struct download_progress *p = &j->p;
     char eta[32] = "?";
     if (p->eta_s >= 0) snprintf(eta, sizeof eta, "%lld:%02lld", (long long)(p->eta_s / 60), (long long)(p->eta_s % 60));
     double pct = p->total ? 100.0 * (double)p->done / (double)p->total : 0.0;
-    if (p->waiting)
-        fprintf(stderr, "%swaiting: another ibench is downloading this build (%.1f%%)%s", g->tty ? "\r" : "", pct, g->tty ? "   " : "\n");
+    if (j->state == FWQ_QUEUED)
+        snprintf(out, n, many ? "%s queued #%d" : "%squeued (#%d in line)", many ? j->fw.build : "", position);
+    else if (p->waiting)
+        snprintf(out, n, many ? "%s waiting %.0f%%" : "%swaiting: another ibench is downloading this build (%.1f%%)",
+                 many ? j->fw.build : "", pct);
+    else if (many)
+        snprintf(out, n, "%s %.0f%% %.1f MB/s", j->fw.build, pct, p->rate / 1e6);
     else
-        fprintf(stderr, "%s%6.1f%%  %.1f of %.1f MB  %.1f MB/s  ETA %s%s", g->tty ? "\r" : "", pct, p->done / 1e6,
-                p->total / 1e6, p->rate / 1e6, eta, g->tty ? "   " : "\n");
+        snprintf(out, n, "%6.1f%%  %.1f of %.1f MB  %.1f MB/s  ETA %s", pct, p->done / 1e6, p->total / 1e6, p->rate / 1e6, eta);
 }
 
-static void on_done(void *ctx, int rc, const char *msg, const char *path)
+static void on_changed(void *ctx)
 {
     struct get *g = ctx;
-    g->dl = NULL;
-    if (g->tty) fputc('\n', stderr);
-    if (rc == DOWNLOAD_OK) printf("%s\n", path);
-    fprintf(stderr, "ibench: %s\n", msg);
-    g->rc = exit_code(rc);
-    loop_stop(g->loop, 0);
+    int64_t now = now_ms();
+    if (now - g->last_print < (g->tty ? 250 : 1000)) return;
+    g->last_print = now;
+    static struct fwq_job jobs[FWQ_MAX_JOBS];
+    int n = fw_queue_jobs(g->q, jobs, FWQ_MAX_JOBS), shown = 0;
+    char line[1024] = "", part[256];
+    for (int i = 0; i < n; i++) {
+        if (jobs[i].state == FWQ_DONE) continue;
+        fmt_progress(&jobs[i], fwq_position(fw_queue_book(g->q), jobs[i].id), n > 1, part, sizeof part);
+        size_t len = strlen(line);
+        snprintf(line + len, sizeof line - len, "%s%s", shown++ ? "  " : "", part);
+    }
+    if (shown) fprintf(stderr, "%s%s%s", g->tty ? "\r" : "", line, g->tty ? "   " : "\n");
+}
+
+static void on_got(void *ctx, int request, int rc, const char *msg, const char *path)
+{
+    struct get *g = ctx;
+    for (int i = 0; i < g->n; i++) {
+        struct want *w = &g->w[i];
+        if (w->request != request) continue;
+        w->finished = 1;
+        w->rc = exit_code(rc);
+        if (g->tty) fputc('\n', stderr);
+        if (rc == DOWNLOAD_OK) printf("%s\n", path);
+        if (g->n > 1) fprintf(stderr, "ibench: %s %s: %s\n", w->fw.identifier, w->fw.build, msg);
+        else fprintf(stderr, "ibench: %s\n", msg);
+        fflush(stdout);
+        g->last_print = 0;
+        if (--g->left == 0) loop_stop(g->loop, 0);
+    }
 }
 
 static void on_sig(void *ctx, int signo)
 {
     struct get *g = ctx;
-    if (g->dl) download_cancel(g->dl);
+    for (int i = 0; i < g->n; i++) {
+        struct want *w = &g->w[i];
+        if (w->finished || w->request <= 0) continue;
+        fw_queue_cancel(g->q, w->request);
+        w->finished = 1;
+        w->rc = EXIT_CANCELLED;
+        fprintf(stderr, "%sibench: %s %s: cancelled; what was downloaded is kept and resumes next time\n", g->tty ? "\n" : "",
+                w->fw.identifier, w->fw.build);
+    }
+    loop_stop(g->loop, 0);
 }
 
 static int fw_get(struct config *c, int argc, char **argv)
 {
-    if (argc != 3) { fprintf(stderr, "usage: ibench fw get PRODUCT_TYPE VERSION|BUILD|latest\n"); return EXIT_USAGE; }
-    static struct catalog cat;
-    char err[512];
-    if (catalog_load(c, argv[1], &cat, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); return EXIT_NETWORK; }
-    int pick = pick_build(&cat, argv[2]);
-    if (pick < 0) { fprintf(stderr, "ibench: no build '%s' for %s in the catalog (see ibench fw list %s)\n", argv[2], argv[1], argv[1]); return EXIT_USAGE; }
-    const struct firmware *f = &cat.fw[pick];
-    char path[PATH_MAX + 128];
-    catalog_cache_path(c, f, path, sizeof path);
-    if (access(path, R_OK) == 0) {
-        fw_cache_touch(path);
-        printf("%s\n", path);
-        fprintf(stderr, "ibench: already in the cache\n");
-        return EXIT_OK;
+    if (argc < 3 || argc % 2 == 0) {
+        fprintf(stderr, "usage: ibench fw get PRODUCT_TYPE VERSION|BUILD|latest [PRODUCT_TYPE VERSION|BUILD|latest...]\n");
+        return EXIT_USAGE;
     }
-    if (!f->is_signed) fprintf(stderr, "ibench: note: %s (%s) is not signed; it cannot be restored now\n", f->version, f->build);
+    static struct catalog cat;
     static struct get g;
+    char err[512];
+    g.n = (argc - 1) / 2;
+    g.w = calloc((size_t)g.n, sizeof *g.w);
+    if (!g.w) return EXIT_FAIL;
+    int rc = EXIT_OK;
+    for (int i = 0; i < g.n && rc == EXIT_OK; i++) {
+        const char *product = argv[1 + 2 * i], *want = argv[2 + 2 * i];
+        if (strcmp(cat.product, product) != 0 || cat.n == 0) {
+            if (catalog_load(c, product, &cat, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); rc = EXIT_NETWORK; break; }
+            if (cat.from_cache) fprintf(stderr, "ibench: %s; using the catalog of %s cached earlier\n", cat.note, product);
+        }
+        int pick = pick_build(&cat, want);
+        if (pick < 0) {
+            fprintf(stderr, "ibench: no build '%s' for %s in the catalog (see ibench fw list %s)\n", want, product, product);
+            rc = EXIT_USAGE;
+            break;
+        }
+        g.w[i].fw = cat.fw[pick];
+        catalog_cache_path(c, &g.w[i].fw, g.w[i].path, sizeof g.w[i].path);
+    }
+    if (rc != EXIT_OK) { free(g.w); return rc; }
     g.loop = loop_new();
+    g.q = g.loop ? fw_queue_new(g.loop, c) : NULL;
+    if (!g.q) { loop_free(g.loop); free(g.w); return EXIT_FAIL; }
     g.tty = isatty(STDERR_FILENO);
-    g.rc = EXIT_FAIL;
+    g.left = g.n;
+    g.last_print = now_ms(); /* the first line once something has happened */
+    fw_queue_set_notify(g.q, on_changed, &g);
     loop_watch_signal(g.loop, SIGINT, on_sig, &g);
     loop_watch_signal(g.loop, SIGTERM, on_sig, &g);
-    fprintf(stderr, "ibench: %s %s (%s), %.2f GB -> %s\n", f->identifier, f->version, f->build, f->size / 1e9, path);
-    g.dl = download_start(g.loop, c, f, on_progress, on_done, &g, err, sizeof err);
-    if (!g.dl) { fprintf(stderr, "ibench: %s\n", err); loop_free(g.loop); return EXIT_ENVIRONMENT; }
-    loop_run(g.loop);
+    for (int i = 0; i < g.n; i++) {
+        const struct firmware *f = &g.w[i].fw;
+        if (!f->is_signed) fprintf(stderr, "ibench: note: %s (%s) is not signed; it cannot be restored now\n", f->version, f->build);
+        if (access(g.w[i].path, R_OK) != 0)
+            fprintf(stderr, "ibench: %s %s (%s), %.2f GB -> %s\n", f->identifier, f->version, f->build, f->size / 1e9, g.w[i].path);
+        g.w[i].request = fw_queue_get(g.q, f, on_got, &g, err, sizeof err);
+        if (g.w[i].request < 0) {
+            fprintf(stderr, "ibench: %s\n", err);
+            g.w[i].finished = 1;
+            g.w[i].rc = EXIT_FAIL;
+            g.left--;
+        }
+    }
+    if (g.left > 0) loop_run(g.loop);
+    fw_queue_free(g.q);
     loop_free(g.loop);
-    return g.rc;
+    for (int i = 0; i < g.n && rc == EXIT_OK; i++) rc = g.w[i].finished ? g.w[i].rc : EXIT_FAIL;
+    free(g.w);
+    return rc;
 }
 
 /* ---- the cache ---- */
@@ -408,7 +488,7 @@ int cmd_fw(struct config *c, int argc, char **argv)
         }
     }
     fprintf(stderr, "usage: ibench fw list PRODUCT_TYPE [--signed] [--json]\n"
-                    "       ibench fw get PRODUCT_TYPE VERSION|BUILD|latest\n"
+                    "       ibench fw get PRODUCT_TYPE VERSION|BUILD|latest [PRODUCT_TYPE VERSION|BUILD|latest...]\n"
                     "       ibench fw cache [--json]\n"
                     "       ibench fw verify [FILE | PRODUCT_TYPE BUILD]\n"
                     "       ibench fw prune [--older-than DAYS] [--max-size SIZE] [--dry-run]\n");

@@ -344,8 +344,11 @@ static void on_wait(void *ctx)
 
 struct download *download_start(struct loop *l, const struct config *c, const struct firmware *f,
                                 download_progress_cb progress, download_done_cb done, void *ctx,
-                                char *err, unsigned long errlen)
+                                int *rc_out, char *err, size_t errlen)
 {
+    int dummy;
+    if (!rc_out) rc_out = &dummy;
+    *rc_out = DOWNLOAD_ERR_DISK; /* every early failure below is about this machine */
     struct download *d = calloc(1, sizeof *d);
     if (!d) { snprintf(err, errlen, "out of memory"); return NULL; }
     d->loop = l;
@@ -382,6 +385,7 @@ struct download *download_start(struct loop *l, const struct config *c, const st
         return d;
     }
     int rc = begin(d, err, errlen);
-    if (rc < 0) { release(d); return NULL; }
+    if (rc < 0) { *rc_out = rc; release(d); return NULL; }
+    *rc_out = DOWNLOAD_OK;
     return d;
 }

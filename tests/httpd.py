@@ -6,10 +6,16 @@ chosen by a path prefix:
   /norange/<path>        Range is ignored (always 200 with the whole file)
   /throttle/<bps>/<path> the body is sent at about bps bytes per second
   /status/<code>/...     answers with that status
-usage: httpd.py ROOT PORTFILE   (binds 127.0.0.1:0, writes the port, logs requests)"""
-import http.server, os, re, sys, threading, time
+  /redirect-loop/...     answers 302 pointing at itself, forever
+  /hold/<name>/<path>    sends the headers, then holds the body until the file
+                         ROOT/.release-<name> exists (tests see who is connected)
+usage: httpd.py ROOT PORTFILE [--tls CERT KEY]
+  binds 127.0.0.1:0, writes the port, logs "GET path range=..." per request;
+  with --tls it speaks HTTPS with that certificate and key"""
+import http.server, os, re, ssl, sys, threading, time
 
 ROOT, PORTFILE = sys.argv[1], sys.argv[2]
+TLS = sys.argv[4:6] if len(sys.argv) >= 6 and sys.argv[3] == "--tls" else None
 seen = {}
 lock = threading.Lock()
 
@@ -19,14 +25,20 @@ class H(http.server.BaseHTTPRequestHandler):
         sys.stdout.write("%s %s range=%s\n" % (self.command, self.path, self.headers.get("Range"))); sys.stdout.flush()
 
     def do_GET(self):
-        path, drop, corrupt, norange, bps = self.path.split("?")[0], None, False, False, None
+        path, drop, corrupt, norange, bps, hold = self.path.split("?")[0], None, False, False, None, None
         while True:
-            m = re.match(r"^/(dropfirst|throttle)/(\d+)(/.*)$", path) or re.match(r"^/(corrupt|norange)()(/.*)$", path)
+            m = (re.match(r"^/(dropfirst|throttle)/(\d+)(/.*)$", path) or re.match(r"^/(corrupt|norange)()(/.*)$", path)
+                 or re.match(r"^/(hold)/(\w+)(/.*)$", path))
             s = re.match(r"^/status/(\d+)/", path)
             if s:
                 self.send_response(int(s.group(1))); self.send_header("Content-Length", "0"); self.end_headers(); return
+            if path.startswith("/redirect-loop/"):
+                self.send_response(302); self.send_header("Location", self.path)
+                self.send_header("Content-Length", "0"); self.end_headers(); return
             if not m: break
             kind, arg, path = m.group(1), m.group(2), m.group(3)
+            if kind == "hold":
+                hold = arg; continue
             if kind == "dropfirst":
                 with lock:
                     first = path not in seen
@@ -53,6 +65,8 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(end - start + 1))
         if status == 206: self.send_header("Content-Range", "bytes %d-%d/%d" % (start, end, size))
         self.end_headers()
+        while hold and not os.path.exists(os.path.join(ROOT, ".release-" + hold)):
+            time.sleep(0.05)
         with open(f, "rb") as fh:
             fh.seek(start); left = end - start + 1; sent = 0
             while left > 0:
@@ -68,5 +82,9 @@ class H(http.server.BaseHTTPRequestHandler):
                 if bps: time.sleep(len(chunk) / bps)
 
 srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+if TLS:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(TLS[0], TLS[1])
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 open(PORTFILE + ".tmp", "w").write(str(srv.server_address[1])); os.rename(PORTFILE + ".tmp", PORTFILE)
 srv.serve_forever()
