@@ -56,6 +56,8 @@ struct x_worker {
     int id;
     zip_t *z;                         /* NULL: the worker opens its own */
     pthread_t thread;
+    char dir[4096];                   /* folder of the last file, relative to the output */
+    int dir_fd;                       /* its descriptor (kept: many files share a folder) */
 };
 
 static void x_fail(struct ipsw_extract *j, int status, const char *fmt, ...)
@@ -365,16 +367,33 @@ static int x_write_all(int fd, const char *buf, size_t n)
     return 0;
 }
 
+/* The descriptor of the folder a file goes into, reusing the last one. */
+static int x_parent(struct x_worker *w, const char *name, const char **last)
+{
+    const char *slash = strrchr(name, '/');
+    size_t n = slash ? (size_t)(slash - name) : 0;
+    *last = slash ? slash + 1 : name;
+    if (w->dir_fd >= 0 && strlen(w->dir) == n && strncmp(w->dir, name, n) == 0) return w->dir_fd;
+    if (w->dir_fd >= 0) close(w->dir_fd);
+    w->dir_fd = -1;
+    const char *l;
+    int fd = x_open_parent(w->job, name, 0, &l);
+    if (fd < 0) return -1;
+    snprintf(w->dir, sizeof w->dir, "%.*s", (int)n, name);
+    return w->dir_fd = fd;
+}
+
 static int x_one(struct x_worker *w, const struct x_item *it, char *buf, unsigned *seq)
 {
     struct ipsw_extract *j = w->job;
     const char *last;
-    int dfd = x_open_parent(j, it->name, it->is_dir, &last);
-    if (dfd < 0) return -1;
     if (it->is_dir) {
-        close(dfd);
-        return 0;
+        int fd = x_open_parent(j, it->name, 1, &last);
+        if (fd >= 0) close(fd);
+        return fd < 0 ? -1 : 0;
     }
+    int dfd = x_parent(w, it->name, &last);
+    if (dfd < 0) return -1;
     x_progress(j, it->name, 0);
     char tmp[64];
     snprintf(tmp, sizeof tmp, ".ibench-%ld-%d-%u.part", (long)getpid(), w->id, (*seq)++);
@@ -382,7 +401,6 @@ static int x_one(struct x_worker *w, const struct x_item *it, char *buf, unsigne
     if (fd < 0) {
         int e = errno;
         x_fail(j, IPSW_X_ENVIRONMENT, "%s: cannot create: %s", it->name, strerror(e));
-        close(dfd);
         return -1;
     }
     int rc = -1;
@@ -447,7 +465,6 @@ out:
     if (zf) zip_fclose(zf);
     if (fd >= 0) close(fd);
     if (tmp[0]) unlinkat(dfd, tmp, 0);
-    close(dfd);
     return rc;
 }
 
@@ -474,6 +491,7 @@ static void *x_worker_main(void *arg)
         if (x_one(w, &j->items[i], buf, &seq) < 0) break;
     }
     free(buf);
+    if (w->dir_fd >= 0) close(w->dir_fd);
     if (own) zip_discard(own);
     return NULL;
 }
@@ -504,9 +522,9 @@ static void *x_lead(void *arg)
     if (nt > j->nitems) nt = j->nitems > 0 ? j->nitems : 1;
     struct x_worker w[X_MAX_THREADS];
     int started = 1;
-    w[0] = (struct x_worker){j, 0, z, 0};
+    w[0] = (struct x_worker){.job = j, .id = 0, .z = z, .dir_fd = -1};
     for (int i = 1; i < nt; i++) {
-        w[i] = (struct x_worker){j, i, NULL, 0};
+        w[i] = (struct x_worker){.job = j, .id = i, .dir_fd = -1};
         if (pthread_create(&w[i].thread, NULL, x_worker_main, &w[i]) != 0) break;
         started++;
     }
