@@ -41,6 +41,7 @@ struct ipsw_extract {
     char *archive, *out_dir, **patterns, behavior[16];
     pthread_t lead;
     int lead_started, out_fd;
+    int use_tmpfile;                  /* O_TMPFILE works here and /proc can name it */
     struct x_item *items;
     int nitems;
     atomic_int next, stop, files_done;
@@ -397,7 +398,18 @@ static int x_one(struct x_worker *w, const struct x_item *it, char *buf, unsigne
     x_progress(j, it->name, 0);
     char tmp[64];
     snprintf(tmp, sizeof tmp, ".ibench-%ld-%d-%u.part", (long)getpid(), w->id, (*seq)++);
-    int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, it->mode);
+    /* Preferably a file with no name at all until it is complete: nothing to
+     * clean up after a cancel, a failure or even a crash, and one directory
+     * operation instead of two when it is linked into place. */
+    int anon = 0, fd = -1;
+    if (j->use_tmpfile) {
+        fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, it->mode);
+        anon = fd >= 0;
+    }
+    if (!anon) {
+        fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, it->mode);
+    }
+    if (anon) tmp[0] = 0;
     if (fd < 0) {
         int e = errno;
         x_fail(j, IPSW_X_ENVIRONMENT, "%s: cannot create: %s", it->name, strerror(e));
@@ -444,21 +456,44 @@ static int x_one(struct x_worker *w, const struct x_item *it, char *buf, unsigne
         struct timespec ts[2] = {{it->mtime, 0}, {it->mtime, 0}};
         futimens(fd, ts);
     }
-    int cfd = fd;
-    fd = -1;
-    if (close(cfd) < 0) {
-        int e = errno;
-        x_fail(j, IPSW_X_ENVIRONMENT, "%s: %s%s", it->name, e == ENOSPC || e == EDQUOT ? "disk full: " : "cannot write: ",
-               strerror(e));
-        goto out;
-    }
     if (x_stopped(j)) goto out;
+    if (anon) {
+        char proc[64];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        if (linkat(AT_FDCWD, proc, dfd, last, AT_SYMLINK_FOLLOW) == 0) goto placed;
+        if (errno != EEXIST) {
+            int e = errno;
+            x_fail(j, IPSW_X_ENVIRONMENT, "%s: cannot put into place: %s", it->name, strerror(e));
+            goto out;
+        }
+        /* Something is at that name: link under the temporary name, then
+         * replace it (a symlink there is replaced, never followed). */
+        snprintf(tmp, sizeof tmp, ".ibench-%ld-%d-%u.part", (long)getpid(), w->id, (*seq)++);
+        if (linkat(AT_FDCWD, proc, dfd, tmp, AT_SYMLINK_FOLLOW) < 0) {
+            int e = errno;
+            tmp[0] = 0;
+            x_fail(j, IPSW_X_ENVIRONMENT, "%s: cannot put into place: %s", it->name, strerror(e));
+            goto out;
+        }
+    }
     if (renameat(dfd, tmp, dfd, last) < 0) {
         int e = errno;
         x_fail(j, IPSW_X_ENVIRONMENT, "%s: cannot put into place: %s", it->name, strerror(e));
         goto out;
     }
+placed:
     tmp[0] = 0;
+    {
+        int cfd = fd;
+        fd = -1;
+        if (close(cfd) < 0) {
+            int e = errno;
+            x_fail(j, IPSW_X_ENVIRONMENT, "%s: %s%s", it->name, e == ENOSPC || e == EDQUOT ? "disk full: " : "cannot write: ",
+                   strerror(e));
+            unlinkat(dfd, last, 0);
+            goto out;
+        }
+    }
     atomic_fetch_add(&j->files_done, 1);
     rc = 0;
 out:
@@ -510,6 +545,13 @@ static void *x_lead(void *arg)
         int e = errno;
         x_fail(j, IPSW_X_ENVIRONMENT, "%s: cannot use as output folder: %s", j->out_dir, strerror(e));
         goto out;
+    }
+    int probe = openat(j->out_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (probe >= 0) {
+        char proc[64];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", probe);
+        j->use_tmpfile = access(proc, F_OK) == 0;
+        close(probe);
     }
     int nt = j->o.threads;
     if (nt <= 0) {

@@ -82,16 +82,22 @@ $G "$T/z64.ipsw" --variant zip64
 check "ZIP64 archive extracts" [ $rc = 0 ]
 check "ZIP64 output matches unzip" diff -r "$T/unzip" "$T/z64"
 
-# Cancellation: SIGINT while a 300 MB entry is being written.
+# Cancellation: SIGINT while a 300 MB entry is being written (seen in the
+# process's write count: its output has no name until it is complete).
 $G "$T/big.ipsw" --variant big --big-mb 300
 python3 - "$IBENCH" "$T/big.ipsw" "$T/cancel" >"$T/cancel.log" 2>&1 <<'PY'
 import os, signal, subprocess, sys, time
 ib, arc, out = sys.argv[1:4]
 p = subprocess.Popen([ib, "ipsw", "extract", arc, "-o", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def written():
+    try:
+        for line in open("/proc/%d/io" % p.pid):
+            if line.startswith("wchar:"): return int(line.split()[1])
+    except OSError: pass
+    return 0
 t = time.time(); seen = False
 while not seen and time.time() - t < 60 and p.poll() is None:
-    for root, ds, fs in os.walk(out):
-        seen = seen or any(f.startswith(".ibench-") and os.path.getsize(os.path.join(root, f)) > (1 << 20) for f in fs)
+    seen = written() > (8 << 20)
     time.sleep(0.001)
 p.send_signal(signal.SIGINT)
 rc = p.wait()
@@ -101,6 +107,7 @@ has "$T/cancel.log" '^seen=True rc=6$' "SIGINT during extraction exits 6"
 has "$T/cancel.log" 'cancelled' "cancellation is reported"
 no_partials "$T/cancel" "cancel leaves no partial file"
 check "cancel: the big entry is not in place" [ ! -e "$T/cancel/Firmware/big.dmg" ]
+check "cancel: only complete small files remain" [ "$(du -sk "$T/cancel" | cut -f1)" -lt 1024 ]
 
 # A full disk: a 1 MB tmpfs (needs a mount namespace and permission to mount).
 $G "$T/b3.ipsw" --variant big --big-mb 3
@@ -111,6 +118,8 @@ if unshare -m sh -c "mount -t tmpfs -o size=1m tmpfs '$T/small' && \
     check "full disk exits 7" [ "$(cat "$T/full.rc")" = 7 ]
     has "$T/full.err" '^ibench: Firmware/big\.dmg: disk full' "full disk: message names the entry"
     check "full disk: partial output removed" [ ! -s "$T/full.partials" ]
+    used=$(awk '{print $3}' "$T/full.df")
+    check "full disk: the space is given back (${used} KiB used)" [ "${used:-1024}" -lt 512 ]
 else
     echo "# full-disk check skipped: cannot mount a tmpfs here: $(head -n 1 "$T/mount.err")"
 fi
