@@ -178,7 +178,10 @@ static zip_int64_t r_read(struct remote *r, char *out, size_t n)
         }
         if (!hit) {
             r->ahead = r->pos == r->last_end ? (r->ahead * 2 > R_AHEAD_MAX ? R_AHEAD_MAX : r->ahead * 2) : R_AHEAD_MIN;
+            /* One block holds at most R_AHEAD_MAX: a central directory
+             * claiming gigabytes is read piecewise, not into one buffer. */
             size_t len = n - done > r->ahead ? n - done : r->ahead;
+            if (len > R_AHEAD_MAX) len = R_AHEAD_MAX;
             if ((long long)len > r->size - r->pos) len = (size_t)(r->size - r->pos);
             hit = r_slot(r);
             char *d = realloc(hit->data, len);
