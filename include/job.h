@@ -43,6 +43,7 @@ struct job {
     int term_signal;                   /* signal that ended the engine, 0 if none */
     bool cancel_requested, recorded, retryable;
     int attempt;                       /* 1, 2... when a retryable failure is retried */
+    long long log_start;               /* where this attempt's output begins in engine.log */
     char triage[24], cause[200], next_step[240];
     /* live view, not persisted */
     struct engine_state parse;

@@ -142,7 +142,7 @@ static int parse_wait(int argc, char **argv, int *wait_s, int nargs, const char 
     static const struct option opts[] = {{"wait", required_argument, 0, 'w'}, {"no-wait", no_argument, 0, 'n'}, {0, 0, 0, 0}};
     int ch;
     *wait_s = DEFAULT_WAIT_S;
-    while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (ch == 'w') {
             char *end;
             long v = strtol(optarg, &end, 10);

@@ -65,6 +65,7 @@ int job_save(const struct job *j)
     snprintf(ecid, sizeof ecid, "%016" PRIX64, j->ecid);
     json_object_set_new(o, "ecid", json_string(ecid));
     json_object_set_new(o, "retryable", json_boolean(j->retryable));
+    json_object_set_new(o, "log_start", json_integer((json_int_t)j->log_start));
     char path[PATH_MAX + 16], tmp[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/job.json", j->dir);
     snprintf(tmp, sizeof tmp, "%s/.job.json.%d", j->dir, (int)getpid());
@@ -123,9 +124,10 @@ int job_load(const char *dir, struct job *j)
     get_str(o, "triage", j->triage, sizeof j->triage);
     get_str(o, "cause", j->cause, sizeof j->cause);
     get_str(o, "next_step", j->next_step, sizeof j->next_step);
+    j->log_start = get_int(o, "log_start", 0);
     json_decref(o);
     engine_parse_init(&j->parse, NULL, NULL);
-    j->log_offset = 0;
+    j->log_offset = j->log_start;
     return j->id ? 0 : -1;
 }
 
@@ -294,6 +296,10 @@ int job_start(const struct config *c, struct job *j, const struct engine_info *e
         close(lockfd);
         return -1;
     }
+    struct stat lst;
+    j->log_start = fstat(logfd, &lst) == 0 ? (long long)lst.st_size : 0;
+    j->log_offset = j->log_start;
+    engine_parse_init(&j->parse, NULL, NULL);
     const char *argv[12];
     engine_argv(e, j->ecid, j->erase, cache, j->ipsw, ecid_buf, argv);
     char head[PATH_MAX * 2 + 200];

@@ -1,0 +1,187 @@
+/* Restore preflight and queue (see restore.h). */
+#include "restore.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "ipsw.h"
+
+const char *verdict_word(enum verdict v) { return v == V_PASS ? "ok" : v == V_WARN ? "warn" : "FAIL"; }
+
+static void add(struct preflight *pf, const char *name, enum verdict v, const char *fmt, ...)
+{
+    if (pf->n >= PREFLIGHT_MAX) return;
+    va_list ap;
+    va_start(ap, fmt);
+    snprintf(pf->item[pf->n].name, sizeof pf->item[pf->n].name, "%s", name);
+    pf->item[pf->n].v = v;
+    vsnprintf(pf->item[pf->n].text, sizeof pf->item[pf->n].text, fmt, ap);
+    va_end(ap);
+    pf->n++;
+    if (v == V_FAIL) pf->failed++;
+    if (v == V_WARN) pf->warned++;
+}
+
+static int is_iboot_mode(enum dev_mode m)
+{
+    return m == MODE_RECOVERY || m == MODE_DFU || m == MODE_WTF || m == MODE_PORT_DFU || m == MODE_KIS;
+}
+
+static void check_archive(struct preflight *pf, const struct device *d, const char *ipsw, int erase, int64_t *size)
+{
+    static struct ipsw_manifest m;
+    char err[400];
+    int missing = 0;
+    struct stat st;
+    *size = stat(ipsw, &st) == 0 ? (int64_t)st.st_size : 0;
+    if (ipsw_read(ipsw, &m, &missing, NULL, err, sizeof err) < 0) { add(pf, "ipsw", V_FAIL, "%s", err); return; }
+    snprintf(pf->version, sizeof pf->version, "%s", m.version);
+    snprintf(pf->build, sizeof pf->build, "%s", m.build);
+    if (missing) { add(pf, "ipsw", V_FAIL, "%s is incomplete: %d component(s) named by its manifest are missing", ipsw, missing); return; }
+    add(pf, "ipsw", V_PASS, "iOS %s (%s), archive intact", m.version, m.build);
+    const char *product = d->model ? d->model->product_type : d->product_type;
+    int fits[IPSW_MAX_IDENTITIES] = {0};
+    char why[400] = "";
+    int n = ipsw_match(&m, product, d->cpid, d->bdid, fits, why, sizeof why);
+    if (n <= 0) { add(pf, "fits", V_FAIL, "%s", why[0] ? why : "no build identity fits this device"); return; }
+    const char *want = erase ? "Erase" : "Update";
+    for (int i = 0; i < m.nidentities; i++)
+        if (fits[i] && !strcmp(m.identities[i].behavior, want)) {
+            add(pf, "fits", V_PASS, "%s identity for %s (%s)", want, m.identities[i].board, product);
+            return;
+        }
+    add(pf, "fits", V_FAIL, "the IPSW has no %s identity for this device", want);
+}
+
+static void check_signed(struct preflight *pf, const struct config *c, const struct device *d)
+{
+    static struct catalog cat;
+    char err[300];
+    const char *product = d->model ? d->model->product_type : d->product_type;
+    if (!pf->build[0]) return;
+    if (catalog_load(c, product, &cat, err, sizeof err) < 0) {
+        add(pf, "signed", V_WARN, "cannot check signing (%s); the engine will ask Apple", err);
+        return;
+    }
+    for (int i = 0; i < cat.n; i++) {
+        if (strcmp(cat.fw[i].build, pf->build)) continue;
+        if (!cat.fw[i].is_signed) {
+            add(pf, "signed", cat.stale ? V_WARN : V_FAIL, "Apple %s sign %s (%s) for %s%s", cat.stale ? "did not" : "does not",
+                cat.fw[i].version, cat.fw[i].build, product, cat.stale ? " (catalog is stale: it may have changed)" : "");
+        } else {
+            add(pf, "signed", cat.stale ? V_WARN : V_PASS, "%s (%s) is signed%s", cat.fw[i].version, cat.fw[i].build,
+                cat.stale ? " per a stale catalog: Apple may have stopped" : "");
+        }
+        return;
+    }
+    add(pf, "signed", V_WARN, "build %s is not in the catalog for %s: signing unknown", pf->build, product);
+}
+
+static void check_verified(struct preflight *pf, const char *ipsw)
+{
+    char side[PATH_MAX + 8];
+    snprintf(side, sizeof side, "%s.sha1", ipsw);
+    if (access(side, R_OK) == 0) add(pf, "verified", V_PASS, "from the firmware cache, checksum verified on download");
+    else add(pf, "verified", V_WARN, "not from the firmware cache: its checksum was not checked against the catalog");
+}
+
+void restore_preflight(struct console *con, const struct device *d, const char *ipsw, int erase,
+                       const struct engine_info *e, int have_engine, struct preflight *pf)
+{
+    memset(pf, 0, sizeof *pf);
+    const struct config *c = con->cfg;
+    int64_t size = 0;
+    if (!d->has_ecid) add(pf, "device", V_FAIL, "the device's ECID is not known yet, and the engine is targeted by ECID");
+    check_archive(pf, d, ipsw, erase, &size);
+    check_signed(pf, c, d);
+    check_verified(pf, ipsw);
+    if (con->mux_error[0]) add(pf, "usbmuxd", V_FAIL, "%s: the engine follows the device into Restore mode through usbmuxd", con->mux_error);
+    else add(pf, "usbmuxd", V_PASS, "usbmuxd answers");
+    if (con->usb_error[0]) add(pf, "usb", V_FAIL, "%s", con->usb_error);
+    else if (d->ident_error[0] && strstr(d->ident_error, "permission")) add(pf, "usb", V_FAIL, "%s", d->ident_error);
+    else add(pf, "usb", V_PASS, "USB access works");
+    char why[400];
+    if (!have_engine) add(pf, "engine", V_FAIL, "no restore engine (install idevicerestore or set --engine)");
+    else if (pf->version[0] && engine_can_restore(e, pf->version, why, sizeof why) < 0) add(pf, "engine", V_FAIL, "%s", why);
+    else add(pf, "engine", V_PASS, "%s%s%s", e->path, e->version[0] ? " " : "", e->version);
+    struct statvfs vfs;
+    if (statvfs(c->cache_dir, &vfs) == 0) {
+        double free_b = (double)vfs.f_bavail * vfs.f_frsize;
+        if (free_b < (double)size) add(pf, "disk", V_FAIL, "%.1f GB free in %s; the engine needs about %.1f GB to extract the IPSW",
+                                      free_b / 1e9, c->cache_dir, (double)size / 1e9);
+        else add(pf, "disk", V_PASS, "%.1f GB free in %s", free_b / 1e9, c->cache_dir);
+    } else {
+        add(pf, "disk", V_WARN, "cannot read free space of %s: %s", c->cache_dir, strerror(errno));
+    }
+    if (d->has_ecid && job_device_busy(c, d->ecid)) add(pf, "busy", V_FAIL, "another restore is already driving this device (see `ibench jobs`)");
+    if (have_engine && e->old_irecovery) {
+        const struct device *other = NULL;
+        for (int i = 0; i < con->bench.ndev; i++) {
+            const struct device *o = con->bench.dev[i];
+            if (o != d && o->presence == PRESENCE_PRESENT && is_iboot_mode(o->mode)) { other = o; break; }
+        }
+        if (other) add(pf, "bench", V_FAIL, "%s is also in %s: this engine links libirecovery 1.0.0, which crashes with two "
+                       "Recovery/DFU devices attached; unplug it or restore one at a time", device_label(other), mode_name(other->mode));
+        else add(pf, "bench", V_PASS, "no other Recovery/DFU device attached");
+    }
+}
+
+void restore_hub_of(const char *port, char *out, size_t n)
+{
+    snprintf(out, n, "%s", port);
+    char *dot = strrchr(out, '.');
+    if (dot) *dot = 0;
+}
+
+int restore_queue_pump(const struct config *c, const struct engine_info *e)
+{
+    char lock[PATH_MAX + 32];
+    snprintf(lock, sizeof lock, "%s/jobs", c->state_dir);
+    mkdir(c->state_dir, 0755);
+    mkdir(lock, 0755);
+    snprintf(lock, sizeof lock, "%s/jobs/.queue", c->state_dir);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 || flock(fd, LOCK_EX) < 0) { if (fd >= 0) close(fd); return 0; }
+    int n = 0, started = 0;
+    struct job *jobs = job_list(c, &n);
+    int running = 0;
+    for (int i = 0; i < n; i++) {
+        job_poll(c, &jobs[i]);
+        /* One retry of a retryable failure, as the engine's maintainers advise. */
+        if (jobs[i].state == JOB_FAILED && jobs[i].retryable && jobs[i].attempt < 2 && !jobs[i].cancel_requested) {
+            jobs[i].attempt++;
+            jobs[i].state = JOB_QUEUED;
+            jobs[i].recorded = false;
+            job_save(&jobs[i]);
+        }
+        if (jobs[i].state == JOB_RUNNING) running++;
+    }
+    for (int i = n - 1; i >= 0; i--) {   /* oldest first */
+        struct job *j = &jobs[i];
+        if (j->state != JOB_QUEUED || running >= c->max_restores) continue;
+        char hub[32], other[32];
+        restore_hub_of(j->port, hub, sizeof hub);
+        int same_hub = 0;
+        for (int k = 0; k < n; k++) {
+            if (jobs[k].state != JOB_RUNNING || !j->port[0]) continue;
+            restore_hub_of(jobs[k].port, other, sizeof other);
+            same_hub += !strcmp(hub, other);
+        }
+        if (j->port[0] && same_hub >= c->max_restores_per_hub) continue;
+        if (job_device_busy(c, j->ecid)) continue;
+        char err[300];
+        if (job_start(c, j, e, err, sizeof err) == 0) { running++; started++; }
+    }
+    free(jobs);
+    close(fd);
+    return started;
+}
