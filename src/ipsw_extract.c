@@ -146,14 +146,14 @@ static int x_vet(struct ipsw_extract *j, zip_t *z, zip_uint64_t idx, struct x_it
     size_t len = strlen(name);
     int is_dir = len > 0 && name[len - 1] == '/';
     char base[4096];
-    if (len >= sizeof base) {
+    if (len >= 1024) {
         x_fail(j, IPSW_X_INTEGRITY, "%s: refused: name too long", shown);
         return -1;
     }
     memcpy(base, name, len + 1);
     if (is_dir) base[len - 1] = 0;
     if (!ipsw_name_is_safe(base) || strstr(base, "//")) {
-        x_fail(j, IPSW_X_INTEGRITY, "%s: refused: unsafe entry name (absolute, '..', backslash or control character)", shown);
+        x_fail(j, IPSW_X_INTEGRITY, "%s: refused: unsafe entry name (absolute, '..', backslash, control character or not UTF-8 text)", shown);
         return -1;
     }
     for (const char *p = base; *p;) {

@@ -1,11 +1,20 @@
 /* BuildManifest.plist reader. The manifest comes from an untrusted archive:
  * every node's type is checked before use and every string is bounded. */
 #include "ipsw.h"
+#include "sanitize.h"
 
 #include <plist/plist.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Printable UTF-8 only: these strings reach terminals, JSON and file names. */
+static int text_ok(const char *s)
+{
+    char buf[1024];
+    size_t n = strlen(s);
+    return n < sizeof buf && sanitize_text(buf, sizeof buf, s, n) == n && memcmp(buf, s, n) == 0;
+}
 
 static int get_str(plist_t dict, const char *key, char *out, size_t n)
 {
@@ -15,7 +24,7 @@ static int get_str(plist_t dict, const char *key, char *out, size_t n)
     char *s = NULL;
     plist_get_string_val(v, &s);
     if (!s) return -1;
-    int ok = strlen(s) < n;
+    int ok = strlen(s) < n && text_ok(s);
     if (ok) snprintf(out, n, "%s", s);
     free(s);
     return ok ? 0 : -1;
@@ -71,7 +80,7 @@ static int parse_identity(plist_t id, struct ipsw_identity *o, int index, char *
             struct ipsw_component *c = &o->components[o->ncomponents];
             plist_t cinfo = plist_dict_get_item(comp, "Info");
             if (cinfo && plist_get_node_type(cinfo) == PLIST_DICT &&
-                get_str(cinfo, "Path", c->path, sizeof c->path) == 0 && key && strlen(key) < sizeof c->name) {
+                get_str(cinfo, "Path", c->path, sizeof c->path) == 0 && key && strlen(key) < sizeof c->name && text_ok(key)) {
                 snprintf(c->name, sizeof c->name, "%s", key);
                 c->size = -1;
                 o->ncomponents++;
@@ -108,7 +117,7 @@ int ipsw_manifest_parse(const void *data, size_t len, struct ipsw_manifest *m, c
             char *s = NULL;
             if (plist_get_node_type(p) != PLIST_STRING) continue;
             plist_get_string_val(p, &s);
-            if (s && strlen(s) < sizeof m->products[0]) snprintf(m->products[m->nproducts++], sizeof m->products[0], "%s", s);
+            if (s && strlen(s) < sizeof m->products[0] && text_ok(s)) snprintf(m->products[m->nproducts++], sizeof m->products[0], "%s", s);
             free(s);
         }
     }
@@ -152,7 +161,7 @@ int ipsw_match(const struct ipsw_manifest *m, const char *product_type, uint32_t
 
 int ipsw_name_is_safe(const char *name)
 {
-    if (!name || !*name || name[0] == '/' || strchr(name, '\\')) return 0;
+    if (!name || !*name || name[0] == '/' || strchr(name, '\\') || strlen(name) >= 1024 || !text_ok(name)) return 0;
     if (strlen(name) > 1 && name[1] == ':') return 0; /* drive letter */
     const char *p = name;
     while (*p) {

@@ -61,6 +61,7 @@ TEST(hostile_manifests_are_refused_with_reasons)
     CHECK(parse(ID("0x1FFFFFFFF", "0x02", "d20ap", "Erase"), &M, err) < 0);
     CHECK(parse("", &M, err) < 0 && strstr(err, "BuildIdentities"));
     CHECK(parse("<string>x</string>", &M, err) < 0 && strstr(err, "identity 0"));
+    CHECK(parse(ID("0x8015", "0x02", "d20&#27;[2J", "Erase"), &M, err) < 0 && strstr(err, "DeviceClass"));
     CHECK(ipsw_manifest_parse("garbage!garbage!", 16, &M, err, sizeof err) < 0);
     CHECK(ipsw_manifest_parse("bplist00\xff\xff", 10, &M, err, sizeof err) < 0 && strstr(err, "binary"));
     CHECK(ipsw_manifest_parse(NULL, 0, &M, err, sizeof err) < 0);
@@ -95,6 +96,15 @@ TEST(entry_names)
     CHECK(!ipsw_name_is_safe("./x"));
     CHECK(!ipsw_name_is_safe("a\nb"));
     CHECK(!ipsw_name_is_safe(""));
+    CHECK(!ipsw_name_is_safe("Firmware/\x1b[2Jclear"));   /* terminal escape */
+    CHECK(!ipsw_name_is_safe("a\xc2\x9b" "31mred"));         /* C1 CSI */
+    CHECK(!ipsw_name_is_safe("bad\xff" "utf8"));
+    CHECK(!ipsw_name_is_safe("del\x7f"));
+    CHECK(ipsw_name_is_safe("Firmware/R\xc3\xa9sum\xc3\xa9.plist"));
+    char longname[1100];
+    memset(longname, 'a', sizeof longname - 1);
+    longname[sizeof longname - 1] = 0;
+    CHECK(!ipsw_name_is_safe(longname));
 }
 
 /* Writes an archive: entries "name=content"; a name starting with '@' is
