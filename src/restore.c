@@ -114,6 +114,7 @@ void restore_preflight(struct console *con, const struct device *d, const char *
     else if (pf->version[0] && engine_can_restore(e, pf->version, why, sizeof why) < 0) add(pf, "engine", V_FAIL, "%s", why);
     else add(pf, "engine", V_PASS, "%s%s%s", e->path, e->version[0] ? " " : "", e->version);
     struct statvfs vfs;
+    mkdir(c->cache_dir, 0755);
     if (statvfs(c->cache_dir, &vfs) == 0) {
         double free_b = (double)vfs.f_bavail * vfs.f_frsize;
         if (free_b < (double)size) add(pf, "disk", V_FAIL, "%.1f GB free in %s; the engine needs about %.1f GB to extract the IPSW",
@@ -156,8 +157,8 @@ int restore_queue_pump(const struct config *c, const struct engine_info *e)
     int running = 0;
     for (int i = 0; i < n; i++) {
         job_poll(c, &jobs[i]);
-        /* One retry of a retryable failure, as the engine's maintainers advise. */
-        if (jobs[i].state == JOB_FAILED && jobs[i].retryable && jobs[i].attempt < 2 && !jobs[i].cancel_requested) {
+        /* Retry a retryable failure (restore_retries, default once), as the engine's maintainers advise. */
+        if (jobs[i].state == JOB_FAILED && jobs[i].retryable && jobs[i].attempt <= c->restore_retries && !jobs[i].cancel_requested) {
             jobs[i].attempt++;
             jobs[i].state = JOB_QUEUED;
             jobs[i].recorded = false;

@@ -1,0 +1,55 @@
+# Debian's real idevicerestore (1.0.0) driven by ibench against an emulated
+# iPhone 8 in Recovery, inside the test runner's private network namespace:
+# it identifies the device, reads the IPSW and the nonces, then cannot reach
+# Apple's signing server, and ibench must say exactly that.
+. "$IBENCH_TOP/tests/lib.sh"
+command -v idevicerestore >/dev/null 2>&1 || { echo "idevicerestore not installed"; exit 77; }
+command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not installed"; exit 77; }
+[ -x "$VBENCH" ] || { echo "$VBENCH not built"; exit 77; }
+[ "${IBENCH_NETNS:-}" = 1 ] || { echo "refusing to run the real engine outside the private network namespace"; exit 77; }
+if ping -c1 -W1 17.151.36.30 >/dev/null 2>&1; then echo "network reachable: refusing to run the real engine"; exit 77; fi
+
+unset IBENCH_ENGINE
+export IBENCH_API_URL="http://127.0.0.1:1/v4"
+mkdir -p "$XDG_CONFIG_HOME/ibench"
+printf 'restore_retries = 0\n[slots]\n1-1.3 = Bay 3\n' > "$XDG_CONFIG_HOME/ibench/config"
+
+# An iOS 15 IPSW (idevicerestore 1.0.0 predates iOS 16) whose manifest has
+# what the engine's signing request needs.
+python3 - "$T/ios15.ipsw" "$IBENCH_TOP/tests" <<'PY'
+import plistlib, sys, zipfile
+sys.path.insert(0, sys.argv[2])
+import ipsw_gen
+m = ipsw_gen.manifest()
+m["ProductVersion"], m["ProductBuildVersion"] = "15.8.3", "19H386"
+for i in m["BuildIdentities"]:
+    i["Info"]["BuildNumber"] = "19H386"
+    i["UniqueBuildID"] = b"\x11" * 20
+    i["ApProductionMode"] = i["ApSecurityMode"] = True
+    for v in i["Manifest"].values():
+        v["Trusted"] = True
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("BuildManifest.plist", plistlib.dumps(m))
+    z.writestr("Restore.plist", plistlib.dumps({"ProductVersion": "15.8.3", "ProductBuildVersion": "19H386",
+                                                "SupportedProductTypes": m["SupportedProductTypes"]}))
+    for p in sorted({v["Info"]["Path"] for i in m["BuildIdentities"] for v in i["Manifest"].values()}):
+        z.writestr(p, b"\0" * 4096)
+PY
+
+cat > "$T/scn" <<'S'
+device A model=iPhone10,1 ecid=0x0012345678ABCDEF port=1-1.3
+at 0 plug A recovery
+S
+( cd "$IBENCH_TOP" && timeout 240 "$VBENCH" --scenario "$T/scn" --log "$T/vb.log" -- \
+    "$IBENCH" --yes restore "Bay 3" --ipsw "$T/ios15.ipsw" ) >"$T/out" 2>&1
+rc=$?
+log=$(ls "$IBENCH_STATE"/jobs/*/engine.log 2>/dev/null | head -n1)
+check "the job's engine log exists" [ -n "$log" ]
+has "$T/out" '^  ok   engine +/usr/bin/idevicerestore idevicerestore 1\.0\.0$' "preflight names the real engine and its version"
+has "$log" '^Found device in Recovery mode$' "the real engine finds the emulated device in Recovery"
+has "$log" '^Identified device as d20ap, iPhone10,1$' "... and identifies it"
+has "$log" '^Getting ApNonce in recovery mode' "... and reads its ApNonce"
+has "$log" 'ERROR: Unable to send TSS request' "... and fails at the signing request"
+has "$T/out" "Apple's signing server could not be reached" "ibench explains that Apple's signing server was unreachable"
+has "$T/out" 'next: Check the bench.s internet connection' "... and what to do"
+check "restore exits 1" [ $rc = 1 ]
