@@ -108,11 +108,12 @@ static void x_on_progress(const struct ipsw_progress *p, void *user)
 {
     struct x_view *v = user;
     if (!v->tty) return;
-    char name[48];
+    /* One line that fits 80 columns, so \r redraws it in place. */
+    char name[40];
     size_t n = strlen(p->entry);
-    snprintf(name, sizeof name, "%s%s", n > 44 ? "..." : "", n > 44 ? p->entry + n - 41 : p->entry);
+    snprintf(name, sizeof name, "%s%s", n > 30 ? "..." : "", n > 30 ? p->entry + n - 27 : p->entry);
     int pct = p->total > 0 ? (int)(p->done * 100 / p->total) : 100;
-    fprintf(stderr, "\r%3d%% %8.1f/%.1f MB  %d/%d files  %-44s", pct, p->done / 1e6, p->total / 1e6, p->files_done,
+    fprintf(stderr, "\r%3d%% %7.0f/%.0f MB %d/%d files %-30s", pct, p->done / 1e6, p->total / 1e6, p->files_done,
             p->files_total, name);
     fflush(stderr);
     v->shown = 1;
