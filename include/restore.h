@@ -22,9 +22,11 @@ struct preflight {
 const char *verdict_word(enum verdict v);   /* "ok", "warn", "FAIL" */
 
 /* Every check for restoring device d with the IPSW at `ipsw` (Update unless
- * erase). Reads the archive, the catalog (fresh when reachable) and the bench. */
+ * erase). Reads the archive, the catalog (fresh when reachable; only the
+ * cached copy when offline, so the console never waits on the network) and
+ * the bench. */
 void restore_preflight(struct console *con, const struct device *d, const char *ipsw, int erase,
-                       const struct engine_info *e, int have_engine, struct preflight *pf);
+                       const struct engine_info *e, int have_engine, int offline, struct preflight *pf);
 
 /* Starts queued jobs while the caps allow (max_restores on the bench,
  * max_restores_per_hub behind one hub), oldest first, and requeues a failed

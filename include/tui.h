@@ -6,12 +6,18 @@
 #define IBENCH_TUI_H
 #include "console.h"
 #include "dfu_helper.h"
+#include "job_source.h"
+#include "restore.h"
 
 enum tab { TAB_DETAIL, TAB_GUIDE, TAB_LOG, TAB_COUNT };
 
+/* Semantic colours; each scheme maps them, monochrome uses attributes only. */
+enum role { R_NORMAL, R_TITLE, R_SELECTED, R_DIM, R_MODE_NORMAL, R_MODE_RECOVERY, R_MODE_DFU, R_WARN, R_KEY };
+
 enum tui_pending {          /* what a confirmation or prompt is for */
     PEND_NONE, PEND_EXIT_RECOVERY, PEND_ENTER_RECOVERY, PEND_REBOOT, PEND_COMMAND, PEND_UPLOAD_PATH, PEND_UPLOAD,
-    PEND_COMMAND_TEXT,
+    PEND_COMMAND_TEXT, PEND_RESTORE_PATH, PEND_RESTORE, PEND_ERASE_DIGITS, PEND_CANCEL_JOB, PEND_QUIT,
+    PEND_LOG_SEARCH,
 };
 
 struct tui {
@@ -30,9 +36,19 @@ struct tui {
     int prompting;               /* 1: typing into `input`; 0: waiting for y/N */
     unsigned pending_dev;
     char question[200], input[256];
+    /* restores */
+    struct job_source *jobs;
+    struct preflight pf;
+    int show_preflight, restore_erase;
+    char restore_ipsw[256];
+    int log_scroll;              /* lines up from the end of the restore log */
+    char log_search[64];
 };
 
 struct device *tui_selected(struct tui *t);
+void tui_put(int y, int x, int width, const char *s);   /* padded or cut to width */
+void tui_role_on(struct tui *t, enum role r);
+void tui_role_off(void);
 /* Action keys (x e b c u :) and the keys of an open question or prompt.
  * Returns 1 if it handled the key. */
 int tui_action_key(struct tui *t, int ch);
@@ -40,5 +56,14 @@ int tui_action_key(struct tui *t, int ch);
 void tui_action_hints(const struct tui *t, const struct device *d, char *out, size_t n);
 /* Waits (briefly) for background lockdownd actions before the console closes. */
 void tui_actions_drain(void);
+
+/* tui_restore.c: r restore (Update), R Erase, c cancel a job, q with jobs
+ * running, / and PgUp/PgDn in the restore log. Returns 1 if handled. */
+int tui_restore_key(struct tui *t, int ch);
+void tui_restore_submit(struct tui *t, struct device *d);   /* a restore prompt was entered */
+int tui_restore_carry_out(struct tui *t, struct device *d); /* a restore question got y; 1 if it was one */
+void tui_draw_preflight(struct tui *t, int y, int rows);
+/* The selected device's restore log; returns 0 when it has no job. */
+int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows);
 
 #endif

@@ -155,7 +155,7 @@ int cmd_restore(struct config *c, int argc, char **argv)
     d = bench_resolve(&R.con.bench, spec);   /* the bench may have changed while downloading */
     if (!d) { fprintf(stderr, "ibench: %s left the bench\n", spec); rc = EXIT_NODEVICE; goto out; }
     struct preflight pf;
-    restore_preflight(&R.con, d, path, erase, &e, have_engine, &pf);
+    restore_preflight(&R.con, d, path, erase, &e, have_engine, 0, &pf);
     printf("Preflight for %s (%s) with %s, %s:\n", device_label(d), device_display_name(d), path, erase ? "Erase" : "Update");
     for (int i = 0; i < pf.n; i++) printf("  %-4s %-9s %s\n", verdict_word(pf.item[i].v), pf.item[i].name, pf.item[i].text);
     fflush(stdout);

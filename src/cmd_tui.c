@@ -22,8 +22,6 @@
 
 static const char *const tab_names[TAB_COUNT] = {"Detail", "Guide", "Log"};
 
-enum role { R_NORMAL, R_TITLE, R_SELECTED, R_DIM, R_MODE_NORMAL, R_MODE_RECOVERY, R_MODE_DFU, R_WARN, R_KEY };
-
 static struct dfu_helper *dfu_for(struct tui *t, unsigned id, int create)
 {
     for (int i = 0; i < 16; i++)
@@ -49,7 +47,7 @@ static void dfu_report(struct tui *t)
     }
 }
 
-static void role_on(struct tui *t, enum role r)
+void tui_role_on(struct tui *t, enum role r)
 {
     if (t->color && r != R_NORMAL) attron(COLOR_PAIR(r));
     if (r == R_SELECTED) attron(A_REVERSE);
@@ -57,7 +55,7 @@ static void role_on(struct tui *t, enum role r)
     if (r == R_DIM) attron(A_DIM);
 }
 
-static void role_off(void) { attrset(A_NORMAL); }
+void tui_role_off(void) { attrset(A_NORMAL); }
 
 static void hline_at(struct tui *t, int y)
 {
@@ -66,7 +64,7 @@ static void hline_at(struct tui *t, int y)
     else mvhline(y, 0, ACS_HLINE, COLS);
 }
 
-static void put(int y, int x, int width, const char *s)
+void tui_put(int y, int x, int width, const char *s)
 {
     if (width <= 0 || y >= LINES) return;
     char buf[512];
@@ -109,10 +107,10 @@ static void draw_title(struct tui *t)
     for (int i = 0; i < t->con.bench.ndev; i++) present += t->con.bench.dev[i]->presence == PRESENCE_PRESENT;
     snprintf(title, sizeof title, " ibench - %d device%s%s", present, present == 1 ? "" : "s",
              t->cfg->demo ? " - DEMO: emulated devices" : "");
-    role_on(t, R_TITLE);
-    put(0, 0, COLS, title);
+    tui_role_on(t, R_TITLE);
+    tui_put(0, 0, COLS, title);
     if (COLS > (int)strlen(title) + 7) mvaddstr(0, COLS - 6, clock);
-    role_off();
+    tui_role_off();
 }
 
 static void draw_board(struct tui *t, int top, int rows)
@@ -120,16 +118,16 @@ static void draw_board(struct tui *t, int top, int rows)
     struct bench *b = &t->con.bench;
     int wide = COLS >= 80, w_bay = 10, w_mode = 9, w_model = COLS >= 100 ? 26 : COLS >= 60 ? 20 : 14;
     char line[256];
-    role_on(t, R_DIM);
+    tui_role_on(t, R_DIM);
     snprintf(line, sizeof line, " %-*s %-*s %-*s %s", w_bay, "BAY", w_mode, "MODE", w_model, "MODEL",
              wide ? "ECID              STATUS" : "STATUS");
-    put(top, 0, COLS, line);
-    role_off();
+    tui_put(top, 0, COLS, line);
+    tui_role_off();
     if (b->ndev == 0 && rows > 2) {
-        put(top + 2, 2, COLS - 2, "No device attached. Connect an iPhone or iPad with a data cable.");
-        if (t->con.mux_error[0]) put(top + 3, 2, COLS - 2, t->con.mux_error);
-        if (t->con.usb_error[0]) put(top + 4, 2, COLS - 2, t->con.usb_error);
-        if (rows > 5) put(top + 5, 2, COLS - 2, "No USB access? Install the udev rules (39-libirecovery.rules) or run as root.");
+        tui_put(top + 2, 2, COLS - 2, "No device attached. Connect an iPhone or iPad with a data cable.");
+        if (t->con.mux_error[0]) tui_put(top + 3, 2, COLS - 2, t->con.mux_error);
+        if (t->con.usb_error[0]) tui_put(top + 4, 2, COLS - 2, t->con.usb_error);
+        if (rows > 5) tui_put(top + 5, 2, COLS - 2, "No USB access? Install the udev rules (39-libirecovery.rules) or run as root.");
         return;
     }
     struct device *sel = tui_selected(t);
@@ -157,13 +155,13 @@ static void draw_board(struct tui *t, int top, int rows)
         snprintf(line, sizeof line, "%c%-*.*s %-*s %-*.*s %s%s%s", d == sel ? '>' : ' ', w_bay, w_bay, device_label(d),
                  w_mode, mode_name(d->mode), w_model, w_model, device_display_name(d), wide ? (ecid[0] ? ecid : "-") : "",
                  wide ? (ecid[0] ? "  " : "                 ") : "", status);
-        role_on(t, d == sel ? R_SELECTED : d->presence == PRESENCE_GONE ? R_DIM : R_NORMAL);
-        put(y, 0, COLS, line);
-        role_off();
+        tui_role_on(t, d == sel ? R_SELECTED : d->presence == PRESENCE_GONE ? R_DIM : R_NORMAL);
+        tui_put(y, 0, COLS, line);
+        tui_role_off();
         if (d != sel && d->presence == PRESENCE_PRESENT && t->color) {
-            role_on(t, mode_role(d->mode));
+            tui_role_on(t, mode_role(d->mode));
             mvaddnstr(y, 2 + w_bay, mode_name(d->mode), w_mode);
-            role_off();
+            tui_role_off();
         }
     }
 }
@@ -172,48 +170,48 @@ static void draw_detail(struct tui *t, struct device *d, int y, int rows)
 {
     char l[256], ecid[17];
     int end = y + rows;
-    if (!d) { put(y, 1, COLS - 1, "Select a device with the arrow keys."); return; }
+    if (!d) { tui_put(y, 1, COLS - 1, "Select a device with the arrow keys."); return; }
     device_ecid_hex(d, ecid);
     snprintf(l, sizeof l, "%s - %s - %s - CPID %04X BDID %02X%s%s", device_display_name(d),
              d->model ? d->model->product_type : (d->product_type[0] ? d->product_type : "?"),
              d->model ? d->model->board : (d->hw_model[0] ? d->hw_model : "?"), d->cpid, d->bdid,
              d->has_serial_info ? (serial_is_production(&d->sn) ? " - production fused" : " - development fused") : "",
              d->has_serial_info && d->sn.pwnd[0] ? " - PWND" : "");
-    if (y < end) put(y++, 1, COLS - 1, l);
+    if (y < end) tui_put(y++, 1, COLS - 1, l);
     snprintf(l, sizeof l, "ECID %-17s Serial %-13s UDID %s", ecid[0] ? ecid : "-", d->serial[0] ? d->serial : "-",
              d->udid[0] ? d->udid : "-");
-    if (y < end) put(y++, 1, COLS - 1, l);
+    if (y < end) tui_put(y++, 1, COLS - 1, l);
     char age[16];
     fmt_age(age, sizeof age, now_ms() - d->mode_since_ms);
     snprintf(l, sizeof l, "Port %s%s%s%s   In %s for %s   %s%s%s", d->port[0] ? d->port : "-", d->slot[0] ? " (" : "",
              d->slot, d->slot[0] ? ")" : "", mode_name(d->mode), age,
              d->ios_version[0] ? "iOS " : "", d->ios_version[0] ? d->ios_version : (d->has_serial_info ? d->sn.srtg : ""),
              d->device_name[0] ? "" : "");
-    if (y < end) put(y++, 1, COLS - 1, l);
-    if (d->device_name[0] && y < end) { snprintf(l, sizeof l, "Name \"%s\"", d->device_name); put(y++, 1, COLS - 1, l); }
+    if (y < end) tui_put(y++, 1, COLS - 1, l);
+    if (d->device_name[0] && y < end) { snprintf(l, sizeof l, "Name \"%s\"", d->device_name); tui_put(y++, 1, COLS - 1, l); }
     if (d->nonce.nonc_len && y < end) {
         char hex[2 * NONCE_MAX + 1] = "";
         for (size_t i = 0; i < d->nonce.nonc_len; i++) snprintf(hex + 2 * i, 3, "%02x", d->nonce.nonc[i]);
         snprintf(l, sizeof l, "ApNonce %s", hex);
-        put(y++, 1, COLS - 1, l);
+        tui_put(y++, 1, COLS - 1, l);
     }
     int o = snprintf(l, sizeof l, "History ");
     for (int i = 0; i < d->nhistory && o < (int)sizeof l - 20; i++) {
         int64_t ago = (now_ms() - d->history[i].t_ms) / 1000;
         o += snprintf(l + o, sizeof l - (size_t)o, "%s-%" PRId64 "s %s", i ? " > " : "", ago, mode_name(d->history[i].mode));
     }
-    if (y < end) put(y++, 1, COLS - 1, l);
+    if (y < end) tui_put(y++, 1, COLS - 1, l);
     snprintf(l, sizeof l, "Last    %s", d->last_event);
-    if (y < end) put(y++, 1, COLS - 1, l);
+    if (y < end) tui_put(y++, 1, COLS - 1, l);
 }
 
 static void draw_guide(struct tui *t, struct device *d, int y, int rows)
 {
     int end = y + rows;
-    if (!d || !d->model) { put(y, 1, COLS - 1, "The guide needs a known model: select an identified device."); return; }
+    if (!d || !d->model) { tui_put(y, 1, COLS - 1, "The guide needs a known model: select an identified device."); return; }
     struct guide g;
     if (guide_build(d->model, (enum guide_action)t->guide_action, t->cfg->dfu_hold_ms, &g) < 0) {
-        put(y, 1, COLS - 1, "No button guide for this kind of device.");
+        tui_put(y, 1, COLS - 1, "No button guide for this kind of device.");
         return;
     }
     char l[256];
@@ -224,44 +222,44 @@ static void draw_guide(struct tui *t, struct device *d, int y, int rows)
         int64_t now = now_ms();
         snprintf(l, sizeof l, "DFU helper on %s: %s%s", h->port, dfu_helper_state_name(h->state),
                  dfu_helper_active(h) ? "   (c cancels)" : "   (d tries again)");
-        role_on(t, R_TITLE);
-        if (y < end) put(y++, 1, COLS - 1, l);
-        role_off();
+        tui_role_on(t, R_TITLE);
+        if (y < end) tui_put(y++, 1, COLS - 1, l);
+        tui_role_off();
         for (int i = 0; i < h->guide.nsteps && y < end; i++) {
             int cur = h->state == DFU_RUNNING && i == h->step;
             if (cur) snprintf(l, sizeof l, "> NOW  %-56s %2d s left", h->guide.steps[i].text,
                               (int)((dfu_helper_ms_left(h, now) + 999) / 1000));
             else snprintf(l, sizeof l, "  %s %s", h->state == DFU_RUNNING && i < h->step ? "done" : "    ", h->guide.steps[i].text);
-            if (cur) role_on(t, R_SELECTED);
-            put(y++, 1, COLS - 1, l);
-            if (cur) role_off();
+            if (cur) tui_role_on(t, R_SELECTED);
+            tui_put(y++, 1, COLS - 1, l);
+            if (cur) tui_role_off();
         }
         if (h->state == DFU_WAITING && y < end) {
             snprintf(l, sizeof l, "Keep holding; watching %s for %d s more", h->port, (int)((dfu_helper_ms_left(h, now) + 999) / 1000));
-            put(y++, 2, COLS - 2, l);
+            tui_put(y++, 2, COLS - 2, l);
         }
         if (h->message[0] && y < end) {
-            role_on(t, h->state == DFU_SUCCESS ? R_MODE_NORMAL : R_WARN);
-            put(y++, 2, COLS - 2, h->message);
-            role_off();
+            tui_role_on(t, h->state == DFU_SUCCESS ? R_MODE_NORMAL : R_WARN);
+            tui_put(y++, 2, COLS - 2, h->message);
+            tui_role_off();
         }
         return;
     }
     snprintf(l, sizeof l, "%s on %s (%s buttons)   [ / ] other guides", guide_action_title(g.action),
              device_display_name(d), scheme_key(g.scheme));
-    role_on(t, R_TITLE);
-    if (y < end) put(y++, 1, COLS - 1, l);
-    role_off();
+    tui_role_on(t, R_TITLE);
+    if (y < end) tui_put(y++, 1, COLS - 1, l);
+    tui_role_off();
     for (int i = 0; i < g.nsteps && y < end; i++) {
         char h[24];
         if (g.steps[i].hold_ms == GUIDE_UNTIL) snprintf(h, sizeof h, "until it shows");
         else if (g.steps[i].hold_ms == 0) snprintf(h, sizeof h, "press");
         else snprintf(h, sizeof h, "%d s", g.steps[i].hold_ms / 1000);
         snprintf(l, sizeof l, "%d. %-58s %s", i + 1, g.steps[i].text, h);
-        put(y++, 2, COLS - 2, l);
+        tui_put(y++, 2, COLS - 2, l);
     }
-    if (y < end) put(y++, 2, COLS - 2, g.outcome);
-    if (y < end) put(y++, 2, COLS - 2, g.note);
+    if (y < end) tui_put(y++, 2, COLS - 2, g.outcome);
+    if (y < end) tui_put(y++, 2, COLS - 2, g.note);
 }
 
 static void draw_log(struct tui *t, int y, int rows)
@@ -272,7 +270,7 @@ static void draw_log(struct tui *t, int y, int rows)
         char line[200], age[16];
         fmt_age(age, sizeof age, now_ms() - l->t_ms);
         snprintf(line, sizeof line, "%5s ago  %s", age, l->text);
-        put(y + i, 1, COLS - 1, line);
+        tui_put(y + i, 1, COLS - 1, line);
     }
 }
 
@@ -289,6 +287,9 @@ static void draw_help(struct tui *t)
         "  b               reboot (Recovery, Normal, Restore)",
         "  :               send one iBoot command (getenv VAR reads a variable)",
         "  u               upload a file to a Recovery or DFU device; c cancels",
+        "  r / R           restore: Update (keeps data) / Erase (typed ECID digits)",
+        "  c               cancel the running upload, restore job or DFU helper",
+        "  PgUp/PgDn, /    scroll and search the restore log (Log tab)",
         "  ?               this help",
         "  q               quit", "",
         "Headless twins: ibench list, watch, guide, dfu, recovery, reboot, send, cmd.",
@@ -299,9 +300,9 @@ static void draw_help(struct tui *t)
     if (h > LINES) h = LINES;
     int y0 = (LINES - h) / 2, x0 = (COLS - w) / 2;
     for (int i = 0; i < h; i++) {
-        role_on(t, i == 1 ? R_TITLE : R_NORMAL);
-        put(y0 + i, x0, w, i >= 1 && i - 1 < h - 2 ? lines[i - 1] : "");
-        role_off();
+        tui_role_on(t, i == 1 ? R_TITLE : R_NORMAL);
+        tui_put(y0 + i, x0, w, i >= 1 && i - 1 < h - 2 ? lines[i - 1] : "");
+        tui_role_off();
     }
 }
 
@@ -309,7 +310,7 @@ static void draw(struct tui *t)
 {
     erase();
     if (LINES < 5 || COLS < 20) {
-        put(0, 0, COLS, "ibench: terminal too small");
+        tui_put(0, 0, COLS, "ibench: terminal too small");
         refresh();
         return;
     }
@@ -323,24 +324,25 @@ static void draw(struct tui *t)
     int o = 0;
     for (int i = 0; i < TAB_COUNT; i++)
         o += snprintf(tabs + o, sizeof tabs - (size_t)o, i == (int)t->tab ? "[%d %s] " : " %d %s  ", i + 1, tab_names[i]);
-    put(y++, 0, COLS, tabs);
+    tui_put(y++, 0, COLS, tabs);
     int rows = LINES - 1 - y;
     struct device *d = tui_selected(t);
-    if (t->tab == TAB_DETAIL) draw_detail(t, d, y, rows);
+    if (t->show_preflight) tui_draw_preflight(t, y, rows);
+    else if (t->tab == TAB_DETAIL) draw_detail(t, d, y, rows);
     else if (t->tab == TAB_GUIDE) draw_guide(t, d, y, rows);
-    else draw_log(t, y, rows);
+    else if (!tui_draw_job_log(t, d, y, rows)) draw_log(t, y, rows);
     if (t->pending != PEND_NONE) {
         char q[512];
         snprintf(q, sizeof q, "%s%s", t->question, t->prompting ? t->input : "");
-        role_on(t, R_WARN);
-        put(LINES - 1, 0, COLS, q);
-        role_off();
+        tui_role_on(t, R_WARN);
+        tui_put(LINES - 1, 0, COLS, q);
+        tui_role_off();
     } else {
         char hints[160];
         tui_action_hints(t, d, hints, sizeof hints);
-        role_on(t, R_KEY);
-        put(LINES - 1, 0, COLS, t->message[0] ? t->message : hints);
-        role_off();
+        tui_role_on(t, R_KEY);
+        tui_put(LINES - 1, 0, COLS, t->message[0] ? t->message : hints);
+        tui_role_off();
     }
     if (t->help) draw_help(t);
     refresh();
@@ -362,6 +364,7 @@ static void on_key(struct tui *t, int ch)
 {
     if (t->help) { t->help = 0; return; }
     if (t->pending == PEND_NONE) t->message[0] = 0;
+    if (tui_restore_key(t, ch)) return;
     if (tui_action_key(t, ch)) return;
     switch (ch) {
     case 'q': case 'Q': t->quit = 1; break;
@@ -496,6 +499,7 @@ int cmd_tui(struct config *c, int argc, char **argv)
     int saved_err = dup(STDERR_FILENO);
     redirect_stderr(c);
     if (console_open(&t.con, c) < 0) { dup2(saved_err, STDERR_FILENO); fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
+    t.jobs = job_source_start(&t.con);
     initscr();
     cbreak();
     noecho();
@@ -527,6 +531,7 @@ int cmd_tui(struct config *c, int argc, char **argv)
     loop_run(t.con.loop);
     endwin();
     tui_actions_drain();
+    job_source_stop(t.jobs);
     console_close(&t.con);
     dup2(saved_err, STDERR_FILENO);
     close(saved_err);

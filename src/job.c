@@ -395,6 +395,10 @@ static void finalize(const struct config *c, struct job *j, int code, int sig, b
         snprintf(j->cause, sizeof j->cause, "%s", cause ? cause : "");
         snprintf(j->next_step, sizeof j->next_step, "%s", next ? next : "");
     }
+    /* Another ibench (or this one's queue pass) may have recorded it already. */
+    static struct job disk;
+    if (!j->recorded && job_load(j->dir, &disk) == 0 && disk.recorded && disk.attempt == j->attempt && job_finished(&disk))
+        j->recorded = true;
     if (!j->recorded && history_append(c, j) == 0) j->recorded = true;
     job_save(j);
 }

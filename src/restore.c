@@ -62,13 +62,13 @@ static void check_archive(struct preflight *pf, const struct device *d, const ch
     add(pf, "fits", V_FAIL, "the IPSW has no %s identity for this device", want);
 }
 
-static void check_signed(struct preflight *pf, const struct config *c, const struct device *d)
+static void check_signed(struct preflight *pf, const struct config *c, const struct device *d, int offline)
 {
     static struct catalog cat;
     char err[300];
     const char *product = d->model ? d->model->product_type : d->product_type;
     if (!pf->build[0]) return;
-    if (catalog_load(c, product, &cat, err, sizeof err) < 0) {
+    if ((offline ? catalog_load_cached(c, product, &cat, err, sizeof err) : catalog_load(c, product, &cat, err, sizeof err)) < 0) {
         add(pf, "signed", V_WARN, "cannot check signing (%s); the engine will ask Apple", err);
         return;
     }
@@ -95,14 +95,14 @@ static void check_verified(struct preflight *pf, const char *ipsw)
 }
 
 void restore_preflight(struct console *con, const struct device *d, const char *ipsw, int erase,
-                       const struct engine_info *e, int have_engine, struct preflight *pf)
+                       const struct engine_info *e, int have_engine, int offline, struct preflight *pf)
 {
     memset(pf, 0, sizeof *pf);
     const struct config *c = con->cfg;
     int64_t size = 0;
     if (!d->has_ecid) add(pf, "device", V_FAIL, "the device's ECID is not known yet, and the engine is targeted by ECID");
     check_archive(pf, d, ipsw, erase, &size);
-    check_signed(pf, c, d);
+    check_signed(pf, c, d, offline);
     check_verified(pf, ipsw);
     if (con->mux_error[0]) add(pf, "usbmuxd", V_FAIL, "%s: the engine follows the device into Restore mode through usbmuxd", con->mux_error);
     else add(pf, "usbmuxd", V_PASS, "usbmuxd answers");

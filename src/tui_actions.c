@@ -225,7 +225,9 @@ static void carry_out(struct tui *t, struct device *d)
 
 static void submit_input(struct tui *t, struct device *d)
 {
-    if (!t->input[0]) { t->pending = PEND_NONE; say(t, " %s%s", "Cancelled.", NULL); return; }
+    if (!t->input[0]) { t->pending = PEND_NONE; t->show_preflight = 0; say(t, " %s%s", "Cancelled.", NULL); return; }
+    if (t->pending == PEND_RESTORE_PATH) { tui_restore_submit(t, d); return; }
+    if (t->pending == PEND_ERASE_DIGITS) { tui_restore_carry_out(t, d); return; }
     if (t->pending == PEND_COMMAND_TEXT) {
         t->pending = PEND_COMMAND;
         if (!strncmp(t->input, "getenv ", 7)) { carry_out(t, d); return; }   /* reading changes nothing */
@@ -253,15 +255,15 @@ static int pending_key(struct tui *t, int ch)
     }
     if (t->prompting) {
         size_t n = strlen(t->input);
-        if (ch == 27) { t->pending = PEND_NONE; say(t, " %s%s", "Cancelled.", NULL); }
+        if (ch == 27) { t->pending = PEND_NONE; t->show_preflight = 0; say(t, " %s%s", "Cancelled.", NULL); }
         else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) submit_input(t, d);
         else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) t->input[n - 1] = 0;
         else if (ch >= 0x20 && ch < 0x7f && n + 1 < sizeof t->input && n < IBOOT_CMD_MAX - 1) { t->input[n] = (char)ch; t->input[n + 1] = 0; }
         t->dirty = 1;
         return 1;
     }
-    if (ch == 'y' || ch == 'Y') carry_out(t, d);
-    else { t->pending = PEND_NONE; say(t, " %s%s", "Cancelled; nothing was sent.", NULL); }
+    if (ch == 'y' || ch == 'Y') { if (!tui_restore_carry_out(t, d)) carry_out(t, d); }
+    else { t->pending = PEND_NONE; t->show_preflight = 0; say(t, " %s%s", "Cancelled; nothing was sent.", NULL); }
     return 1;
 }
 
@@ -320,10 +322,10 @@ void tui_action_hints(const struct tui *t, const struct device *d, char *out, si
 {
     const char *acts = "";
     if (d && d->presence == PRESENCE_PRESENT) {
-        if (d->mode == MODE_RECOVERY) acts = "xExitRec bReboot :Cmd uUpload ";
-        else if (d->mode == MODE_NORMAL) acts = "eEnterRec bReboot ";
+        if (d->mode == MODE_RECOVERY) acts = "xExitRec bReboot :Cmd uUpload rRestore ";
+        else if (d->mode == MODE_NORMAL) acts = "eEnterRec bReboot rRestore ";
         else if (d->mode == MODE_RESTORE) acts = "bReboot ";
-        else if (iboot_mode(d->mode)) acts = "uUpload ";
+        else if (iboot_mode(d->mode)) acts = "uUpload rRestore ";
     }
     snprintf(out, n, " ?Help gGuide dDFU %scCancel Tab lLog qQuit", acts);
 }

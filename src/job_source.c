@@ -1,0 +1,153 @@
+/* Restore jobs on the console's loop (see job_source.h). */
+#include "job_source.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "console.h"
+#include "restore.h"
+
+#define TICK_MS 500
+#define RELIST_TICKS 4              /* re-read the job folders every 2 s */
+
+struct job_source {
+    struct console *c;
+    struct loop_timer *timer;
+    struct job *jobs;               /* newest first; running ones keep their parse state */
+    int n, ticks;
+    struct engine_info engine;
+    int have_engine;
+};
+
+static void post_status(struct job_source *s, const struct job *j)
+{
+    struct bench_ev ev = {.type = BEV_STATUS, .now_ms = now_ms(), .has_ecid = true, .ecid = j->ecid};
+    if (j->state == JOB_RUNNING) {
+        ev.progress = j->parse.progress / 10;
+        snprintf(ev.text, sizeof ev.text, "%s %d%% %s", j->erase ? "Erase" : "Restore", ev.progress,
+                 j->parse.operation[0] ? j->parse.operation : j->parse.step >= 0 ? "" : "starting");
+    } else if (j->state == JOB_QUEUED) {
+        ev.progress = -1;
+        snprintf(ev.text, sizeof ev.text, "restore queued");
+    } else {
+        ev.progress = -1;
+    }
+    console_post(s->c, &ev);
+}
+
+static void post_outcome(struct job_source *s, const struct job *j)
+{
+    post_status(s, j);
+    struct bench_ev ev = {.type = BEV_NOTE, .now_ms = now_ms(), .has_ecid = true, .ecid = j->ecid};
+    snprintf(ev.text, sizeof ev.text, "restore job %u %s: %.110s", j->id, job_state_key(j->state), j->cause);
+    console_post(s->c, &ev);
+}
+
+/* Keeps the parse state of jobs already followed when the list is re-read. */
+static void relist(struct job_source *s)
+{
+    int n = 0;
+    struct job *fresh = job_list(s->c->cfg, &n);
+    if (!fresh && n) return;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < s->n; k++)
+            if (s->jobs[k].id == fresh[i].id && s->jobs[k].attempt == fresh[i].attempt &&
+                s->jobs[k].state == JOB_RUNNING && fresh[i].state == JOB_RUNNING) {
+                fresh[i].parse = s->jobs[k].parse;
+                fresh[i].log_offset = s->jobs[k].log_offset;
+            }
+    free(s->jobs);
+    s->jobs = fresh;
+    s->n = n;
+}
+
+static void tick(void *ctx)
+{
+    struct job_source *s = ctx;
+    if (s->have_engine && s->ticks % RELIST_TICKS == 0) restore_queue_pump(s->c->cfg, &s->engine);
+    if (s->ticks++ % RELIST_TICKS == 0) {
+        enum job_state before[64];
+        unsigned ids[64];
+        int nb = s->n < 64 ? s->n : 64;
+        for (int i = 0; i < nb; i++) { before[i] = s->jobs[i].state; ids[i] = s->jobs[i].id; }
+        relist(s);
+        for (int i = 0; i < s->n; i++)
+            for (int k = 0; k < nb; k++)
+                if (ids[k] == s->jobs[i].id && before[k] != s->jobs[i].state) {
+                    if (job_finished(&s->jobs[i])) post_outcome(s, &s->jobs[i]);
+                    else post_status(s, &s->jobs[i]);
+                }
+    }
+    for (int i = 0; i < s->n; i++) {
+        struct job *j = &s->jobs[i];
+        if (j->state != JOB_RUNNING) continue;
+        if (!job_poll(s->c->cfg, j)) continue;
+        if (job_finished(j)) post_outcome(s, j);
+        else post_status(s, j);
+    }
+    loop_timer_arm(s->timer, TICK_MS);
+}
+
+struct job_source *job_source_start(struct console *c)
+{
+    struct job_source *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->c = c;
+    char err[300];
+    s->have_engine = engine_detect(c->cfg, &s->engine, err, sizeof err) == 0;
+    s->timer = loop_timer_new(c->loop, tick, s);
+    relist(s);
+    for (int i = 0; i < s->n; i++)
+        if (s->jobs[i].state == JOB_RUNNING || s->jobs[i].state == JOB_QUEUED) post_status(s, &s->jobs[i]);
+    loop_timer_arm(s->timer, 0);
+    return s;
+}
+
+void job_source_stop(struct job_source *s)
+{
+    if (!s) return;
+    loop_timer_free(s->timer);
+    free(s->jobs);
+    free(s);
+}
+
+const struct job *job_source_for(const struct job_source *s, uint64_t ecid)
+{
+    const struct job *best = NULL;
+    for (int i = 0; i < s->n; i++) {
+        const struct job *j = &s->jobs[i];
+        if (j->ecid != ecid) continue;
+        if (j->state == JOB_RUNNING || j->state == JOB_QUEUED) return j;
+        if (!best) best = j;   /* newest first */
+    }
+    return best;
+}
+
+int job_source_running(const struct job_source *s)
+{
+    int n = 0;
+    for (int i = 0; i < s->n; i++) n += s->jobs[i].state == JOB_RUNNING || s->jobs[i].state == JOB_QUEUED;
+    return n;
+}
+
+int job_source_submit(struct job_source *s, struct job *j, char *err, size_t errlen)
+{
+    if (job_create(s->c->cfg, j, err, errlen) < 0) return -1;
+    if (s->have_engine) restore_queue_pump(s->c->cfg, &s->engine);
+    s->ticks = 0;                     /* re-read the list on the next tick */
+    loop_timer_arm(s->timer, 0);
+    return 0;
+}
+
+int job_source_have_engine(const struct job_source *s, const struct engine_info **e)
+{
+    *e = &s->engine;
+    return s->have_engine;
+}
+
+void job_source_kick(struct job_source *s)
+{
+    s->ticks = 0;
+    loop_timer_arm(s->timer, 0);
+}

@@ -1,0 +1,287 @@
+/* Restores in the console: r starts an Update (R an Erase) after the
+ * preflight is shown, c cancels a job, q asks first while jobs run (they
+ * continue), and the Log tab shows the selected device's restore log with
+ * PgUp/PgDn and / to search. */
+#include <curses.h>
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "tui.h"
+
+#define LOG_TAIL_BYTES (256 * 1024)
+#define LOG_MAX_LINES 4096
+
+static void say(struct tui *t, const char *msg)
+{
+    snprintf(t->message, sizeof t->message, " %s", msg);
+    t->dirty = 1;
+}
+
+/* The newest cached IPSW for a product type (<Product>_<version>_<build>_Restore.ipsw). */
+static void newest_cached(const struct config *c, const char *product, char *out, size_t n)
+{
+    out[0] = 0;
+    DIR *d = opendir(c->cache_dir);
+    if (!d) return;
+    size_t pl = strlen(product);
+    time_t best = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t l = strlen(e->d_name);
+        if (strncmp(e->d_name, product, pl) || e->d_name[pl] != '_' || l < 12 || strcmp(e->d_name + l - 12, "Restore.ipsw")) continue;
+        char path[PATH_MAX + 300];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", c->cache_dir, e->d_name);
+        if (stat(path, &st) == 0 && st.st_mtime >= best && strlen(path) < n) { best = st.st_mtime; snprintf(out, n, "%s", path); }
+    }
+    closedir(d);
+}
+
+static void start_prompt(struct tui *t, struct device *d, int erase)
+{
+    const char *product = d->model ? d->model->product_type : d->product_type;
+    t->restore_erase = erase;
+    t->pending = PEND_RESTORE_PATH;
+    t->prompting = 1;
+    t->pending_dev = d->id;
+    newest_cached(t->cfg, product, t->input, sizeof t->input);
+    snprintf(t->question, sizeof t->question, " %s %s with IPSW (Enter, Esc cancels): ", erase ? "ERASE" : "Update", device_label(d));
+    t->show_preflight = 0;
+    t->dirty = 1;
+}
+
+int tui_restore_key(struct tui *t, int ch)
+{
+    if (t->pending == PEND_QUIT) {
+        t->pending = PEND_NONE;
+        if (ch == 'y' || ch == 'Y') t->quit = 1;
+        else say(t, "Not quitting.");
+        return 1;
+    }
+    if (t->pending == PEND_LOG_SEARCH) {
+        size_t n = strlen(t->input);
+        if (ch == 27) t->pending = PEND_NONE;
+        else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+            snprintf(t->log_search, sizeof t->log_search, "%s", t->input);
+            t->pending = PEND_NONE;
+            t->log_scroll = -1;          /* find from the end on the next draw */
+        } else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) t->input[n - 1] = 0;
+        else if (ch >= 0x20 && ch < 0x7f && n + 1 < sizeof t->log_search) { t->input[n] = (char)ch; t->input[n + 1] = 0; }
+        t->dirty = 1;
+        return 1;
+    }
+    if (t->pending != PEND_NONE) return 0;
+    struct device *d = tui_selected(t);
+    switch (ch) {
+    case 'q': case 'Q': {
+        int n = t->jobs ? job_source_running(t->jobs) : 0;
+        if (!n) return 0;
+        t->pending = PEND_QUIT;
+        t->prompting = 0;
+        snprintf(t->question, sizeof t->question, " %d restore%s running and will go on without ibench. Quit? [y/N]",
+                 n, n == 1 ? " is" : "s are");
+        t->dirty = 1;
+        return 1;
+    }
+    case 'r': case 'R': {
+        if (!d || d->presence != PRESENCE_PRESENT) { say(t, "Select a connected device first."); return 1; }
+        if (!d->has_ecid || (!d->model && !d->product_type[0])) { say(t, "The device is not identified yet (its ECID and model are needed)."); return 1; }
+        const struct job *j = t->jobs ? job_source_for(t->jobs, d->ecid) : NULL;
+        if (j && !job_finished(j)) { say(t, "A restore is already running on this device; c cancels it."); return 1; }
+        start_prompt(t, d, ch == 'R');
+        return 1;
+    }
+    case 'c': {
+        const struct job *j = d && d->has_ecid && t->jobs ? job_source_for(t->jobs, d->ecid) : NULL;
+        if (!j || job_finished(j)) return 0;
+        t->pending = PEND_CANCEL_JOB;
+        t->prompting = 0;
+        t->pending_dev = d->id;
+        snprintf(t->question, sizeof t->question, " Cancel restore job %u on %s? The device may be left in Recovery. [y/N]", j->id, device_label(d));
+        t->dirty = 1;
+        return 1;
+    }
+    case '/':
+        if (t->tab != TAB_LOG) return 0;
+        t->pending = PEND_LOG_SEARCH;
+        t->prompting = 1;
+        t->input[0] = 0;
+        snprintf(t->question, sizeof t->question, " Search the log: ");
+        t->dirty = 1;
+        return 1;
+    case KEY_PPAGE: t->log_scroll += 10; t->dirty = 1; return t->tab == TAB_LOG;
+    case KEY_NPAGE: t->log_scroll = t->log_scroll > 10 ? t->log_scroll - 10 : 0; t->dirty = 1; return t->tab == TAB_LOG;
+    default: return 0;
+    }
+}
+
+void tui_restore_submit(struct tui *t, struct device *d)
+{
+    snprintf(t->restore_ipsw, sizeof t->restore_ipsw, "%s", t->input);
+    const struct engine_info *e;
+    int have = job_source_have_engine(t->jobs, &e);
+    restore_preflight(&t->con, d, t->restore_ipsw, t->restore_erase, e, have, 1, &t->pf);
+    t->show_preflight = 1;
+    t->pending = PEND_NONE;
+    char who[120];
+    snprintf(who, sizeof who, "%s (%s)", device_label(d), device_display_name(d));
+    if (t->pf.failed) {
+        snprintf(t->message, sizeof t->message, " Preflight failed (%d): nothing started. See the checks below.", t->pf.failed);
+        t->dirty = 1;
+        return;
+    }
+    t->pending_dev = d->id;
+    if (t->restore_erase) {
+        char ecid[17];
+        device_ecid_hex(d, ecid);
+        t->pending = PEND_ERASE_DIGITS;
+        t->prompting = 1;
+        t->input[0] = 0;
+        snprintf(t->question, sizeof t->question, " ERASE %s deletes all its data. Type the last 4 digits of its ECID (...%s): ",
+                 who, ecid + 12);
+    } else {
+        t->pending = PEND_RESTORE;
+        t->prompting = 0;
+        snprintf(t->question, sizeof t->question, " Update %s to iOS %s (%s), keeping its data? [y/N]", who, t->pf.version, t->pf.build);
+    }
+    t->dirty = 1;
+}
+
+static void submit_job(struct tui *t, struct device *d)
+{
+    struct job j;
+    memset(&j, 0, sizeof j);
+    j.ecid = d->ecid;
+    snprintf(j.product_type, sizeof j.product_type, "%s", d->model ? d->model->product_type : d->product_type);
+    snprintf(j.board, sizeof j.board, "%s", d->model ? d->model->board : d->hw_model);
+    snprintf(j.model_name, sizeof j.model_name, "%s", device_display_name(d));
+    snprintf(j.version, sizeof j.version, "%s", t->pf.version);
+    snprintf(j.build, sizeof j.build, "%s", t->pf.build);
+    j.erase = t->restore_erase;
+    snprintf(j.ipsw, sizeof j.ipsw, "%s", t->restore_ipsw);
+    snprintf(j.port, sizeof j.port, "%s", d->port);
+    snprintf(j.slot, sizeof j.slot, "%s", d->slot);
+    char err[300];
+    if (job_source_submit(t->jobs, &j, err, sizeof err) < 0) { snprintf(t->message, sizeof t->message, " %s", err); t->dirty = 1; return; }
+    snprintf(t->message, sizeof t->message, " %s: %s job %u queued; Log tab shows its output.", device_label(d),
+             j.erase ? "Erase" : "Update", j.id);
+    t->show_preflight = 0;
+    t->dirty = 1;
+}
+
+int tui_restore_carry_out(struct tui *t, struct device *d)
+{
+    switch (t->pending) {
+    case PEND_RESTORE:
+        t->pending = PEND_NONE;
+        submit_job(t, d);
+        return 1;
+    case PEND_ERASE_DIGITS: {
+        t->pending = PEND_NONE;
+        char ecid[17];
+        device_ecid_hex(d, ecid);
+        if (strcasecmp(t->input, ecid + 12)) { say(t, "Those are not the ECID's last digits: nothing was erased."); t->show_preflight = 0; return 1; }
+        submit_job(t, d);
+        return 1;
+    }
+    case PEND_CANCEL_JOB: {
+        t->pending = PEND_NONE;
+        const struct job *j = job_source_for(t->jobs, d->ecid);
+        struct job disk;
+        if (!j || !job_find(t->cfg, j->id, &disk) || job_cancel(&disk) < 0) { say(t, "The job could not be cancelled (already over?)."); return 1; }
+        job_source_kick(t->jobs);
+        snprintf(t->message, sizeof t->message, " Job %u cancelled. The device may stay in Recovery: x exits it, or restore again.", disk.id);
+        t->dirty = 1;
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}
+
+void tui_draw_preflight(struct tui *t, int y, int rows)
+{
+    char l[400];
+    snprintf(l, sizeof l, "Preflight: %s with %s", t->restore_erase ? "ERASE" : "Update", t->restore_ipsw);
+    tui_role_on(t, R_TITLE);
+    if (rows > 0) tui_put(y, 1, COLS - 1, l);
+    tui_role_off();
+    for (int i = 0; i < t->pf.n && i + 1 < rows; i++) {
+        snprintf(l, sizeof l, "%-4s %-9s %s", verdict_word(t->pf.item[i].v), t->pf.item[i].name, t->pf.item[i].text);
+        if (t->pf.item[i].v != V_PASS) tui_role_on(t, R_WARN);
+        tui_put(y + 1 + i, 2, COLS - 2, l);
+        tui_role_off();
+    }
+}
+
+int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows)
+{
+    const struct job *j = d && d->has_ecid && t->jobs ? job_source_for(t->jobs, d->ecid) : NULL;
+    if (!j || rows < 2) return 0;
+    char path[PATH_MAX + 16], head[300];
+    snprintf(path, sizeof path, "%s/engine.log", j->dir);
+    if (job_finished(j))
+        snprintf(head, sizeof head, "Restore job %u (%s %s): %s - %s", j->id, j->erase ? "Erase" : "Update", j->build,
+                 job_state_key(j->state), j->cause);
+    else
+        snprintf(head, sizeof head, "Restore job %u (%s %s): %s %d%%   PgUp/PgDn scroll, / search", j->id,
+                 j->erase ? "Erase" : "Update", j->build, job_state_key(j->state), j->parse.progress / 10);
+    tui_role_on(t, job_finished(j) && j->state != JOB_SUCCEEDED ? R_WARN : R_TITLE);
+    tui_put(y, 1, COLS - 1, head);
+    tui_role_off();
+    if (job_finished(j) && j->state != JOB_SUCCEEDED && rows > 2) {
+        char next[300];
+        snprintf(next, sizeof next, "Next: %s%s", j->next_step, !j->erase && j->state == JOB_FAILED ? "  (R: Erase restore, deletes data)" : "");
+        tui_put(y + 1, 1, COLS - 1, next);
+        y++;
+        rows--;
+    }
+    FILE *f = fopen(path, "re");
+    if (!f) { tui_put(y + 1, 2, COLS - 2, "(no output yet)"); return 1; }
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    long from = size > LOG_TAIL_BYTES ? size - LOG_TAIL_BYTES : 0;
+    fseek(f, from, SEEK_SET);
+    static char buf[LOG_TAIL_BYTES + 1];
+    size_t n = fread(buf, 1, LOG_TAIL_BYTES, f);
+    fclose(f);
+    buf[n] = 0;
+    static char *lines[LOG_MAX_LINES];
+    int nl = 0;
+    char *p = buf;
+    if (from > 0) { char *nlp = strchr(p, '\n'); p = nlp ? nlp + 1 : p; }   /* a cut first line */
+    while (*p && nl < LOG_MAX_LINES) {
+        lines[nl++] = p;
+        char *e = strpbrk(p, "\r\n");
+        if (!e) break;
+        *e = 0;
+        p = e + 1;
+        while (*p == '\n' || *p == '\r') p++;
+    }
+    int view = rows - 1;
+    if (t->log_scroll < 0) {            /* a new search: the last line that matches */
+        t->log_scroll = 0;
+        for (int i = nl - 1; i >= 0; i--)
+            if (t->log_search[0] && strcasestr(lines[i], t->log_search)) { t->log_scroll = nl - 1 - i - view / 2; break; }
+        if (t->log_scroll < 0) t->log_scroll = 0;
+    }
+    if (t->log_scroll > nl - view) t->log_scroll = nl - view > 0 ? nl - view : 0;
+    int start = nl - view - t->log_scroll;
+    if (start < 0) start = 0;
+    for (int i = 0; i < view && start + i < nl; i++) {
+        char clean[600];
+        size_t k = 0;
+        for (const char *s = lines[start + i]; *s && k + 1 < sizeof clean; s++)
+            clean[k++] = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
+        clean[k] = 0;
+        int hit = t->log_search[0] && strcasestr(clean, t->log_search);
+        if (hit) tui_role_on(t, R_SELECTED);
+        tui_put(y + 1 + i, 1, COLS - 1, clean);
+        if (hit) tui_role_off();
+    }
+    return 1;
+}
