@@ -14,6 +14,11 @@
 
 #include "commands.h"
 #include "engine.h"
+#include "job.h"
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
 
 enum verdict { PASS, WARN, FAIL };
 static const char *const verdict_name[] = {"pass", "warn", "fail"};
@@ -58,6 +63,44 @@ static void check_engine(struct doctor *d)
                e.major, e.minor, e.patch, e.max_ios_major + 1,
                e.old_irecovery ? " and, through libirecovery 1.0.0, crashes when two Recovery/DFU devices are attached" : "");
     else report(d, "engine", PASS, "%s (%s)", e.path, e.version);
+}
+
+/* The newest cached catalog answer and its age against catalog_max_age_hours. */
+static void check_catalog(struct doctor *d)
+{
+    char dir[PATH_MAX + 16];
+    snprintf(dir, sizeof dir, "%s/catalog", d->c->state_dir);
+    DIR *dd = opendir(dir);
+    time_t newest = 0;
+    int files = 0;
+    for (struct dirent *e; dd && (e = readdir(dd));) {
+        char p[PATH_MAX + 300];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (e->d_name[0] == '.' || stat(p, &st) < 0 || !S_ISREG(st.st_mode)) continue;
+        files++;
+        if (st.st_mtime > newest) newest = st.st_mtime;
+    }
+    if (dd) closedir(dd);
+    if (!files) { report(d, "catalog", WARN, "no firmware catalog cached yet: `ibench fw list PRODUCT` fetches one (%s)", d->c->api_url); return; }
+    double hours = difftime(time(NULL), newest) / 3600.0;
+    double max = (double)d->c->catalog_max_age_s / 3600.0;
+    report(d, "catalog", hours > max ? WARN : PASS, "%d product%s cached, newest %.1f h old%s", files, files == 1 ? "" : "s",
+           hours, hours > max ? ": signed flags may be stale" : "");
+}
+
+static void check_jobs(struct doctor *d)
+{
+    int n = 0, running = 0, queued = 0;
+    struct job *jobs = job_list(d->c, &n);
+    for (int i = 0; i < n; i++) {
+        job_poll(d->c, &jobs[i]);
+        running += jobs[i].state == JOB_RUNNING;
+        queued += jobs[i].state == JOB_QUEUED;
+    }
+    free(jobs);
+    report(d, "jobs", PASS, "%d restore%s running, %d queued, %d recorded (caps: %d on the bench, %d per hub)", running,
+           running == 1 ? "" : "s", queued, n, d->c->max_restores, d->c->max_restores_per_hub);
 }
 
 static void check_dir(struct doctor *d, const char *name, const char *dir)
@@ -113,6 +156,8 @@ int cmd_doctor(struct config *c, int argc, char **argv)
     check_engine(&d);
     check_dir(&d, "cache", c->cache_dir);
     check_dir(&d, "state", c->state_dir);
+    check_catalog(&d);
+    check_jobs(&d);
 
     if (d.arr) {
         json_t *o = json_pack("{s:o, s:i, s:i}", "checks", d.arr, "failures", d.fails, "warnings", d.warns);

@@ -24,3 +24,5 @@ assert c["usbmuxd"]["result"]=="pass", c["usbmuxd"]
 assert all(set(x)=={"check","result","detail"} for x in o["checks"]) and "failures" in o' "$T/j"
 check "--json: usbmuxd found through USBMUXD_SOCKET_ADDRESS; stable keys" [ $? = 0 ]
 echo quit >&3
+has "$T/d" '^WARN +catalog +no firmware catalog cached yet' "says when no firmware catalog is cached"
+has "$T/d" '^ok +jobs +0 restores running, 0 queued' "reports the restore jobs and the caps"
