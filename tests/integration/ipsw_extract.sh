@@ -12,6 +12,10 @@ mkdir "$T/unzip" && (cd "$T/unzip" && unzip -q "$T/good.ipsw")
 check "full extraction exits 0" [ $rc = 0 ]
 check "full extraction matches unzip byte for byte" diff -r "$T/unzip" "$T/all"
 has "$T/all.out" '^Extracted 13 files \([0-9]+ bytes\) into ' "summary line"
+"$IBENCH" --json ipsw extract "$T/good.ipsw" -o "$T/allj" >"$T/all.json" 2>/dev/null
+python3 -c '
+import json,sys; o=json.load(open(sys.argv[1])); assert o["ok"] and o["files"] == 13 and o["bytes"] > 0, o' "$T/all.json"
+check "--json summary" [ $? = 0 ]
 "$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/all1" --threads 1 >/dev/null 2>&1
 check "one worker gives the same files" diff -r "$T/unzip" "$T/all1"
 
