@@ -1,5 +1,14 @@
 /* One firmware download on the loop (curl multi-socket: curl tells us which
- * sockets to watch and when to time out; we tell it what became ready). */
+ * sockets to watch and when to time out; we tell it what became ready).
+ *
+ * The loop thread only receives: it copies each chunk from curl into a ring
+ * of large buffers. A writer thread per download empties the ring: one
+ * write(2) per buffer, SHA-1 (and SHA-256) over the same bytes, write-behind
+ * so the final fsync is short. When the ring is full the transfer
+ * pauses (CURL_WRITEFUNC_PAUSE) until the writer frees a buffer, so memory
+ * stays RING_SLOTS * SLOT_SIZE whatever the file size. The writer also
+ * re-hashes a partial file before a resume, off the loop. It talks back
+ * through an eventfd the loop watches. */
 #include "download.h"
 
 #include <curl/curl.h>
@@ -7,28 +16,71 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "fw_cache.h"
 
+#define RING_SLOTS 8
+#define SLOT_SIZE (1u << 20)      /* > CURLOPT_BUFFERSIZE: a chunk always fits an empty slot */
+#define RECV_BUFFER (512L * 1024)
+#define WRITEBACK_STEP (32 << 20) /* write-behind step */
+#define FLUSH_AFTER_MS 200        /* a partly filled slot goes to the writer after this long */
+
+struct slot {
+    unsigned char *buf;
+    size_t len;
+    int reset;                    /* truncate the file and restart the hashes first */
+};
+
+/* Shared between the loop thread and the writer; guarded by mu. */
+struct writer {
+    pthread_t thread;
+    int started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct slot slots[RING_SLOTS];
+    uint64_t submitted, consumed;  /* slots handed over / written; slot i = n % RING_SLOTS */
+    int want_space;                /* the loop paused the transfer: say when a slot frees */
+    int finish_req, quit;
+    int hashed, finished;          /* the partial is re-hashed; all written, fsynced, digests ready */
+    int err;                       /* errno of a failed write, read or fsync; 0 = none */
+    char why[256];
+    int64_t resume_len;            /* bytes of the partial to re-hash first */
+    int evfd;
+    /* writer-only state */
+    int fd, want_sha256;
+    int64_t off, synced;
+    EVP_MD_CTX *sha1, *sha256;
+    char h1[41], h256[65];
+};
+
 struct download {
     struct loop *loop;
     CURLM *multi;
     CURL *easy;
     struct loop_timer *timer, *wait;
+    struct loop_watch *ev_watch;
     struct firmware fw;
     char final[PATH_MAX], part[PATH_MAX + 8];
     int fd, lockfd;
-    EVP_MD_CTX *sha1, *sha256;
+    struct writer w;
+    int filling;                   /* the slot at w.submitted is being filled */
+    size_t fill_len;
+    int64_t fill_since_ms;         /* a slow link still reaches the disk often (kill -9 loses little) */
+    int pending_reset;             /* the next slot starts the file over */
+    int paused, added, draining;
+    CURLcode curl_rc;
     long status;
-    int checked_status, resumed, failed_write;
-    char why[256], errbuf[CURL_ERROR_SIZE];
+    int checked_status, resumed;
+    char errbuf[CURL_ERROR_SIZE];
     struct download_progress p;
     int64_t last_report_ms, rate_t0_ms, rate_b0;
     download_progress_cb progress;
@@ -40,27 +92,187 @@ static void finish(struct download *d, int rc, const char *msg);
 
 static void hex(const unsigned char *md, unsigned n, char *out)
 {
-    for (unsigned i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", md[i]);
+    static const char digits[] = "0123456789abcdef";
+    for (unsigned i = 0; i < n; i++) {
+        out[2 * i] = digits[md[i] >> 4];
+        out[2 * i + 1] = digits[md[i] & 15];
+    }
+    out[2 * n] = 0;
 }
 
-static int reset_hashes(struct download *d)
+/* ---- the writer thread ---- */
+
+static int reset_hashes(struct writer *w)
 {
-    return EVP_DigestInit_ex(d->sha1, EVP_sha1(), NULL) == 1 && EVP_DigestInit_ex(d->sha256, EVP_sha256(), NULL) == 1 ? 0 : -1;
+    return EVP_DigestInit_ex(w->sha1, EVP_sha1(), NULL) == 1 && EVP_DigestInit_ex(w->sha256, EVP_sha256(), NULL) == 1 ? 0 : -1;
 }
 
-static int hash_existing(struct download *d, int64_t len)
+static void notify(struct writer *w)
 {
-    char buf[1 << 16];
-    int64_t left = len;
-    if (lseek(d->fd, 0, SEEK_SET) < 0) return -1;
+    uint64_t one = 1;
+    ssize_t r = write(w->evfd, &one, sizeof one); /* a full counter still wakes the loop */
+    (void)r;
+}
+
+static void fail(struct writer *w, int e, const char *what)
+{
+    pthread_mutex_lock(&w->mu);
+    if (!w->err) {
+        w->err = e ? e : EIO;
+        snprintf(w->why, sizeof w->why, "%s: %s", what, strerror(w->err));
+    }
+    pthread_mutex_unlock(&w->mu);
+}
+
+static int rehash_partial(struct writer *w)
+{
+    unsigned char *buf = w->slots[0].buf; /* the ring is idle until this is done */
+    int64_t left = w->resume_len, at = 0;
     while (left > 0) {
-        ssize_t n = read(d->fd, buf, left < (int64_t)sizeof buf ? (size_t)left : sizeof buf);
-        if (n <= 0) return -1;
-        EVP_DigestUpdate(d->sha1, buf, (size_t)n);
-        if (d->fw.sha256[0]) EVP_DigestUpdate(d->sha256, buf, (size_t)n);
+        ssize_t n = pread(w->fd, buf, left < (int64_t)SLOT_SIZE ? (size_t)left : SLOT_SIZE, at);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) { fail(w, n < 0 ? errno : EIO, "cannot read the partial file"); return -1; }
+        EVP_DigestUpdate(w->sha1, buf, (size_t)n);
+        if (w->want_sha256) EVP_DigestUpdate(w->sha256, buf, (size_t)n);
+        at += n;
         left -= n;
     }
-    return lseek(d->fd, len, SEEK_SET) == len ? 0 : -1;
+    w->off = w->synced = at;
+    return 0;
+}
+
+static void write_slot(struct writer *w, struct slot *s)
+{
+    if (s->reset) {
+        if (ftruncate(w->fd, 0) < 0 || reset_hashes(w) < 0) { fail(w, errno, "cannot start the download over"); return; }
+        w->off = w->synced = 0;
+    }
+    for (size_t done = 0; done < s->len;) {
+        ssize_t n = pwrite(w->fd, s->buf + done, s->len - done, w->off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            fail(w, errno, errno == ENOSPC || errno == EDQUOT ? "disk full while writing the download" : "cannot write the download");
+            return;
+        }
+        done += (size_t)n;
+        w->off += n;
+    }
+    EVP_DigestUpdate(w->sha1, s->buf, s->len);
+    if (w->want_sha256) EVP_DigestUpdate(w->sha256, s->buf, s->len);
+    if (w->off - w->synced >= WRITEBACK_STEP) {
+        /* Write-behind: start write-back of the newest step, wait for the one
+         * two steps back. Dirty pages stay bounded, the disk works while the
+         * network does, and the fsync before the rename has little left. */
+        sync_file_range(w->fd, w->synced, w->off - w->synced, SYNC_FILE_RANGE_WRITE);
+        if (w->synced >= 2 * WRITEBACK_STEP)
+            sync_file_range(w->fd, w->synced - 2 * WRITEBACK_STEP, WRITEBACK_STEP,
+                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+        w->synced = w->off;
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    struct writer *w = arg;
+    int ok = w->resume_len <= 0 || rehash_partial(w) == 0;
+    pthread_mutex_lock(&w->mu);
+    w->hashed = ok;
+    pthread_mutex_unlock(&w->mu);
+    notify(w);
+    for (;;) {
+        pthread_mutex_lock(&w->mu);
+        while (w->consumed == w->submitted && !(w->finish_req && !w->finished) && !w->quit)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (w->consumed < w->submitted) {
+            struct slot *s = &w->slots[w->consumed % RING_SLOTS];
+            int skip = w->err != 0; /* after a failure the rest is dropped: the file stays a clean prefix */
+            pthread_mutex_unlock(&w->mu);
+            if (!skip) write_slot(w, s);
+            pthread_mutex_lock(&w->mu);
+            w->consumed++;
+            int wake = w->want_space || w->err;
+            w->want_space = 0;
+            pthread_mutex_unlock(&w->mu);
+            if (wake) notify(w);
+            continue;
+        }
+        if (w->finish_req && !w->finished) {
+            int failed = w->err != 0;
+            pthread_mutex_unlock(&w->mu);
+            unsigned char md[EVP_MAX_MD_SIZE];
+            unsigned len;
+            if (!failed && fsync(w->fd) < 0) fail(w, errno, errno == ENOSPC ? "disk full while writing the download" : "cannot write the download");
+            EVP_DigestFinal_ex(w->sha1, md, &len);
+            hex(md, len, w->h1);
+            EVP_DigestFinal_ex(w->sha256, md, &len);
+            hex(md, len, w->h256);
+            pthread_mutex_lock(&w->mu);
+            w->finished = 1;
+            pthread_mutex_unlock(&w->mu);
+            notify(w);
+            continue;
+        }
+        pthread_mutex_unlock(&w->mu); /* quit, and nothing left to write */
+        break;
+    }
+    return NULL;
+}
+
+static int writer_err(struct download *d)
+{
+    pthread_mutex_lock(&d->w.mu);
+    int e = d->w.err;
+    pthread_mutex_unlock(&d->w.mu);
+    return e;
+}
+
+/* Hands the slot being filled to the writer. */
+static void submit_fill(struct download *d)
+{
+    if (!d->filling) return;
+    pthread_mutex_lock(&d->w.mu);
+    d->w.slots[d->w.submitted % RING_SLOTS].len = d->fill_len;
+    d->w.submitted++;
+    pthread_cond_signal(&d->w.cv);
+    pthread_mutex_unlock(&d->w.mu);
+    d->filling = 0;
+    d->fill_len = 0;
+}
+
+/* Takes the next free slot for filling; 0 when the ring is full (then the
+ * writer is asked to say when one frees). */
+static int take_slot(struct download *d)
+{
+    pthread_mutex_lock(&d->w.mu);
+    int room = d->w.submitted - d->w.consumed < RING_SLOTS;
+    if (room) {
+        struct slot *s = &d->w.slots[d->w.submitted % RING_SLOTS];
+        s->len = 0;
+        s->reset = d->pending_reset;
+        d->pending_reset = 0;
+    } else {
+        d->w.want_space = 1;
+    }
+    pthread_mutex_unlock(&d->w.mu);
+    if (room) { d->filling = 1; d->fill_len = 0; d->fill_since_ms = now_ms(); }
+    return room;
+}
+
+/* ---- the loop side ---- */
+
+static void report(struct download *d)
+{
+    int64_t now = now_ms();
+    if (now - d->last_report_ms < 250) return;
+    if (now - d->rate_t0_ms >= 1000) {
+        double r = (double)(d->p.done - d->rate_b0) * 1000.0 / (double)(now - d->rate_t0_ms);
+        d->p.rate = d->p.rate > 0 ? 0.7 * d->p.rate + 0.3 * r : r;
+        d->rate_t0_ms = now;
+        d->rate_b0 = d->p.done;
+    }
+    d->p.eta_s = d->p.rate > 0 ? (int64_t)((double)(d->p.total - d->p.done) / d->p.rate) : -1;
+    d->last_report_ms = now;
+    if (d->progress) d->progress(d->ctx, &d->p);
 }
 
 static size_t on_write(char *ptr, size_t sz, size_t nm, void *ud)
@@ -73,52 +285,31 @@ static size_t on_write(char *ptr, size_t sz, size_t nm, void *ud)
         if (d->status >= 400) return 0;
         if (d->resumed && d->status == 200) {
             /* The server ignored Range and sends the whole file: start over. */
-            if (ftruncate(d->fd, 0) < 0 || lseek(d->fd, 0, SEEK_SET) < 0 || reset_hashes(d) < 0) return 0;
-            d->resumed = 0;
+            d->pending_reset = 1;
+            d->resumed = d->p.resumed = 0;
             d->p.done = 0;
-            d->p.resumed = 0;
+            d->rate_b0 = 0;
         }
     }
-    for (size_t off = 0; off < n;) {
-        ssize_t w = write(d->fd, ptr + off, n - off);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            snprintf(d->why, sizeof d->why, "%s: %s; the partial file is kept and resumes when there is room",
-                     errno == ENOSPC || errno == EDQUOT ? "disk full while writing the download" : "cannot write the download",
-                     strerror(errno));
-            d->failed_write = 1;
-            return 0;
-        }
-        off += (size_t)w;
+    if (writer_err(d)) return 0;               /* curl ends the transfer; check_done says why */
+    if (n > SLOT_SIZE) return 0;               /* cannot happen with our receive buffer */
+    if (d->filling && d->fill_len + n > SLOT_SIZE) submit_fill(d);
+    if (!d->filling && !take_slot(d)) {
+        d->paused = 1;
+        return CURL_WRITEFUNC_PAUSE;           /* nothing taken; curl offers it again */
     }
-    EVP_DigestUpdate(d->sha1, ptr, n);
-    if (d->fw.sha256[0]) EVP_DigestUpdate(d->sha256, ptr, n); /* only when there is one to compare */
+    memcpy(d->w.slots[d->w.submitted % RING_SLOTS].buf + d->fill_len, ptr, n);
+    d->fill_len += n;
+    if (d->fill_len == SLOT_SIZE || now_ms() - d->fill_since_ms >= FLUSH_AFTER_MS) submit_fill(d);
     d->p.done += (int64_t)n;
-    int64_t now = now_ms();
-    if (now - d->last_report_ms >= 250) {
-        if (now - d->rate_t0_ms >= 1000) {
-            double r = (double)(d->p.done - d->rate_b0) * 1000.0 / (double)(now - d->rate_t0_ms);
-            d->p.rate = d->p.rate > 0 ? 0.7 * d->p.rate + 0.3 * r : r;
-            d->rate_t0_ms = now;
-            d->rate_b0 = d->p.done;
-        }
-        d->p.eta_s = d->p.rate > 0 ? (int64_t)((double)(d->p.total - d->p.done) / d->p.rate) : -1;
-        d->last_report_ms = now;
-        if (d->progress) d->progress(d->ctx, &d->p);
-    }
+    report(d);
     return n;
 }
 
 static int verify(struct download *d, char *msg, size_t n)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len;
-    char h1[41], h256[65];
-    EVP_DigestFinal_ex(d->sha1, md, &len);
-    hex(md, len, h1);
-    EVP_DigestFinal_ex(d->sha256, md, &len);
-    hex(md, len, h256);
     struct stat st;
+    const char *h1 = d->w.h1, *h256 = d->w.h256;
     if (fstat(d->fd, &st) < 0 || st.st_size != d->fw.size) {
         snprintf(msg, n, "size mismatch: got %lld bytes, the catalog says %lld; the partial file was deleted",
                  (long long)st.st_size, (long long)d->fw.size);
@@ -131,7 +322,7 @@ static int verify(struct download *d, char *msg, size_t n)
     }
     /* Checksums first: a file in the cache always has its sidecar. */
     fw_cache_write_sums(d->final, h1, d->fw.sha256[0] ? h256 : "");
-    if (fsync(d->fd) < 0 || rename(d->part, d->final) < 0) {
+    if (rename(d->part, d->final) < 0) {
         snprintf(msg, n, "cannot move the download into the cache: %s", strerror(errno));
         return DOWNLOAD_ERR_DISK;
     }
@@ -163,30 +354,56 @@ static void describe_curl_error(struct download *d, CURLcode rc, char *msg, size
     }
 }
 
+/* The writer has written and fsynced everything received: settle the outcome. */
+static void complete(struct download *d)
+{
+    char msg[768];
+    pthread_mutex_lock(&d->w.mu);
+    int err = d->w.err;
+    char why[256];
+    snprintf(why, sizeof why, "%s", d->w.why);
+    pthread_mutex_unlock(&d->w.mu);
+    if (err) {
+        snprintf(msg, sizeof msg, "%s; %s", why,
+                 d->p.done > 0 ? "the partial file is kept and resumes when there is room" : "nothing was cached");
+        finish(d, DOWNLOAD_ERR_DISK, msg);
+        return;
+    }
+    if (d->status >= 400) {
+        snprintf(msg, sizeof msg, "server answered HTTP %ld for %s; nothing was cached", d->status, d->fw.url);
+        finish(d, DOWNLOAD_ERR_NETWORK, msg);
+        return;
+    }
+    if (d->curl_rc != CURLE_OK) {
+        describe_curl_error(d, d->curl_rc, msg, sizeof msg);
+        finish(d, DOWNLOAD_ERR_NETWORK, msg);
+        return;
+    }
+    int v = verify(d, msg, sizeof msg);
+    if (v == DOWNLOAD_ERR_INTEGRITY) unlink(d->part);
+    finish(d, v, msg);
+}
+
+/* curl is done (or gave up): let the writer flush, then complete(). */
+static void drain(struct download *d)
+{
+    d->draining = 1;
+    submit_fill(d);
+    pthread_mutex_lock(&d->w.mu);
+    d->w.finish_req = 1;
+    pthread_cond_signal(&d->w.cv);
+    pthread_mutex_unlock(&d->w.mu);
+}
+
 static void check_done(struct download *d)
 {
     CURLMsg *m;
     int left;
-    while ((m = curl_multi_info_read(d->multi, &left))) {
+    while (!d->draining && (m = curl_multi_info_read(d->multi, &left))) {
         if (m->msg != CURLMSG_DONE) continue;
-        CURLcode rc = m->data.result;
-        char msg[768];
+        d->curl_rc = m->data.result;
         curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &d->status);
-        if (d->failed_write) { finish(d, DOWNLOAD_ERR_DISK, d->why); return; }
-        if (d->status >= 400) {
-            snprintf(msg, sizeof msg, "server answered HTTP %ld for %s; nothing was cached", d->status, d->fw.url);
-            finish(d, DOWNLOAD_ERR_NETWORK, msg);
-            return;
-        }
-        if (rc != CURLE_OK) {
-            describe_curl_error(d, rc, msg, sizeof msg);
-            finish(d, DOWNLOAD_ERR_NETWORK, msg);
-            return;
-        }
-        int v = verify(d, msg, sizeof msg);
-        if (v == DOWNLOAD_ERR_INTEGRITY) unlink(d->part);
-        finish(d, v, msg);
-        return;
+        drain(d);
     }
 }
 
@@ -205,6 +422,33 @@ static void on_timer(void *ctx)
     int running;
     curl_multi_socket_action(d->multi, CURL_SOCKET_TIMEOUT, 0, &running);
     check_done(d);
+}
+
+/* The writer freed a slot, finished, failed, or re-hashed the partial. */
+static void on_writer(void *ctx, int fd, short re)
+{
+    struct download *d = ctx;
+    uint64_t v;
+    ssize_t r = read(fd, &v, sizeof v);
+    (void)r;
+    pthread_mutex_lock(&d->w.mu);
+    int hashed = d->w.hashed, finished = d->w.finished, err = d->w.err;
+    int room = d->w.submitted - d->w.consumed < RING_SLOTS;
+    pthread_mutex_unlock(&d->w.mu);
+    if (finished && d->draining) { complete(d); return; }
+    if (!d->added) {
+        if (err) { drain(d); return; }           /* the partial could not be read */
+        if (hashed) {
+            d->added = 1;
+            curl_multi_add_handle(d->multi, d->easy);
+        }
+        return;
+    }
+    if (d->paused && (room || err)) {
+        d->paused = 0;
+        curl_easy_pause(d->easy, CURLPAUSE_CONT); /* on error the write callback refuses and curl ends */
+        check_done(d);
+    }
 }
 
 static int sock_cb(CURL *e, curl_socket_t s, int what, void *userp, void *socketp)
@@ -232,8 +476,25 @@ static int timer_cb(CURLM *m, long timeout_ms, void *userp)
 
 static void release(struct download *d)
 {
-    if (d->easy) { curl_multi_remove_handle(d->multi, d->easy); curl_easy_cleanup(d->easy); }
+    if (d->easy) {
+        if (d->added) curl_multi_remove_handle(d->multi, d->easy);
+        curl_easy_cleanup(d->easy);
+    }
     if (d->multi) curl_multi_cleanup(d->multi);
+    if (d->w.started) {
+        /* What was received is written before the writer stops: the partial stays a clean prefix. */
+        submit_fill(d);
+        pthread_mutex_lock(&d->w.mu);
+        d->w.quit = 1;
+        pthread_cond_signal(&d->w.cv);
+        pthread_mutex_unlock(&d->w.mu);
+        pthread_join(d->w.thread, NULL);
+    }
+    if (d->ev_watch) loop_watch_remove(d->ev_watch);
+    if (d->w.evfd >= 0) close(d->w.evfd);
+    pthread_mutex_destroy(&d->w.mu);
+    pthread_cond_destroy(&d->w.cv);
+    for (int i = 0; i < RING_SLOTS; i++) free(d->w.slots[i].buf);
     if (d->timer) loop_timer_free(d->timer);
     if (d->wait) loop_timer_free(d->wait);
     if (d->fd >= 0) {
@@ -243,8 +504,8 @@ static void release(struct download *d)
         close(d->fd);
     }
     fw_cache_unlock(d->lockfd, d->final, true);
-    EVP_MD_CTX_free(d->sha1);
-    EVP_MD_CTX_free(d->sha256);
+    EVP_MD_CTX_free(d->w.sha1);
+    EVP_MD_CTX_free(d->w.sha256);
     free(d);
 }
 
@@ -252,7 +513,7 @@ static void finish(struct download *d, int rc, const char *msg)
 {
     download_done_cb done = d->done;
     void *ctx = d->ctx;
-    char path[PATH_MAX], m[512];
+    char path[PATH_MAX], m[768];
     snprintf(path, sizeof path, "%s", d->final);
     snprintf(m, sizeof m, "%s", msg);
     release(d);
@@ -265,7 +526,7 @@ void download_cancel(struct download *d)
                                                                            : "cancelled");
 }
 
-/* With the lock held: open (or resume) the partial and start the transfer. */
+/* With the lock held: open (or resume) the partial, start the writer and the transfer. */
 static int begin(struct download *d, char *err, size_t errlen)
 {
     const struct firmware *f = &d->fw;
@@ -280,11 +541,20 @@ static int begin(struct download *d, char *err, size_t errlen)
         st.st_size = 0;
     }
     if (st.st_size > 0) {
-        if (hash_existing(d, st.st_size) < 0) { snprintf(err, errlen, "cannot read the partial file %s", d->part); return DOWNLOAD_ERR_DISK; }
         d->resumed = d->p.resumed = 1;
         d->p.done = st.st_size;
     }
     d->p.waiting = 0;
+    for (int i = 0; i < RING_SLOTS; i++)
+        if (!(d->w.slots[i].buf = malloc(SLOT_SIZE))) { snprintf(err, errlen, "out of memory"); return DOWNLOAD_ERR_DISK; }
+    d->w.fd = d->fd;
+    d->w.want_sha256 = f->sha256[0] != 0; /* only when there is one to compare */
+    d->w.resume_len = st.st_size;
+    d->w.evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (d->w.evfd < 0 || !(d->ev_watch = loop_watch_fd(d->loop, d->w.evfd, POLLIN, on_writer, d))) {
+        snprintf(err, errlen, "cannot start the writer: %s", strerror(errno));
+        return DOWNLOAD_ERR_DISK;
+    }
     d->multi = curl_multi_init();
     d->easy = curl_easy_init();
     d->timer = loop_timer_new(d->loop, on_timer, d);
@@ -305,11 +575,16 @@ static int begin(struct download *d, char *err, size_t errlen)
     curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_TIME, 60L);
     curl_easy_setopt(d->easy, CURLOPT_USERAGENT, "ibench/" IBENCH_VERSION);
-    curl_easy_setopt(d->easy, CURLOPT_BUFFERSIZE, 512L * 1024);
+    curl_easy_setopt(d->easy, CURLOPT_BUFFERSIZE, RECV_BUFFER);
     if (d->resumed) curl_easy_setopt(d->easy, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)st.st_size);
     d->rate_t0_ms = d->last_report_ms = now_ms();
     d->rate_b0 = d->p.done;
-    curl_multi_add_handle(d->multi, d->easy);
+    if (pthread_create(&d->w.thread, NULL, writer_main, &d->w) != 0) {
+        snprintf(err, errlen, "cannot start the writer thread");
+        return DOWNLOAD_ERR_DISK;
+    }
+    d->w.started = 1;
+    /* The transfer is added once the writer has re-hashed the partial (on_writer). */
     return 0;
 }
 
@@ -353,7 +628,9 @@ struct download *download_start(struct loop *l, const struct config *c, const st
     if (!d) { snprintf(err, errlen, "out of memory"); return NULL; }
     d->loop = l;
     d->fw = *f;
-    d->fd = d->lockfd = -1;
+    d->fd = d->lockfd = d->w.evfd = d->w.fd = -1;
+    pthread_mutex_init(&d->w.mu, NULL);
+    pthread_cond_init(&d->w.cv, NULL);
     d->progress = progress;
     d->done = done;
     d->ctx = ctx;
@@ -366,9 +643,9 @@ struct download *download_start(struct loop *l, const struct config *c, const st
         release(d);
         return NULL;
     }
-    d->sha1 = EVP_MD_CTX_new();
-    d->sha256 = EVP_MD_CTX_new();
-    if (!d->sha1 || !d->sha256 || reset_hashes(d) < 0) { snprintf(err, errlen, "cannot start hashing"); release(d); return NULL; }
+    d->w.sha1 = EVP_MD_CTX_new();
+    d->w.sha256 = EVP_MD_CTX_new();
+    if (!d->w.sha1 || !d->w.sha256 || reset_hashes(&d->w) < 0) { snprintf(err, errlen, "cannot start hashing"); release(d); return NULL; }
     char lerr[PATH_MAX + 100];
     int fd = fw_cache_lock(d->final, true, lerr, sizeof lerr);
     if (fd == FW_CACHE_ERR) {

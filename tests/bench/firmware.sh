@@ -1,10 +1,16 @@
 #!/bin/sh
 # Download speed and memory: ibench fw get vs the curl tool, same file, same
-# loopback server, same run; peak RSS for two file sizes shows it stays flat.
+# loopback server, same run. Runs alternate (ibench, curl, ibench, ...) after a
+# sync, BENCH_FW_RUNS times per size, and the medians are printed: wall time,
+# CPU time (user+sys, steadier on a busy machine) and the ratio. ibench's time
+# includes hashing (SHA-1 while streaming) and the fsync before the file enters
+# the cache; curl's does not (curl+fsync adds it). Peak RSS for two file sizes
+# shows memory stays flat.
 set -u
 BUILD=${1:-build}
 TOP=${IBENCH_TOP:-$(pwd)}
 MB=${BENCH_FW_MB:-1024}
+RUNS=${BENCH_FW_RUNS:-3}
 T=$(mktemp -d /tmp/ibench-fwbench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
 mkdir -p "$T/www/v4/device"
@@ -22,14 +28,27 @@ for size in 256 "$MB"; do
     entries="$entries${entries:+,}$e"
 done
 printf '{"firmwares":[%s]}' "$entries" >"$T/www/v4/device/iPhone10,3"
-run() { /usr/bin/time -f '%e %M' -o "$T/time" "$@" >/dev/null 2>&1; cat "$T/time"; }
+# one LABEL COMMAND...: one timed run after a sync; appends "wall cpu kb" to $T/LABEL
+one() {
+    label=$1; shift
+    rm -rf "$T/cache" "$T/curl.out"; sync
+    /usr/bin/time -f '%e %U %S %M' -o "$T/time" "$@" >/dev/null 2>&1
+    awk '{ printf "%.3f %.3f %d\n", $1, $2 + $3, $4 }' "$T/time" >>"$T/$label"
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+col() { cut -d' ' -f"$2" "$T/$1" | median; }
 for size in 256 "$MB"; do
-    set -- $(run env IBENCH_CACHE="$T/cache" IBENCH_STATE="$T/state" "$BUILD/ibench" --api "$BASE" fw get iPhone10,3 "B$size")
-    ib_s=$1 ib_kb=$2
-    set -- $(run curl -s -o "$T/curl.out" "$BASE/f$size.ipsw")
-    cu_s=$1
-    awk -v n="$size" -v a="$ib_s" -v b="$cu_s" -v kb="$ib_kb" 'BEGIN {
-        printf "download %d MiB: ibench %.2f s (%.0f MB/s, SHA-1 while streaming), curl %.2f s; ibench/curl time %.2f; ibench peak RSS %.1f MB\n",
-            n, a, n * 1.048576 / (a > 0 ? a : 0.01), b, (b > 0 ? a / b : 0), kb / 1024 }'
-    rm -f "$T/curl.out"
+    rm -f "$T/ib" "$T/cu" "$T/cs"
+    r=0
+    while [ $r -lt "$RUNS" ]; do
+        one ib env IBENCH_CACHE="$T/cache" IBENCH_STATE="$T/state" "$BUILD/ibench" --api "$BASE" fw get iPhone10,3 "B$size"
+        one cu curl -s -o "$T/curl.out" "$BASE/f$size.ipsw"
+        one cs sh -c 'curl -s -o "$1" "$2" && sync "$1"' _ "$T/curl.out" "$BASE/f$size.ipsw"
+        r=$((r + 1))
+    done
+    peak=$(cut -d' ' -f3 "$T/ib" | sort -n | tail -n 1)
+    awk -v n="$size" -v runs="$RUNS" -v a="$(col ib 1)" -v b="$(col cu 1)" -v s="$(col cs 1)" \
+        -v ac="$(col ib 2)" -v bc="$(col cu 2)" -v kb="$peak" 'BEGIN {
+        printf "download %d MiB (median of %d): ibench %.2f s (%.0f MB/s, SHA-1 while streaming, fsync), curl %.2f s, curl+fsync %.2f s; ibench/curl time %.2f; CPU ibench %.2f s, curl %.2f s; ibench peak RSS %.1f MB\n",
+            n, runs, a, n * 1.048576 / (a > 0 ? a : 0.01), b, s, (b > 0 ? a / b : 0), ac, bc, kb / 1024 }'
 done
