@@ -406,7 +406,7 @@ static int fw_verify(struct config *c, int argc, char **argv)
     }
     fw_cache_list_free(&l);
     if (argc > 1 && !matched) {
-        fprintf(stderr, "ibench: no complete file %s%s%s in the cache %s (see ibench fw cache)\n", argc == 2 ? argv[1] : argv[1],
+        fprintf(stderr, "ibench: no complete file %s%s%s in the cache %s (see ibench fw cache)\n", argv[1],
                 argc == 3 ? " " : "", argc == 3 ? argv[2] : "", c->cache_dir);
         return EXIT_FAIL;
     }
@@ -438,8 +438,8 @@ static int fw_prune(struct config *c, int argc, char **argv)
     char err[512];
     if (fw_cache_scan(c, &l, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); return EXIT_ENVIRONMENT; }
     time_t now = time(NULL);
-    int64_t freed = 0, stale = older >= 0 ? older : STALE_PARTIAL_DAYS * 86400;
-    fw_cache_plan_prune(&l, now, older, max, stale, &freed);
+    int64_t stale = older >= 0 ? older : STALE_PARTIAL_DAYS * 86400;
+    fw_cache_plan_prune(&l, now, older, max, stale, NULL);
     int rc = EXIT_OK, removed = 0;
     int64_t gone = 0, left = 0;
     for (int i = 0; i < l.n; i++) {
@@ -470,8 +470,8 @@ static int fw_prune(struct config *c, int argc, char **argv)
         gone += e->size;
     }
     fw_cache_list_free(&l);
-    fprintf(stderr, "ibench: %s %d file%s, %.2f GB; %.2f GB left in the cache\n", dry ? "would remove" : "removed", removed,
-            removed == 1 ? "" : "s", gone / 1e9, (dry ? left : left) / 1e9);
+    fprintf(stderr, "ibench: %s %d file%s, %.2f GB; %.2f GB %s in the cache\n", dry ? "would remove" : "removed", removed,
+            removed == 1 ? "" : "s", gone / 1e9, left / 1e9, dry ? "would be left" : "left");
     if (max >= 0 && left > max) fprintf(stderr, "ibench: still above --max-size: what is left is in use or partial\n");
     return rc;
 }

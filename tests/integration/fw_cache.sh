@@ -16,7 +16,7 @@ entry() { # build file url-prefix [sha256]
 }
 S256="\"$(sha256sum "$T/www/b.ipsw" | cut -d' ' -f1)\""
 printf '{"firmwares":[%s,%s,%s,%s]}' "$(entry 21A1 a.ipsw '')" "$(entry 21B22 b.ipsw '' "$S256")" \
-    "$(entry 21C333 c.ipsw /dropfirst/100000)" "$(entry 21D4444 a.ipsw /throttle/150000)" >"$T/www/v4/device/iPad7,5"
+    "$(entry 21C333 c.ipsw /dropfirst/100000)" "$(entry 21D4444 a.ipsw /throttle/100000)" >"$T/www/v4/device/iPad7,5"
 IB() { "$IBENCH" --api "$BASE" "$@"; }
 C="$IBENCH_CACHE"
 
@@ -112,13 +112,13 @@ check "a bad --max-size is a usage error" [ $rc = 2 ]
 # Two processes want the same build at once: one downloads, the other waits.
 IB fw get iPad7,5 21D4444 >"$T/g1" 2>"$T/g1e" &
 G1=$!
-sleep 0.5
+wait_for "$T/http.log" 'GET /throttle/100000/a.ipsw' 10   # the first one holds the lock now
 IB fw get iPad7,5 21D4444 >"$T/g2" 2>"$T/g2e"; rc2=$?
 wait $G1; rc1=$?
 check "both processes succeed" [ $rc1 = 0 ] && [ $rc2 = 0 ]
 has "$T/g2e" 'waiting: another ibench is downloading this build' "the second one waits and says why"
 has "$T/g2e" 'downloaded by another ibench process' "the second one finds the file in the cache"
-n=$(grep -c 'GET /throttle/150000/a.ipsw' "$T/http.log")
+n=$(grep -c 'GET /throttle/100000/a.ipsw' "$T/http.log")
 check "exactly one GET for the shared build ($n)" [ "$n" = 1 ]
 D="$C/iPad7,5_17.7_21D4444_Restore.ipsw"
 check "the cache ends with one complete file, no partial or lock" sh -c '[ -e "$1" ] && [ ! -e "$1.part" ] && [ ! -e "$1.lock" ]' _ "$D"
