@@ -382,7 +382,7 @@ int fw_cache_remove(const struct config *c, const struct fw_cache_entry *e, char
     int rc = 0;
     static const char *const ext[] = {".part", ".sha1", ".sha256", ""};
     for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
-        if (e->partial && !ext[i][0]) continue; /* a partial's complete twin is not ours to touch */
+        if (e->partial && strcmp(ext[i], ".part") != 0) continue; /* only the partial itself */
         snprintf(f, sizeof f, "%s%s", path, ext[i]);
         if (unlink(f) < 0 && errno != ENOENT) {
             snprintf(err, errlen, "cannot remove %s: %s", f, strerror(errno));
