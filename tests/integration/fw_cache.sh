@@ -7,7 +7,7 @@ head -c 200000 /dev/urandom >"$T/www/b.ipsw"
 head -c 400000 /dev/urandom >"$T/www/c.ipsw"
 python3 "$IBENCH_TOP/tests/httpd.py" "$T/www" "$T/port" >"$T/http.log" 2>&1 &
 on_exit "kill $! 2>/dev/null"
-i=0; while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+i=0; while [ ! -s "$T/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
 BASE="http://127.0.0.1:$(cat "$T/port")"
 sum() { sha1sum "$T/www/$1" | cut -d' ' -f1; }
 entry() { # build file url-prefix [sha256]
@@ -16,7 +16,7 @@ entry() { # build file url-prefix [sha256]
 }
 S256="\"$(sha256sum "$T/www/b.ipsw" | cut -d' ' -f1)\""
 printf '{"firmwares":[%s,%s,%s,%s]}' "$(entry 21A1 a.ipsw '')" "$(entry 21B22 b.ipsw '' "$S256")" \
-    "$(entry 21C333 c.ipsw /dropfirst/100000)" "$(entry 21D4444 a.ipsw /throttle/100000)" >"$T/www/v4/device/iPad7,5"
+    "$(entry 21C333 c.ipsw /dropfirst/100000)" "$(entry 21D4444 a.ipsw /throttle/50000)" >"$T/www/v4/device/iPad7,5"
 IB() { "$IBENCH" --api "$BASE" "$@"; }
 C="$IBENCH_CACHE"
 
@@ -112,13 +112,13 @@ check "a bad --max-size is a usage error" [ $rc = 2 ]
 # Two processes want the same build at once: one downloads, the other waits.
 IB fw get iPad7,5 21D4444 >"$T/g1" 2>"$T/g1e" &
 G1=$!
-wait_for "$T/http.log" 'GET /throttle/100000/a.ipsw' 10   # the first one holds the lock now
+wait_for "$T/http.log" 'GET /throttle/50000/a.ipsw' 30   # the first one holds the lock now
 IB fw get iPad7,5 21D4444 >"$T/g2" 2>"$T/g2e"; rc2=$?
 wait $G1; rc1=$?
 check "both processes succeed" [ $rc1 = 0 ] && [ $rc2 = 0 ]
 has "$T/g2e" 'waiting: another ibench is downloading this build' "the second one waits and says why"
 has "$T/g2e" 'downloaded by another ibench process' "the second one finds the file in the cache"
-n=$(grep -c 'GET /throttle/100000/a.ipsw' "$T/http.log")
+n=$(grep -c 'GET /throttle/50000/a.ipsw' "$T/http.log")
 check "exactly one GET for the shared build ($n)" [ "$n" = 1 ]
 D="$C/iPad7,5_17.7_21D4444_Restore.ipsw"
 check "the cache ends with one complete file, no partial or lock" sh -c '[ -e "$1" ] && [ ! -e "$1.part" ] && [ ! -e "$1.lock" ]' _ "$D"

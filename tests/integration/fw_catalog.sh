@@ -21,7 +21,7 @@ srv.serve_forever()
 PY
 SRV=$!
 on_exit "kill $SRV 2>/dev/null"
-i=0; while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+i=0; while [ ! -s "$T/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
 API="http://127.0.0.1:$(cat "$T/port")"
 "$IBENCH" --api "$API" fw list iPhone10,3 >"$T/l" 2>"$T/e"; rc=$?
 check "fw list exits 0" [ $rc = 0 ]

@@ -12,7 +12,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem
     -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >"$T/openssl.log" 2>&1
 python3 "$IBENCH_TOP/tests/httpd.py" "$T/www" "$T/tlsport" --tls "$T/cert.pem" "$T/key.pem" >"$T/https.log" 2>&1 &
 on_exit "kill $! 2>/dev/null"
-i=0; while { [ ! -s "$T/port" ] || [ ! -s "$T/tlsport" ]; } && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+i=0; while { [ ! -s "$T/port" ] || [ ! -s "$T/tlsport" ]; } && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
 BASE="http://127.0.0.1:$(cat "$T/port")"
 TLS="https://127.0.0.1:$(cat "$T/tlsport")"
 entry() { # build file url

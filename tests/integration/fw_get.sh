@@ -6,7 +6,7 @@ head -c 3000000 /dev/urandom >"$T/www/fw.ipsw"
 SHA=$(sha1sum "$T/www/fw.ipsw" | cut -d' ' -f1)
 python3 "$IBENCH_TOP/tests/httpd.py" "$T/www" "$T/port" >"$T/http.log" 2>&1 &
 on_exit "kill $! 2>/dev/null"
-i=0; while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+i=0; while [ ! -s "$T/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
 BASE="http://127.0.0.1:$(cat "$T/port")"
 cat_entry() { # build url sha
     printf '{"identifier":"iPhone10,3","version":"1%s","buildid":"%s","sha1sum":"%s","filesize":3000000,"url":"%s","releasedate":"2024-0%s-01","signed":true}' \
@@ -62,7 +62,8 @@ has "$T/e.err" 'HTTP 404' "404 is named"
 # kill -9 mid-download, then resume.
 "$IBENCH" --api "$BASE" fw get iPhone10,3 F6 >/dev/null 2>&1 &
 pid=$!
-sleep 2
+wait_for "$T/http.log" 'GET /throttle/300000/fw.ipsw' 30
+sleep 1
 kill -9 $pid; wait $pid 2>/dev/null
 P="$IBENCH_CACHE/iPhone10,3_1F6_F6_Restore.ipsw.part"
 sz=$(stat -c %s "$P" 2>/dev/null || echo 0)

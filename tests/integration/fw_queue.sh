@@ -6,7 +6,7 @@ mkdir -p "$T/www/v4/device" "$XDG_CONFIG_HOME/ibench"
 for f in a b c; do head -c 200000 /dev/urandom >"$T/www/$f.ipsw"; done
 python3 "$IBENCH_TOP/tests/httpd.py" "$T/www" "$T/port" >"$T/http.log" 2>&1 &
 on_exit "kill $! 2>/dev/null"
-i=0; while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+i=0; while [ ! -s "$T/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
 BASE="http://127.0.0.1:$(cat "$T/port")"
 entry() { # build file url-path
     printf '{"identifier":"iPhone12,1","version":"18.%s","buildid":"%s","sha1sum":"%s","filesize":%d,"url":"%s%s","releasedate":"2025-01-0%s","signed":true}' \
@@ -31,12 +31,12 @@ check "and the file is byte-identical" cmp -s "$C/iPhone12,1_18.2_S1_Restore.ips
 echo "max_downloads = 1" >"$XDG_CONFIG_HOME/ibench/config"
 IB fw get iPhone12,1 H1 iPhone12,1 H22 >"$T/h.out" 2>"$T/h.err" &
 G=$!
-wait_for "$T/http.log" 'GET /hold/one/a.ipsw' 10
+wait_for "$T/http.log" 'GET /hold/one/a.ipsw' 30
 check "the first build is requested" grep -q 'GET /hold/one/a.ipsw' "$T/http.log"
 sleep 1
 hasnt "$T/http.log" 'GET /hold/two/' "with max_downloads = 1 the second waits its turn"
 touch "$T/www/.release-one"
-wait_for "$T/http.log" 'GET /hold/two/b.ipsw' 10
+wait_for "$T/http.log" 'GET /hold/two/b.ipsw' 30
 check "the second starts when the first is done" grep -q 'GET /hold/two/b.ipsw' "$T/http.log"
 touch "$T/www/.release-two"
 wait $G; rc=$?
@@ -46,12 +46,12 @@ check "both capped downloads complete" [ $rc = 0 ] && [ "$(wc -l <"$T/h.out")" =
 rm -f "$XDG_CONFIG_HOME/ibench/config"
 IB fw get iPhone12,1 D1 iPhone12,1 D22 iPhone12,1 D333 >"$T/d.out" 2>"$T/d.err" &
 G=$!
-wait_for "$T/http.log" 'GET /hold/four/a.ipsw' 10 && wait_for "$T/http.log" 'GET /hold/five/b.ipsw' 10
+wait_for "$T/http.log" 'GET /hold/four/a.ipsw' 30 && wait_for "$T/http.log" 'GET /hold/five/b.ipsw' 30
 check "with the default cap two run at once" sh -c 'grep -q "GET /hold/four/a.ipsw" "$1" && grep -q "GET /hold/five/b.ipsw" "$1"' _ "$T/http.log"
 sleep 1
 hasnt "$T/http.log" 'GET /hold/six/' "the third is queued"
 touch "$T/www/.release-four"
-wait_for "$T/http.log" 'GET /hold/six/c.ipsw' 10
+wait_for "$T/http.log" 'GET /hold/six/c.ipsw' 30
 check "the third starts when a slot frees" grep -q 'GET /hold/six/c.ipsw' "$T/http.log"
 touch "$T/www/.release-five" "$T/www/.release-six"
 wait $G; rc=$?
@@ -61,7 +61,7 @@ has "$T/d.err" '^ibench: iPhone12,1 D333: verified' "each result is named by its
 # Ctrl-C: the request is cancelled, the partial kept, the lock let go.
 "$IBENCH" --api "$BASE" fw get iPhone12,1 R1 >"$T/r.out" 2>"$T/r.err" &
 G=$!
-wait_for "$T/http.log" 'GET /hold/seven/a.ipsw' 10
+wait_for "$T/http.log" 'GET /hold/seven/a.ipsw' 30
 kill -INT $G; wait $G; rc=$?
 check "SIGINT cancels with exit 6" [ $rc = 6 ]
 has "$T/r.err" 'R1: cancelled; what was downloaded is kept' "cancellation is said"
