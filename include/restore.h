@@ -29,9 +29,9 @@ void restore_preflight(struct console *con, const struct device *d, const char *
                        const struct engine_info *e, int have_engine, int offline, struct preflight *pf);
 
 /* Starts queued jobs while the caps allow (max_restores on the bench,
- * max_restores_per_hub behind one hub), oldest first, and requeues a failed
- * job once when its failure is retryable. Safe with several consoles: runs
- * under a lock file. Returns how many jobs it started. */
+ * max_restores_per_hub behind one hub), oldest first; a retryable failure was
+ * already put back in the queue when its job finished. Safe with several
+ * consoles: runs under a lock file. Returns how many jobs it started. */
 int restore_queue_pump(const struct config *c, const struct engine_info *e);
 
 /* "1-1" for a device on "1-1.3": the hub a port hangs off. */

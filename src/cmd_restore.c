@@ -191,34 +191,31 @@ int cmd_restore(struct config *c, int argc, char **argv)
     restore_queue_pump(c, &e);
     if (no_wait) goto out;
     char last[300] = "";
-    int announced_queue = 0;
+    int announced_queue = 0, seen_attempt = j.attempt;
     while (!R.interrupted) {
         loop_run_once(R.con.loop, 250);
         struct job now;
         if (!job_find(c, j.id, &now)) break;
+        if (now.attempt != seen_attempt) {           /* a retry: follow the new attempt's output */
+            printf("job %u: retrying (attempt %d)\n", j.id, now.attempt);
+            seen_attempt = now.attempt;
+            j = now;
+        }
         if (now.state == JOB_QUEUED) {
             if (!announced_queue++) printf("job %u: waiting for a free slot (max_restores %d, %d per hub)\n", j.id, c->max_restores, c->max_restores_per_hub);
             restore_queue_pump(c, &e);
             continue;
         }
-        /* Follow the log with our own parse state across polls. */
-        if (now.attempt != j.attempt) {              /* a retry: follow the new attempt's output */
-            printf("job %u: retrying (attempt %d)\n", j.id, now.attempt);
-            j = now;
-        } else if (now.state != j.state) {
+        if (now.state != j.state && !job_finished(&j)) {   /* started: keep what was parsed so far */
             struct engine_state keep = j.parse;
-            long long off = j.log_offset;
+            long long off = j.log_offset > now.log_offset ? j.log_offset : now.log_offset;
+            int fresh = j.state == JOB_QUEUED;
             j = now;
-            j.parse = keep;
-            j.log_offset = off;
+            if (!fresh) { j.parse = keep; j.log_offset = off; }
         }
         if (job_poll(c, &j)) print_progress(&j, last, sizeof last);
-        if (job_finished(&j)) {
-            restore_queue_pump(c, &e);          /* may requeue a retryable failure */
-            struct job again;
-            if (job_find(c, j.id, &again) && again.attempt != j.attempt) continue;   /* retried */
-            break;
-        }
+        if (j.state == JOB_QUEUED) continue;          /* requeued for a retry */
+        if (job_finished(&j)) break;
     }
     if (R.interrupted) {
         printf("job %u continues in the background: `ibench jobs` follows it, `ibench jobs --cancel %u` stops it\n", j.id, j.id);

@@ -394,6 +394,15 @@ static void finalize(const struct config *c, struct job *j, int code, int sig, b
         snprintf(j->triage, sizeof j->triage, "%s", engine_triage_key(t));
         snprintf(j->cause, sizeof j->cause, "%s", cause ? cause : "");
         snprintf(j->next_step, sizeof j->next_step, "%s", next ? next : "");
+        /* A retryable failure goes straight back to the queue (restore_retries
+         * times, as the engine's maintainers advise); the history gets the
+         * final attempt only. */
+        if (j->state == JOB_FAILED && j->retryable && j->attempt <= c->restore_retries) {
+            j->state = JOB_QUEUED;
+            j->attempt++;
+            job_save(j);
+            return;
+        }
     }
     /* Another ibench (or this one's queue pass) may have recorded it already. */
     static struct job disk;

@@ -156,14 +156,7 @@ int restore_queue_pump(const struct config *c, const struct engine_info *e)
     struct job *jobs = job_list(c, &n);
     int running = 0;
     for (int i = 0; i < n; i++) {
-        job_poll(c, &jobs[i]);
-        /* Retry a retryable failure (restore_retries, default once), as the engine's maintainers advise. */
-        if (jobs[i].state == JOB_FAILED && jobs[i].retryable && jobs[i].attempt <= c->restore_retries && !jobs[i].cancel_requested) {
-            jobs[i].attempt++;
-            jobs[i].state = JOB_QUEUED;
-            jobs[i].recorded = false;
-            job_save(&jobs[i]);
-        }
+        job_poll(c, &jobs[i]);   /* finishes (or requeues) jobs whose engine ended */
         if (jobs[i].state == JOB_RUNNING) running++;
     }
     for (int i = n - 1; i >= 0; i--) {   /* oldest first */

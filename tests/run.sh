@@ -33,30 +33,46 @@ export IBENCH_BUILD="$BUILD" IBENCH_TOP="$TOP" IBENCH_VBENCH="$BUILD/vbench" LC_
 LOGDIR=$(mktemp -d /tmp/ibench-tests.XXXXXX)
 pass=0; fail=0; skip=0
 
+# Runs one test in the background (at most TEST_JOBS at once, default 3:
+# most tests wait on emulated devices, engines and terminals, not the CPU);
+# report_all prints the results in start order once they are all done.
+started=""
 run_one() { # name, command...
     name=$1; shift
     case "$name" in ${TESTS:-*}) ;; *) return ;; esac
     log="$LOGDIR/$(echo "$name" | tr '/ ' '__').log"
-    start=$(date +%s)
-    ( cd "$TOP" && timeout -k 5 "${TEST_TIMEOUT:-300}" "$@" ) >"$log" 2>&1
-    rc=$?
-    p=$(grep -c '^ok ' "$log"); f=$(grep -c '^not ok ' "$log")
-    if [ $rc = 77 ] && [ "$f" = 0 ]; then
-        skip=$((skip + 1)); echo "SKIP $name: $(tail -n 1 "$log")"; return
-    fi
-    if [ $rc != 0 ] && [ "$f" = 0 ]; then
-        f=1; echo "not ok - $name exited with status $rc" >>"$log"
-    fi
-    pass=$((pass + p)); fail=$((fail + f))
-    secs=$(( $(date +%s) - start ))
-    if [ "$f" != 0 ]; then
-        echo "FAIL $name ($p ok, $f failed, ${secs}s)"
-        grep '^not ok' "$log" | head -n 20 | sed 's/^/    /'
-        echo "    --- last lines of $log"
-        tail -n 25 "$log" | sed 's/^/    | /'
-    else
-        echo "PASS $name ($p ok, ${secs}s)"
-    fi
+    while [ "$(jobs -p | wc -l)" -ge "${TEST_JOBS:-3}" ]; do sleep 0.2; done
+    (
+        start=$(date +%s)
+        ( cd "$TOP" && timeout -k 5 "${TEST_TIMEOUT:-300}" "$@" ) >"$log" 2>&1
+        echo "$? $(( $(date +%s) - start ))" >"$log.rc"
+    ) &
+    started="$started $name"
+}
+
+report_all() {
+    wait
+    for name in $started; do
+        log="$LOGDIR/$(echo "$name" | tr '/ ' '__').log"
+        read -r rc secs <"$log.rc"
+        p=$(grep -c '^ok ' "$log"); f=$(grep -c '^not ok ' "$log")
+        if [ "$rc" = 77 ] && [ "$f" = 0 ]; then
+            skip=$((skip + 1)); echo "SKIP $name: $(tail -n 1 "$log")"; continue
+        fi
+        if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+            f=1; echo "not ok - $name exited with status $rc" >>"$log"
+        fi
+        pass=$((pass + p)); fail=$((fail + f))
+        if [ "$f" != 0 ]; then
+            echo "FAIL $name ($p ok, $f failed, ${secs}s)"
+            grep '^not ok' "$log" | head -n 20 | sed 's/^/    /'
+            echo "    --- last lines of $log"
+            tail -n 25 "$log" | sed 's/^/    | /'
+        else
+            echo "PASS $name ($p ok, ${secs}s)"
+        fi
+    done
+    started=""
 }
 
 for t in "$BUILD"/tests/test_*; do
@@ -67,8 +83,10 @@ if [ -n "$ASAN" ]; then
     for t in "$ASAN"/tests/test_*; do
         [ -x "$t" ] && run_one "asan/$(basename "$t")" "$t"
     done
+    report_all
     unset ASAN_OPTIONS UBSAN_OPTIONS
 fi
+report_all
 if [ $unit_only = 0 ]; then
     for t in "$TOP"/tests/integration/*.sh; do
         [ -f "$t" ] && run_one "integration/$(basename "$t" .sh)" sh "$t"
@@ -81,10 +99,12 @@ if [ $unit_only = 0 ]; then
         for t in "$TOP"/tests/integration/*.sh; do
             [ -f "$t" ] && run_one "asan-integration/$(basename "$t" .sh)" sh "$t"
         done
+        report_all
         export IBENCH_BUILD="$BUILD"
     fi
 fi
 
+report_all
 [ $skip != 0 ] && echo "($skip test programs skipped)"
 echo "logs: $LOGDIR"
 echo "$pass passed, $fail failed"

@@ -8,11 +8,10 @@ command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not inst
 
 ENGINE="$IBENCH_TOP/tests/engine/idevicerestore"
 export IBENCH_ENGINE="$ENGINE" IBENCH_API_URL="http://127.0.0.1:1/v4"
-export STANDIN_PLAN="$T/plan" STANDIN_FIFO="$T/ctl" STANDIN_LOG="$T/engine-runs"
+export STANDIN_PLAN="$T/plan" STANDIN_LOG="$T/engine-runs"
 python3 "$IBENCH_TOP/tests/ipsw_gen.py" "$T/fw.ipsw"
-mkfifo "$T/ctl"
 mkdir -p "$XDG_CONFIG_HOME/ibench"
-conf() { printf 'max_restores = %s\nmax_restores_per_hub = %s\n[slots]\n1-1.3 = Bay 3\n1-1.4 = Bay 4\n' "$1" "$2" > "$XDG_CONFIG_HOME/ibench/config"; }
+conf() { printf 'max_restores = %s\nmax_restores_per_hub = %s\nrestore_retries = %s\n[slots]\n1-1.3 = Bay 3\n1-1.4 = Bay 4\n' "$1" "$2" "${3:-1}" > "$XDG_CONFIG_HOME/ibench/config"; }
 conf 4 2
 A=0012345678ABCDEF B=00AA345678ABCDEF
 cat > "$T/two" <<S
@@ -21,7 +20,11 @@ device B model=iPhone10,1 ecid=0x$B port=1-1.4 ios=16.7.8 build=20H343
 at 0 plug A recovery
 at 0 plug B normal
 S
-vb() { s=$1; shift; ( cd "$IBENCH_TOP" && timeout 120 "$VBENCH" --scenario "$s" --fifo "$T/ctl" --log "$T/vb.log" -- "$@" ); }
+# Each bench gets its own control FIFO, so an engine left over from an
+# earlier step cannot move this bench's devices.
+nb=0
+vb() { s=$1; shift; nb=$((nb + 1)); mkfifo "$T/ctl.$nb"
+       ( cd "$IBENCH_TOP" && STANDIN_FIFO="$T/ctl.$nb" timeout 120 "$VBENCH" --scenario "$s" --fifo "$T/ctl.$nb" --log "$T/vb.log" -- "$@" ); }
 jobfield() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$IBENCH_STATE/jobs/$1/job.json" "$2"; }
 
 # 1. A successful Update: preflight, parsed progress, the row follows the
@@ -103,7 +106,8 @@ vb "$T/two" sh -c '"$0" --yes restore "Bay 3" --ipsw "$1" --erase --confirm-eras
 has "$T/er.out" '^e3=0$' "Erase with the ECID's last digits runs"
 check "... and the engine got -e" [ "$(grep -c -- ' -e ' "$T/engine-runs")" -gt "$before" ]
 
-# 4. Triage of each failure.
+# 4. Triage of each failure (retries off: the retry is checked above).
+conf 4 2 0
 for c in not_signed:"no longer signed" tss_unreachable:"signing server could not be reached" usbmuxd:"usbmuxd is not running" \
          baseband:"baseband" no_device:"did not find the device" too_old:"engine is too old"; do
     what=${c%%:*}; want=${c#*:}
@@ -113,6 +117,7 @@ for c in not_signed:"no longer signed" tss_unreachable:"signing server could not
     has "$T/t-$what.out" '^rc=1$' "triage: $what exits 1"
 done
 has "$T/t-not_signed.out" 'next: Choose a signed build' "triage gives a next step"
+conf 4 2
 
 # 5. Cancel; a second console cannot drive the same device.
 echo "$A hang A 1" > "$T/plan"
@@ -133,12 +138,14 @@ check "the cancelled job shows as cancelled" [ $? = 0 ]
 echo "$A success A 4" > "$T/plan"
 vb "$T/two" sh -c '
   "$0" --yes restore "Bay 3" --ipsw "$1" > "$2.first" 2>&1 & p=$!
-  sleep 1.5; kill -9 $p
+  i=0; while [ $i -lt 100 ] && ! grep -q "^job [0-9]*: *[0-9]*%" "$2.first"; do sleep 0.1; i=$((i+1)); done
+  kill -9 $p
   sleep 0.2; "$0" jobs > "$2.mid"
   id=$(sed -n "s/^job \([0-9]*\):.*queued.*/\1/p" "$2.first")
   i=0; while [ $i -lt 40 ] && ! "$0" jobs | grep -q "^$id *succeeded"; do sleep 0.5; i=$((i+1)); done
   "$0" jobs > "$2.after"' "$IBENCH" "$T/fw.ipsw" "$T/kill" >"$T/kill.out" 2>&1
 kid=$(sed -n 's/^job \([0-9]*\):.*queued.*/\1/p' "$T/kill.first")
+[ -n "$kid" ] || sed 's/^/# kill.first: /' "$T/kill.first"
 has "$T/kill.mid" "^$kid +running " "after kill -9 the job is still running"
 has "$T/kill.after" "^$kid +succeeded " "a restarted ibench reports the true result"
 
