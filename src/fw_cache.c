@@ -46,7 +46,7 @@ int fw_cache_parse_name(const char *name, char product[32], char version[32], ch
     if (p) p = take_token(p, version);
     if (p) p = take_token(p, build);
     /* after the build only "Restore.ipsw" may remain */
-    return p && strcmp(p, SUFFIX + 1) == 0 ? 0 : -1;
+    return p && strcmp(p, &SUFFIX[1]) == 0 ? 0 : -1;
 }
 
 int64_t fw_cache_parse_size(const char *s)
