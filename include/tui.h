@@ -27,7 +27,8 @@ struct tui {
     unsigned selected;           /* device id */
     enum tab tab;
     int guide_action;
-    struct loop_timer *clock;
+    struct loop_timer *clock, *redraw;
+    int64_t last_draw_ms;
     char message[160];
     struct { unsigned dev_id; int used; enum dfu_state last; struct dfu_helper h; } dfu[16];
     struct loop_timer *dfu_tick;

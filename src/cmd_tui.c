@@ -469,10 +469,19 @@ static void on_clock(void *ctx)
     loop_timer_arm(t->clock, 10000);
 }
 
+static void on_redraw(void *ctx) { (void)ctx; /* the loop wakes; render_hook draws */ }
+
+/* At most one frame per 100 ms: a burst of device events coalesces into one
+ * redraw instead of flooding a slow SSH link. */
 static void render_hook(void *ctx)
 {
     struct tui *t = ctx;
-    if (t->dirty && !t->quit) { draw(t); t->dirty = 0; }
+    if (!t->dirty || t->quit) return;
+    int64_t now = now_ms(), since = now - t->last_draw_ms;
+    if (since < 100) { loop_timer_arm(t->redraw, 100 - since); return; }
+    draw(t);
+    t->dirty = 0;
+    t->last_draw_ms = now;
 }
 
 static void redirect_stderr(const struct config *c)
@@ -523,6 +532,7 @@ int cmd_tui(struct config *c, int argc, char **argv)
     int sigs[] = {SIGWINCH, SIGTERM, SIGINT, SIGHUP};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) loop_watch_signal(t.con.loop, sigs[i], on_signal, &t);
     t.clock = loop_timer_new(t.con.loop, on_clock, &t);
+    t.redraw = loop_timer_new(t.con.loop, on_redraw, &t);
     t.dfu_tick = loop_timer_new(t.con.loop, on_dfu_tick, &t);
     loop_timer_arm(t.clock, 10000);
     loop_add_idle_hook(t.con.loop, render_hook, &t);

@@ -36,17 +36,24 @@ pass=0; fail=0; skip=0
 # Runs one test in the background (at most TEST_JOBS at once, default 3:
 # most tests wait on emulated devices, engines and terminals, not the CPU);
 # report_all prints the results in start order once they are all done.
-started=""
+started="" pids=""
 run_one() { # name, command...
     name=$1; shift
     case "$name" in ${TESTS:-*}) ;; *) return ;; esac
     log="$LOGDIR/$(echo "$name" | tr '/ ' '__').log"
-    while [ "$(jobs -p | wc -l)" -ge "${TEST_JOBS:-3}" ]; do sleep 0.2; done
+    while :; do   # `jobs` in a command substitution sees no jobs, so count pids
+        alive=""; n=0
+        for p in $pids; do kill -0 "$p" 2>/dev/null && { alive="$alive $p"; n=$((n + 1)); }; done
+        pids=$alive
+        [ "$n" -lt "${TEST_JOBS:-3}" ] && break
+        sleep 0.2
+    done
     (
         start=$(date +%s)
         ( cd "$TOP" && timeout -k 5 "${TEST_TIMEOUT:-300}" "$@" ) >"$log" 2>&1
         echo "$? $(( $(date +%s) - start ))" >"$log.rc"
     ) &
+    pids="$pids $!"
     started="$started $name"
 }
 

@@ -6,7 +6,7 @@ mkdir -p "$T/www"
 python3 "$IBENCH_TOP/tests/ipsw_gen.py" "$T/www/r.ipsw" --variant big --big-mb 50
 python3 "$IBENCH_TOP/tests/httpd.py" "$T/www" "$T/port" >"$T/httpd.log" 2>&1 &
 on_exit "kill $! 2>/dev/null"
-i=0; while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+i=0; while [ ! -s "$T/port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 B="http://127.0.0.1:$(cat "$T/port")"
 size=$(wc -c <"$T/www/r.ipsw")
 check "test archive is about 50 MB" [ "$size" -gt 50000000 ]
