@@ -6,10 +6,11 @@
 #define IBENCH_TUI_H
 #include "console.h"
 #include "dfu_helper.h"
+#include "fw_queue.h"
 #include "job_source.h"
 #include "restore.h"
 
-enum tab { TAB_DETAIL, TAB_GUIDE, TAB_LOG, TAB_COUNT };
+enum tab { TAB_DETAIL, TAB_GUIDE, TAB_FIRMWARE, TAB_LOG, TAB_COUNT };
 
 /* Semantic colours; each scheme maps them, monochrome uses attributes only. */
 enum role { R_NORMAL, R_TITLE, R_SELECTED, R_DIM, R_MODE_NORMAL, R_MODE_RECOVERY, R_MODE_DFU, R_WARN, R_KEY };
@@ -37,6 +38,8 @@ struct tui {
     int prompting;               /* 1: typing into `input`; 0: waiting for y/N */
     unsigned pending_dev;
     char question[200], input[256];
+    /* firmware downloads: one manager for the bench (created on first use) */
+    struct fw_queue *fwq;
     /* restores */
     struct job_source *jobs;
     struct preflight pf;
@@ -66,5 +69,11 @@ int tui_restore_carry_out(struct tui *t, struct device *d); /* a restore questio
 void tui_draw_preflight(struct tui *t, int y, int rows);
 /* The selected device's restore log; returns 0 when it has no job. */
 int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows);
+
+/* tui_firmware.c: f (the Firmware tab; there f fetches the chosen build,
+ * [ ] choose, F refreshes the catalog). Returns 1 if handled. */
+int tui_firmware_key(struct tui *t, int ch);
+void tui_draw_firmware(struct tui *t, const struct device *d, int y, int rows);
+void tui_firmware_done(struct tui *t);   /* stops downloads (partials kept) */
 
 #endif

@@ -322,10 +322,10 @@ void tui_action_hints(const struct tui *t, const struct device *d, char *out, si
 {
     const char *acts = "";
     if (d && d->presence == PRESENCE_PRESENT) {
-        if (d->mode == MODE_RECOVERY) acts = "xExitRec bReboot :Cmd uUpload rRestore ";
+        if (d->mode == MODE_RECOVERY) acts = "xExit bReboot :Cmd uUpload rRestore ";
         else if (d->mode == MODE_NORMAL) acts = "eEnterRec bReboot rRestore ";
         else if (d->mode == MODE_RESTORE) acts = "bReboot ";
         else if (iboot_mode(d->mode)) acts = "uUpload rRestore ";
     }
-    snprintf(out, n, " ?Help gGuide dDFU %scCancel Tab lLog qQuit", acts);
+    snprintf(out, n, " ?Help gGuide dDFU %sfFw lLog qQuit", acts);
 }

@@ -36,7 +36,7 @@ wait_screen() { i=0; while [ $i -lt ${3:-80} ]; do shot "$1"; grep -Eq "$2" "$T/
 
 wait_screen s1 'Bay 5 +Recovery +iPhone 11' && ok "board shows the three USB devices" || fail "board shows the three USB devices" "$(cat "$T/s1")"
 has "$T/s1" '^>Bay 3 +Recovery +iPhone 8' "rows in port order, first selected"
-has "$T/s1" 'xExitRec bReboot :Cmd uUpload' "key bar offers the Recovery actions"
+has "$T/s1" 'xExit bReboot :Cmd uUpload rRestore' "key bar offers the Recovery actions"
 
 # DFU helper on Bay 3; the scenario plays the device entering DFU.
 tm send-keys d

@@ -44,9 +44,10 @@ wait_for "$T/exit" 'EXITED' 5 && ok "q quits" || fail "q quits"
 has "$T/exit" 'EXITED 0' "exit status 0 after q"
 
 # A dead terminal (SSH drop): the pane's terminal goes away, ibench must end.
-tm new-session -d -s drop -x 80 -y 24 "USBMUXD_SOCKET_ADDRESS=UNIX:$T/mux.sock '$IBENCH'"
+tm new-session -d -s drop -x 80 -y 24 "echo \$\$ > '$T/drop.pid'; USBMUXD_SOCKET_ADDRESS=UNIX:$T/mux.sock exec '$IBENCH'"
+wait_for "$T/drop.pid" '^[0-9]+$' 10
 sleep 1
-pid=$(pgrep -n -f "^$IBENCH\$" || true)
+pid=$(cat "$T/drop.pid" 2>/dev/null)
 tm kill-session -t drop
 i=0; while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
 if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then fail "ibench ends when its terminal is gone"; kill "$pid"; else ok "ibench ends when its terminal is gone"; fi

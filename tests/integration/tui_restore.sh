@@ -42,7 +42,7 @@ tm send-keys y
 wait_screen s7 'Bay 3 .*Restore [0-9]+%.*' 100 && ok "Bay 3 shows its restore progress" || fail "progress A" "$(head -6 "$T/s7")"
 wait_screen s8 'Bay 4 .*Restore [0-9]+%' 100 && ok "Bay 4 shows its restore progress" || fail "progress B" "$(head -6 "$T/s8")"
 grep -Eq 'Bay 3 .*Restore [0-9]+%' "$T/s8" && ok "two restores progress at the same time" || fail "two at once" "$(head -6 "$T/s8")"
-tm send-keys 3
+tm send-keys l
 wait_screen s9 'Restore job [0-9]+ \(Update 21F90\): running' 30 && ok "the Log tab shows the selected device's restore log" || fail "log panel" "$(tail -12 "$T/s9")"
 wait_screen s9b 'progress: |Sending filesystem|Found device' 60 && ok "the engine's own lines are in the log panel" || fail "engine lines" "$(tail -12 "$T/s9b")"
 tm send-keys / Found Enter
@@ -50,9 +50,11 @@ wait_screen s10 'Found device in Recovery mode' 20 && ok "/ finds a line in the 
 tm send-keys q
 wait_screen s11 'restores are running and will go on without ibench\. Quit\? \[y/N\]' 20 && ok "q while restores run asks and says they continue" || fail "quit question" "$(tail -1 "$T/s11")"
 tm send-keys n
-wait_screen s12 '^ Bay 3 +Normal|^>Bay 3 +Normal' 200 && ok "Bay 3 ends in Normal on its row" || fail "A done" "$(head -6 "$T/s12")"
-wait_screen s13 'Bay 4 +Normal' 200 && ok "Bay 4 ends in Normal on its row" || fail "B done" "$(head -6 "$T/s13")"
-wait_screen s14 'succeeded' 50 && ok "the log panel reports the job succeeded" || fail "succeeded" "$(tail -12 "$T/s14")"
+wait_screen s12 'Restore job [0-9]+ \(Update 21F90\): succeeded' 600 && ok "the log panel reports the job succeeded" || fail "succeeded" "$(tail -12 "$T/s12")"
+wait_screen s13 'Bay 4 +Normal' 100 && ok "Bay 4 ends in Normal on its row" || fail "B done" "$(head -6 "$T/s13")"
+tm send-keys k
+wait_screen s14 'Restore job [0-9]+ \(Update 21F90\): succeeded' 600 && ok "the other job succeeded too" || fail "A succeeded" "$(tail -12 "$T/s14")"
+wait_screen s15 'Bay 3 +Normal' 100 && ok "Bay 3 ends in Normal on its row" || fail "A done" "$(head -6 "$T/s15")"
 tm send-keys q
 wait_for "$T/exit" EXITED 10 && ok "q quits once no restore runs" || fail "q quits"
 "$IBENCH" history --json > "$T/h.json"
