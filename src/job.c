@@ -1,6 +1,8 @@
 /* Restore jobs on disk and their supervisor process (see job.h). */
 #include "job.h"
 
+#include "fw_cache.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -215,7 +217,8 @@ static size_t put_num(char *p, long v)
     return k;
 }
 
-static void supervise(int logfd, int lockfd, int nullfd, const char *exit_path, const char *exit_tmp, char *const argv[])
+static void supervise(int logfd, int lockfd, int ipswfd, int nullfd, const char *exit_path, const char *exit_tmp,
+                      char *const argv[])
 {
     setsid();
     sigset_t none;
@@ -232,7 +235,9 @@ static void supervise(int logfd, int lockfd, int nullfd, const char *exit_path, 
     dup2(logfd, 1);
     dup2(logfd, 2);
     if (lockfd != 3) { dup2(lockfd, 3); }
-    close_range(4, ~0U, 0);                /* every other descriptor of the console */
+    /* fd 4: a shared lock on the IPSW, so the cache is not pruned under the engine. */
+    if (ipswfd >= 0 && ipswfd != 4) dup2(ipswfd, 4);
+    close_range(ipswfd >= 0 ? 5 : 4, ~0U, 0);   /* every other descriptor of the console */
     pid_t eng = fork();
     if (eng == 0) {
         signal(SIGHUP, SIG_DFL);
@@ -241,6 +246,7 @@ static void supervise(int logfd, int lockfd, int nullfd, const char *exit_path, 
         signal(SIGQUIT, SIG_DFL);
         signal(SIGPIPE, SIG_DFL);
         close(3);
+        close(4);
         execv(argv[0], argv);
         static const char msg[] = "ibench: cannot run the restore engine\n";
         if (write(2, msg, sizeof msg - 1) < 0) _exit(127);
@@ -306,12 +312,23 @@ int job_start(const struct config *c, struct job *j, const struct engine_info *e
     int hn = snprintf(head, sizeof head, "ibench: job %u, attempt %d: %s -i %s -y -P%s -C %s %s\n", j->id, j->attempt,
                       e->path, ecid_buf, j->erase ? " -e" : "", cache, j->ipsw);
     if (hn > 0 && write(logfd, head, (size_t)hn) < 0) { /* the log line is informative only */ }
+    /* An IPSW from the firmware cache is held with a shared lock while the
+     * engine reads it (fw prune and fw verify leave it alone) and marked used. */
+    char lerr[200];
+    int ipswfd = -1;
+    size_t cl = strlen(c->cache_dir);
+    if (!strncmp(j->ipsw, c->cache_dir, cl) && j->ipsw[cl] == '/') {
+        ipswfd = fw_cache_lock(j->ipsw, false, lerr, sizeof lerr);
+        if (ipswfd < 0) ipswfd = -1;
+        else fw_cache_touch(j->ipsw);
+    }
     fflush(NULL);
     pid_t pid = fork();
-    if (pid == 0) supervise(logfd, lockfd, nullfd, exit_path, exit_tmp, (char *const *)argv);
+    if (pid == 0) supervise(logfd, lockfd, ipswfd, nullfd, exit_path, exit_tmp, (char *const *)argv);
     close(logfd);
     close(nullfd);
     close(lockfd);                          /* the supervisor keeps its copy of the lock */
+    if (ipswfd >= 0) close(ipswfd);
     if (pid < 0) { snprintf(err, errlen, "cannot start the engine: %s", strerror(errno)); return -1; }
     j->pid = (int)pid;
     j->state = JOB_RUNNING;
