@@ -30,7 +30,7 @@ sleep 4
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ctx() { awk '/^voluntary_ctxt_switches/ {v=$2} /^nonvoluntary_ctxt_switches/ {n=$2} END {print v + n}' "/proc/$1/status"; }
 hz=$(getconf CLK_TCK)
-ids=$(grep -c '"identified"' "$T/watch")
+ids=$(grep '"identified"' "$T/watch" | grep -o '"ecid":"[0-9A-F]*"' | sort -u | wc -l)
 t0=$(ticks $WP); c0=$(ctx $WP)
 sleep "$W"
 t1=$(ticks $WP); c1=$(ctx $WP)
