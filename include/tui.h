@@ -10,7 +10,7 @@
 #include "job_source.h"
 #include "restore.h"
 
-enum tab { TAB_DETAIL, TAB_GUIDE, TAB_FIRMWARE, TAB_LOG, TAB_COUNT };
+enum tab { TAB_DETAIL, TAB_GUIDE, TAB_FIRMWARE, TAB_IPSW, TAB_LOG, TAB_COUNT };
 
 /* Semantic colours; each scheme maps them, monochrome uses attributes only. */
 enum role { R_NORMAL, R_TITLE, R_SELECTED, R_DIM, R_MODE_NORMAL, R_MODE_RECOVERY, R_MODE_DFU, R_WARN, R_KEY };
@@ -18,7 +18,7 @@ enum role { R_NORMAL, R_TITLE, R_SELECTED, R_DIM, R_MODE_NORMAL, R_MODE_RECOVERY
 enum tui_pending {          /* what a confirmation or prompt is for */
     PEND_NONE, PEND_EXIT_RECOVERY, PEND_ENTER_RECOVERY, PEND_REBOOT, PEND_COMMAND, PEND_UPLOAD_PATH, PEND_UPLOAD,
     PEND_COMMAND_TEXT, PEND_RESTORE_PATH, PEND_RESTORE, PEND_ERASE_DIGITS, PEND_CANCEL_JOB, PEND_QUIT,
-    PEND_LOG_SEARCH,
+    PEND_LOG_SEARCH, PEND_IPSW_PATH,
 };
 
 struct tui {
@@ -75,5 +75,11 @@ int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows);
 int tui_firmware_key(struct tui *t, int ch);
 void tui_draw_firmware(struct tui *t, const struct device *d, int y, int rows);
 void tui_firmware_done(struct tui *t);   /* stops downloads (partials kept) */
+
+/* tui_ipsw.c: the IPSW tab (i opens a file or URL, read on a worker thread). */
+void tui_ipsw_open(struct tui *t, const char *source);
+void tui_draw_ipsw(struct tui *t, const struct device *d, int y, int rows);
+const char *tui_ipsw_source(void);       /* the IPSW shown, "" if none */
+void tui_ipsw_done(void);
 
 #endif

@@ -20,7 +20,7 @@
 #include "guide.h"
 #include "tui.h"
 
-static const char *const tab_names[TAB_COUNT] = {"Detail", "Guide", "Firmware", "Log"};
+static const char *const tab_names[TAB_COUNT] = {"Detail", "Guide", "Firmware", "IPSW", "Log"};
 
 static struct dfu_helper *dfu_for(struct tui *t, unsigned id, int create)
 {
@@ -279,7 +279,7 @@ static void draw_help(struct tui *t)
     static const char *const lines[] = {
         "ibench keys", "",
         "  Up/Down, j/k    select a device",
-        "  Tab, 1-4        Detail, Guide, Firmware, Log",
+        "  Tab, 1-5        Detail, Guide, Firmware, IPSW, Log",
         "  g               button guide for the selected model",
         "  [ ]             previous/next guide (Recovery, exit, DFU, exit DFU)",
         "  d / c           DFU helper countdown on the device's port / cancel",
@@ -291,6 +291,7 @@ static void draw_help(struct tui *t)
         "  c               cancel the running upload, restore job or DFU helper",
         "  PgUp/PgDn, /    scroll and search the restore log (Log tab)",
         "  f               Firmware tab; there [ ] choose a build, f fetches it, F refreshes",
+        "  i               open an IPSW (file or URL): identities, fit, completeness",
         "  ?               this help",
         "  q               quit", "",
         "Headless twins: ibench list, watch, guide, dfu, recovery, reboot, send, cmd.",
@@ -332,6 +333,7 @@ static void draw(struct tui *t)
     else if (t->tab == TAB_DETAIL) draw_detail(t, d, y, rows);
     else if (t->tab == TAB_GUIDE) draw_guide(t, d, y, rows);
     else if (t->tab == TAB_FIRMWARE) tui_draw_firmware(t, d, y, rows);
+    else if (t->tab == TAB_IPSW) tui_draw_ipsw(t, d, y, rows);
     else if (!tui_draw_job_log(t, d, y, rows)) draw_log(t, y, rows);
     if (t->pending != PEND_NONE) {
         char q[512];
@@ -378,7 +380,7 @@ static void on_key(struct tui *t, int ch)
     case KEY_END: move_selection(t, BENCH_MAX_DEVICES); break;
     case '\t': t->tab = (t->tab + 1) % TAB_COUNT; break;
     case KEY_BTAB: t->tab = (t->tab + TAB_COUNT - 1) % TAB_COUNT; break;
-    case '1': case '2': case '3': case '4': t->tab = (enum tab)(ch - '1'); break;
+    case '1': case '2': case '3': case '4': case '5': t->tab = (enum tab)(ch - '1'); break;
     case 'g': t->tab = TAB_GUIDE; break;
     case 'l': t->tab = TAB_LOG; break;
     case ']': t->guide_action = (t->guide_action + 1) % GUIDE_ACTIONS; t->tab = TAB_GUIDE; break;
@@ -545,6 +547,7 @@ int cmd_tui(struct config *c, int argc, char **argv)
     endwin();
     tui_actions_drain();
     tui_firmware_done(&t);
+    tui_ipsw_done();
     job_source_stop(t.jobs);
     console_close(&t.con);
     dup2(saved_err, STDERR_FILENO);

@@ -48,7 +48,10 @@ static void start_prompt(struct tui *t, struct device *d, int erase)
     t->pending = PEND_RESTORE_PATH;
     t->prompting = 1;
     t->pending_dev = d->id;
-    newest_cached(t->cfg, product, t->input, sizeof t->input);
+    /* The IPSW open in the IPSW tab, else the newest cached one for the model. */
+    const char *open = tui_ipsw_source();
+    if (open[0] && !strstr(open, "://")) snprintf(t->input, sizeof t->input, "%s", open);
+    else newest_cached(t->cfg, product, t->input, sizeof t->input);
     snprintf(t->question, sizeof t->question, " %s %s with IPSW (Enter, Esc cancels): ", erase ? "ERASE" : "Update", device_label(d));
     t->show_preflight = 0;
     t->dirty = 1;
@@ -60,6 +63,15 @@ int tui_restore_key(struct tui *t, int ch)
         t->pending = PEND_NONE;
         if (ch == 'y' || ch == 'Y') t->quit = 1;
         else say(t, "Not quitting.");
+        return 1;
+    }
+    if (t->pending == PEND_IPSW_PATH) {
+        size_t n = strlen(t->input);
+        if (ch == 27) t->pending = PEND_NONE;
+        else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) { t->pending = PEND_NONE; if (n) tui_ipsw_open(t, t->input); }
+        else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) t->input[n - 1] = 0;
+        else if (ch >= 0x20 && ch < 0x7f && n + 1 < sizeof t->input) { t->input[n] = (char)ch; t->input[n + 1] = 0; }
+        t->dirty = 1;
         return 1;
     }
     if (t->pending == PEND_LOG_SEARCH) {
@@ -105,6 +117,15 @@ int tui_restore_key(struct tui *t, int ch)
         t->dirty = 1;
         return 1;
     }
+    case 'i':
+        t->pending = PEND_IPSW_PATH;
+        t->prompting = 1;
+        snprintf(t->input, sizeof t->input, "%s", tui_ipsw_source());
+        if (!t->input[0] && d && (d->model || d->product_type[0]))
+            newest_cached(t->cfg, d->model ? d->model->product_type : d->product_type, t->input, sizeof t->input);
+        snprintf(t->question, sizeof t->question, " IPSW file or URL (Enter, Esc cancels): ");
+        t->dirty = 1;
+        return 1;
     case '/':
         if (t->tab != TAB_LOG) return 0;
         t->pending = PEND_LOG_SEARCH;

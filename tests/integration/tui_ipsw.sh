@@ -1,0 +1,42 @@
+# The console's IPSW tab at 80x24: an IPSW opened with i shows its version,
+# products, completeness and the identities that fit the selected device; r
+# then offers that file; a damaged archive is named as such.
+. "$IBENCH_TOP/tests/lib.sh"
+command -v tmux >/dev/null || { echo "tmux missing"; exit 77; }
+command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not installed"; exit 77; }
+[ -x "$VBENCH" ] || { echo "$VBENCH not built"; exit 77; }
+python3 "$IBENCH_TOP/tests/ipsw_gen.py" "$T/fw.ipsw"
+python3 "$IBENCH_TOP/tests/ipsw_gen.py" "$T/missing.ipsw" --variant missing
+cat > "$T/scn" <<'S'
+device A model=iPhone10,1 ecid=0x0012345678ABCDEF port=1-1.3
+device B model=iPhone12,1 ecid=0x001A2B3C4D5E6F70 port=1-1.4
+at 0 plug A recovery
+at 0 plug B recovery
+S
+S="ibench-ip-$$"
+tm() { tmux -L "$S" -f /dev/null "$@"; }
+on_exit "tmux -L $S kill-server 2>/dev/null"
+tm new-session -d -x 80 -y 24 "cd '$IBENCH_TOP' && IBENCH_API_URL=http://127.0.0.1:1/v4 '$VBENCH' --scenario '$T/scn' -- '$IBENCH'; echo EXITED \$? >'$T/exit'; sleep 30"
+shot() { tm capture-pane -p >"$T/$1"; }
+wait_screen() { i=0; while [ $i -lt ${3:-100} ]; do shot "$1"; grep -Eq "$2" "$T/$1" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
+
+wait_screen s1 '1-1\.4 +Recovery +iPhone 11' && ok "board up" || fail "board" "$(cat "$T/s1")"
+tm send-keys i
+wait_screen s2 'IPSW file or URL' 20 && ok "i asks for an IPSW" || fail "prompt" "$(tail -1 "$T/s2")"
+tm send-keys "$T/fw.ipsw" Enter
+wait_screen s3 'iOS 17\.5\.1 \(21F90\) for iPhone10,1, iPhone10,2' 50 && ok "the IPSW tab shows version, build and products" || fail "ipsw tab" "$(tail -12 "$T/s3")"
+has "$T/s3" 'Archive complete and intact' "completeness"
+has "$T/s3" '2 identities fit 1-1\.3 \(marked \*\)' "the fit for the selected device"
+has "$T/s3" '^ +\* Erase +d20ap +ApChipID 0x8015 ApBoardID 0x02' "fitting identities are marked"
+has "$T/s3" '^    Update +d21ap' "other identities are listed unmarked"
+tm send-keys j
+wait_screen s4 'Does not fit 1-1\.4' 30 && ok "another device: says plainly it does not fit" || fail "no fit" "$(tail -12 "$T/s4")"
+tm send-keys k r
+wait_screen s5 "Update 1-1\\.3 with IPSW .*fw\\.ipsw" 20 && ok "r offers the IPSW open in the tab" || fail "restore prefill" "$(tail -1 "$T/s5")"
+tm send-keys Escape i C-u
+sleep 0.3
+tm send-keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace
+tm send-keys "$T/missing.ipsw" Enter
+wait_screen s6 'INCOMPLETE' 50 && ok "an incomplete archive is named as such" || fail "incomplete" "$(tail -12 "$T/s6")"
+tm send-keys q
+wait_for "$T/exit" EXITED 10 && ok "q quits" || fail "q quits"
