@@ -30,6 +30,7 @@ struct tui {
     int guide_action;
     struct loop_timer *clock, *redraw;
     int64_t last_draw_ms;
+    unsigned drawn_generation;   /* the bench's generation when last drawn */
     char message[160];
     struct { unsigned dev_id; int used; enum dfu_state last; struct dfu_helper h; } dfu[16];
     struct loop_timer *dfu_tick;

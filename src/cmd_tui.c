@@ -481,12 +481,15 @@ static void on_redraw(void *ctx) { (void)ctx; /* the loop wakes; render_hook dra
 static void render_hook(void *ctx)
 {
     struct tui *t = ctx;
+    /* Any change to the bench (a note from a worker thread included) redraws. */
+    if (t->con.bench.generation != t->drawn_generation) t->dirty = 1;
     if (!t->dirty || t->quit) return;
     int64_t now = now_ms(), since = now - t->last_draw_ms;
     if (since < 100) { loop_timer_arm(t->redraw, 100 - since); return; }
     draw(t);
     t->dirty = 0;
     t->last_draw_ms = now;
+    t->drawn_generation = t->con.bench.generation;
 }
 
 static void redirect_stderr(const struct config *c)
