@@ -183,7 +183,10 @@ static void cache_state(const struct tui *t, const struct firmware *f, char *out
             if (jobs[i].state == FWQ_QUEUED) { snprintf(out, n, "queued"); return; }
             if (jobs[i].state == FWQ_ACTIVE) {
                 int pct = jobs[i].p.total > 0 ? (int)(jobs[i].p.done * 100 / jobs[i].p.total) : 0;
-                snprintf(out, n, "%d%% %.1f MB/s%s", pct, jobs[i].p.rate / 1e6, jobs[i].requests > 1 ? " shared" : "");
+                char eta[16] = "";
+                if (jobs[i].p.eta_s >= 0) snprintf(eta, sizeof eta, " %lldm%02llds", (long long)jobs[i].p.eta_s / 60,
+                                                   (long long)jobs[i].p.eta_s % 60);
+                snprintf(out, n, "%d%% %.1f MB/s%s%s", pct, jobs[i].p.rate / 1e6, eta, jobs[i].requests > 1 ? " shared" : "");
                 return;
             }
         }
@@ -212,17 +215,17 @@ void tui_draw_firmware(struct tui *t, const struct device *d, int y, int rows)
     tui_put(y++, 1, COLS - 1, l);
     tui_role_off();
     tui_role_on(t, R_DIM);
-    if (rows > 1) tui_put(y++, 1, COLS - 1, "  VERSION   BUILD     SIZE      RELEASED    SIGNED  CACHE");
+    if (rows > 1) tui_put(y++, 1, COLS - 1, "  VERSION   BUILD     SIZE      RELEASED    SIGNED  NEWEST  CACHE");
     tui_role_off();
     int newest = catalog_newest(P.cat), view = rows - 2;
     int start = P.cursor >= view ? P.cursor - view + 1 : 0;
     for (int i = start; i < P.cat->n && i - start < view; i++) {
         const struct firmware *f = &P.cat->fw[i];
-        char cache[48];
+        char cache[64];
         cache_state(t, f, cache, sizeof cache);
-        snprintf(l, sizeof l, "%c %-9.9s %-9.9s %5.1f GB  %-10.10s  %-6s  %-20s %s", i == P.cursor ? '>' : ' ', f->version, f->build,
-                 (double)f->size / 1e9, f->released, f->is_signed ? (P.cat->stale ? "stale" : "signed") : "-", cache,
-                 i == newest ? "newest" : "");
+        snprintf(l, sizeof l, "%c %-9.9s %-9.9s %5.1f GB  %-10.10s  %-6s  %-6s  %s", i == P.cursor ? '>' : ' ', f->version, f->build,
+                 (double)f->size / 1e9, f->released, f->is_signed ? (P.cat->stale ? "stale" : "signed") : "-",
+                 i == newest ? "newest" : "", cache);
         if (i == P.cursor) tui_role_on(t, R_SELECTED);
         tui_put(y++, 1, COLS - 1, l);
         if (i == P.cursor) tui_role_off();

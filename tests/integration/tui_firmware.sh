@@ -39,13 +39,13 @@ wait_screen s1 'Bay 4 +DFU' && ok "board up" || fail "board" "$(cat "$T/s1")"
 tm send-keys f
 wait_screen s2 '16\.7\.10 +20H350' 100 && ok "f shows the builds for the selected device's model" || fail "firmware tab" "$(tail -12 "$T/s2")"
 has "$T/s2" 'Firmware for iPhone10,1: 2 builds' "the panel names the product type and the build count"
-has "$T/s2" '16\.7\.10 +20H350 +0\.0 GB +2024-08-01 +signed +- +newest' "signed and newest are marked"
-has "$T/s2" '16\.7\.8 +20H343 .* - +- *$' "an unsigned build is marked unsigned"
+has "$T/s2" '16\.7\.10 +20H350 +0\.0 GB +2024-08-01 +signed +newest +- *$' "signed and newest are marked"
+has "$T/s2" '16\.7\.8 +20H343 +0\.0 GB +2024-05-13 +- +- *$' "an unsigned build is marked unsigned"
 tm send-keys f
-wait_screen s3 '16\.7\.10 .*signed +[0-9]+% [0-9.]+ MB/s' 60 && ok "f fetches the build with progress and rate" || fail "progress" "$(tail -8 "$T/s3")"
+wait_screen s3 '16\.7\.10 .*signed +newest +[0-9]+% [0-9.]+ MB/s' 60 && ok "f fetches the build with progress and rate" || fail "progress" "$(tail -8 "$T/s3")"
 tm send-keys j f
 wait_screen s4 'shared' 40 && ok "a second device asking for the same build shares the transfer" || fail "shared" "$(tail -8 "$T/s4")"
-wait_screen s5 '16\.7\.10 .*signed +cached' 200 && ok "the build is cached once downloaded" || fail "cached" "$(tail -8 "$T/s5")"
+wait_screen s5 '16\.7\.10 .*signed +newest +cached' 200 && ok "the build is cached once downloaded" || fail "cached" "$(tail -8 "$T/s5")"
 check "the cached file is byte-identical" cmp -s "$T/www/fw.ipsw" "$IBENCH_CACHE/iPhone10,1_16.7.10_20H350_Restore.ipsw"
 n=$(grep -c 'GET /throttle/600000/fw.ipsw' "$T/http.log")
 check "one transfer served both devices ($n GET)" [ "$n" = 1 ]
