@@ -34,6 +34,9 @@ void restore_preflight(struct console *con, const struct device *d, const char *
  * consoles: runs under a lock file. Returns how many jobs it started. */
 int restore_queue_pump(const struct config *c, const struct engine_info *e);
 
+/* Fills a new job for device d with the IPSW the preflight read. */
+void restore_job_init(struct job *j, const struct device *d, const struct preflight *pf, const char *ipsw, int erase);
+
 /* "1-1" for a device on "1-1.3": the hub a port hangs off. */
 void restore_hub_of(const char *port, char *out, size_t n);
 

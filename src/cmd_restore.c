@@ -172,17 +172,7 @@ int cmd_restore(struct config *c, int argc, char **argv)
         if (!confirm(c, q)) { rc = EXIT_CANCELLED; goto out; }
     }
     struct job j;
-    memset(&j, 0, sizeof j);
-    j.ecid = d->ecid;
-    snprintf(j.product_type, sizeof j.product_type, "%s", d->model ? d->model->product_type : d->product_type);
-    snprintf(j.board, sizeof j.board, "%s", d->model ? d->model->board : d->hw_model);
-    snprintf(j.model_name, sizeof j.model_name, "%s", device_display_name(d));
-    snprintf(j.version, sizeof j.version, "%s", pf.version);
-    snprintf(j.build, sizeof j.build, "%s", pf.build);
-    j.erase = erase;
-    snprintf(j.ipsw, sizeof j.ipsw, "%s", path);
-    snprintf(j.port, sizeof j.port, "%s", d->port);
-    snprintf(j.slot, sizeof j.slot, "%s", d->slot);
+    restore_job_init(&j, d, &pf, path, erase);
     char label[40];
     snprintf(label, sizeof label, "%s", device_label(d));
     if (job_create(c, &j, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); rc = EXIT_ENVIRONMENT; goto out; }

@@ -136,6 +136,21 @@ void restore_preflight(struct console *con, const struct device *d, const char *
     }
 }
 
+void restore_job_init(struct job *j, const struct device *d, const struct preflight *pf, const char *ipsw, int erase)
+{
+    memset(j, 0, sizeof *j);
+    j->ecid = d->ecid;
+    snprintf(j->product_type, sizeof j->product_type, "%s", d->model ? d->model->product_type : d->product_type);
+    snprintf(j->board, sizeof j->board, "%s", d->model ? d->model->board : d->hw_model);
+    snprintf(j->model_name, sizeof j->model_name, "%s", device_display_name(d));
+    snprintf(j->version, sizeof j->version, "%s", pf->version);
+    snprintf(j->build, sizeof j->build, "%s", pf->build);
+    j->erase = erase;
+    snprintf(j->ipsw, sizeof j->ipsw, "%s", ipsw);
+    snprintf(j->port, sizeof j->port, "%s", d->port);
+    snprintf(j->slot, sizeof j->slot, "%s", d->slot);
+}
+
 void restore_hub_of(const char *port, char *out, size_t n)
 {
     snprintf(out, n, "%s", port);

@@ -175,17 +175,7 @@ void tui_restore_submit(struct tui *t, struct device *d)
 static void submit_job(struct tui *t, struct device *d)
 {
     struct job j;
-    memset(&j, 0, sizeof j);
-    j.ecid = d->ecid;
-    snprintf(j.product_type, sizeof j.product_type, "%s", d->model ? d->model->product_type : d->product_type);
-    snprintf(j.board, sizeof j.board, "%s", d->model ? d->model->board : d->hw_model);
-    snprintf(j.model_name, sizeof j.model_name, "%s", device_display_name(d));
-    snprintf(j.version, sizeof j.version, "%s", t->pf.version);
-    snprintf(j.build, sizeof j.build, "%s", t->pf.build);
-    j.erase = t->restore_erase;
-    snprintf(j.ipsw, sizeof j.ipsw, "%s", t->restore_ipsw);
-    snprintf(j.port, sizeof j.port, "%s", d->port);
-    snprintf(j.slot, sizeof j.slot, "%s", d->slot);
+    restore_job_init(&j, d, &t->pf, t->restore_ipsw, t->restore_erase);
     char err[300];
     if (job_source_submit(t->jobs, &j, err, sizeof err) < 0) { snprintf(t->message, sizeof t->message, " %s", err); t->dirty = 1; return; }
     snprintf(t->message, sizeof t->message, " %s: %s job %u queued; Log tab shows its output.", device_label(d),

@@ -38,3 +38,21 @@ start_muxd() {
     export USBMUXD_SOCKET_ADDRESS="UNIX:$T/mux.sock"
 }
 mux_send() { printf '%s\n' "$1" >&3; }
+
+# Terminal tests: tui_start "COMMAND" [COLS ROWS] runs COMMAND in a private
+# tmux server (default 80x24); when it ends, $T/exit holds "EXITED <status>".
+# tm talks to that server, shot NAME captures the screen into $T/NAME, and
+# wait_screen NAME REGEX [TENTHS] captures until a line matches (10 s default).
+TMUX_SERVER="ibench-t-$$"
+tm() { tmux -L "$TMUX_SERVER" -f /dev/null "$@"; }
+tui_start() {
+    on_exit "tmux -L $TMUX_SERVER kill-server 2>/dev/null"
+    tm new-session -d -x "${2:-80}" -y "${3:-24}" "$1; echo EXITED \$? >'$T/exit'; sleep 30"
+}
+shot() { tm capture-pane -p >"$T/$1"; }
+wait_screen() { i=0; while [ $i -lt "${3:-100}" ]; do shot "$1"; grep -Eq -- "$2" "$T/$1" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
+need_tmux() { command -v tmux >/dev/null 2>&1 || { echo "tmux missing"; exit 77; }; }
+need_vbench() {
+    command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not installed"; exit 77; }
+    [ -x "$VBENCH" ] || { echo "$VBENCH not built"; exit 77; }
+}

@@ -3,8 +3,7 @@
 # a device rebooting through modes on one row, and a full bench of 16.
 . "$IBENCH_TOP/tests/lib.sh"
 
-command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not installed"; exit 77; }
-[ -x "$VBENCH" ] || { echo "$VBENCH not built"; exit 77; }
+need_vbench
 
 mkdir -p "$XDG_CONFIG_HOME/ibench"
 cat > "$XDG_CONFIG_HOME/ibench/config" <<'C'

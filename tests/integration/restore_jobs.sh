@@ -3,8 +3,7 @@
 # cap, Update then Erase, triage of each failure, cancel, a console killed
 # mid-restore, history.
 . "$IBENCH_TOP/tests/lib.sh"
-command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not installed"; exit 77; }
-[ -x "$VBENCH" ] || { echo "$VBENCH not built"; exit 77; }
+need_vbench
 
 ENGINE="$IBENCH_TOP/tests/engine/idevicerestore"
 export IBENCH_ENGINE="$ENGINE" IBENCH_API_URL="http://127.0.0.1:1/v4"

@@ -4,8 +4,7 @@
 # Apple's signing server, and ibench must say exactly that.
 . "$IBENCH_TOP/tests/lib.sh"
 command -v idevicerestore >/dev/null 2>&1 || { echo "idevicerestore not installed"; exit 77; }
-command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not installed"; exit 77; }
-[ -x "$VBENCH" ] || { echo "$VBENCH not built"; exit 77; }
+need_vbench
 [ "${IBENCH_NETNS:-}" = 1 ] || { echo "refusing to run the real engine outside the private network namespace"; exit 77; }
 # The engine's signing attempts take half a minute whatever ibench is built
 # with; the ASan pass covers the same ibench code in restore_jobs.

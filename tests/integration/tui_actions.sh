@@ -2,9 +2,8 @@
 # watching the port, exit Recovery with confirmation, an upload with
 # progress, refusals that explain.
 . "$IBENCH_TOP/tests/lib.sh"
-command -v tmux >/dev/null || { echo "tmux missing"; exit 77; }
-command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not installed"; exit 77; }
-[ -x "$VBENCH" ] || { echo "$VBENCH not built"; exit 77; }
+need_tmux
+need_vbench
 
 mkdir -p "$XDG_CONFIG_HOME/ibench"
 cat > "$XDG_CONFIG_HOME/ibench/config" <<'C'
@@ -27,12 +26,7 @@ S
 mkfifo "$T/ctl"
 head -c 1500000 /dev/urandom > "$T/img"
 
-S="ibench-act-$$"
-tm() { tmux -L "$S" -f /dev/null "$@"; }
-on_exit "tmux -L $S kill-server 2>/dev/null"
-tm new-session -d -x 80 -y 24 "cd '$IBENCH_TOP' && '$VBENCH' --scenario '$T/scn' --fifo '$T/ctl' --log '$T/vb.log' --upload-dir '$T/up' -- '$IBENCH'; echo EXITED \$? >'$T/exit'; sleep 30"
-shot() { tm capture-pane -p >"$T/$1"; }
-wait_screen() { i=0; while [ $i -lt ${3:-80} ]; do shot "$1"; grep -Eq "$2" "$T/$1" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
+tui_start "cd '$IBENCH_TOP' && '$VBENCH' --scenario '$T/scn' --fifo '$T/ctl' --log '$T/vb.log' --upload-dir '$T/up' -- '$IBENCH'"
 
 wait_screen s1 'Bay 5 +Recovery +iPhone 11' && ok "board shows the three USB devices" || fail "board shows the three USB devices" "$(cat "$T/s1")"
 has "$T/s1" '^>Bay 3 +Recovery +iPhone 8' "rows in port order, first selected"

@@ -2,9 +2,8 @@
 # selected device's model from a loopback catalog (signed, newest, cached),
 # a download with progress, and two devices sharing one transfer.
 . "$IBENCH_TOP/tests/lib.sh"
-command -v tmux >/dev/null || { echo "tmux missing"; exit 77; }
-command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not installed"; exit 77; }
-[ -x "$VBENCH" ] || { echo "$VBENCH not built"; exit 77; }
+need_tmux
+need_vbench
 
 mkdir -p "$T/www/v4/device"
 head -c 3000000 /dev/urandom > "$T/www/fw.ipsw"
@@ -28,12 +27,7 @@ device B model=iPhone10,1 ecid=0x00AA345678ABCDEF port=1-1.4
 at 0 plug A recovery
 at 0 plug B dfu
 S
-S="ibench-fw-$$"
-tm() { tmux -L "$S" -f /dev/null "$@"; }
-on_exit "tmux -L $S kill-server 2>/dev/null"
-tm new-session -d -x 80 -y 24 "cd '$IBENCH_TOP' && IBENCH_API_URL='$BASE' '$VBENCH' --scenario '$T/scn' -- '$IBENCH'; echo EXITED \$? >'$T/exit'; sleep 30"
-shot() { tm capture-pane -p >"$T/$1"; }
-wait_screen() { i=0; while [ $i -lt ${3:-100} ]; do shot "$1"; grep -Eq "$2" "$T/$1" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
+tui_start "cd '$IBENCH_TOP' && IBENCH_API_URL='$BASE' '$VBENCH' --scenario '$T/scn' -- '$IBENCH'"
 
 wait_screen s1 'Bay 4 +DFU' && ok "board up" || fail "board" "$(cat "$T/s1")"
 tm send-keys f

@@ -2,9 +2,8 @@
 # products, completeness and the identities that fit the selected device; r
 # then offers that file; a damaged archive is named as such.
 . "$IBENCH_TOP/tests/lib.sh"
-command -v tmux >/dev/null || { echo "tmux missing"; exit 77; }
-command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not installed"; exit 77; }
-[ -x "$VBENCH" ] || { echo "$VBENCH not built"; exit 77; }
+need_tmux
+need_vbench
 python3 "$IBENCH_TOP/tests/ipsw_gen.py" "$T/fw.ipsw"
 python3 "$IBENCH_TOP/tests/ipsw_gen.py" "$T/missing.ipsw" --variant missing
 cat > "$T/scn" <<'S'
@@ -13,12 +12,7 @@ device B model=iPhone12,1 ecid=0x001A2B3C4D5E6F70 port=1-1.4
 at 0 plug A recovery
 at 0 plug B recovery
 S
-S="ibench-ip-$$"
-tm() { tmux -L "$S" -f /dev/null "$@"; }
-on_exit "tmux -L $S kill-server 2>/dev/null"
-tm new-session -d -x 80 -y 24 "cd '$IBENCH_TOP' && IBENCH_API_URL=http://127.0.0.1:1/v4 '$VBENCH' --scenario '$T/scn' -- '$IBENCH'; echo EXITED \$? >'$T/exit'; sleep 30"
-shot() { tm capture-pane -p >"$T/$1"; }
-wait_screen() { i=0; while [ $i -lt ${3:-100} ]; do shot "$1"; grep -Eq "$2" "$T/$1" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
+tui_start "cd '$IBENCH_TOP' && IBENCH_API_URL=http://127.0.0.1:1/v4 '$VBENCH' --scenario '$T/scn' -- '$IBENCH'"
 
 wait_screen s1 '1-1\.4 +Recovery +iPhone 11' && ok "board up" || fail "board" "$(cat "$T/s1")"
 tm send-keys i

@@ -2,9 +2,8 @@
 # bench) at 80x24: preflight, confirmation, progress on both rows, the
 # restore log panel with search, and quitting while a job runs.
 . "$IBENCH_TOP/tests/lib.sh"
-command -v tmux >/dev/null || { echo "tmux missing"; exit 77; }
-command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not installed"; exit 77; }
-[ -x "$VBENCH" ] || { echo "$VBENCH not built"; exit 77; }
+need_tmux
+need_vbench
 
 python3 "$IBENCH_TOP/tests/ipsw_gen.py" "$T/fw.ipsw"
 mkfifo "$T/ctl"
@@ -18,12 +17,7 @@ device B model=iPhone10,2 ecid=0x$B port=1-1.4
 at 0 plug A recovery
 at 0 plug B recovery
 S
-S="ibench-rs-$$"
-tm() { tmux -L "$S" -f /dev/null "$@"; }
-on_exit "tmux -L $S kill-server 2>/dev/null"
-tm new-session -d -x 80 -y 24 "cd '$IBENCH_TOP' && IBENCH_ENGINE='$IBENCH_TOP/tests/engine/idevicerestore' IBENCH_API_URL=http://127.0.0.1:1/v4 STANDIN_PLAN='$T/plan' STANDIN_FIFO='$T/ctl' '$VBENCH' --scenario '$T/scn' --fifo '$T/ctl' -- '$IBENCH'; echo EXITED \$? >'$T/exit'; sleep 30"
-shot() { tm capture-pane -p >"$T/$1"; }
-wait_screen() { i=0; while [ $i -lt ${3:-100} ]; do shot "$1"; grep -Eq "$2" "$T/$1" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
+tui_start "cd '$IBENCH_TOP' && IBENCH_ENGINE='$IBENCH_TOP/tests/engine/idevicerestore' IBENCH_API_URL=http://127.0.0.1:1/v4 STANDIN_PLAN='$T/plan' STANDIN_FIFO='$T/ctl' '$VBENCH' --scenario '$T/scn' --fifo '$T/ctl' -- '$IBENCH'"
 
 wait_screen s1 'Bay 4 +Recovery' && ok "both devices on the board" || fail "board" "$(cat "$T/s1")"
 has "$T/s1" 'rRestore' "the key bar offers restore"
