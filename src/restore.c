@@ -86,11 +86,14 @@ static void check_signed(struct preflight *pf, const struct config *c, const str
     add(pf, "signed", V_WARN, "build %s is not in the catalog for %s: signing unknown", pf->build, product);
 }
 
-static void check_verified(struct preflight *pf, const char *ipsw)
+static void check_verified(struct preflight *pf, const struct config *c, const char *ipsw)
 {
     char side[PATH_MAX + 8];
+    size_t cl = strlen(c->cache_dir);
+    int in_cache = !strncmp(ipsw, c->cache_dir, cl) && ipsw[cl] == '/';
     snprintf(side, sizeof side, "%s.sha1", ipsw);
-    if (access(side, R_OK) == 0) add(pf, "verified", V_PASS, "from the firmware cache, checksum verified on download");
+    if (access(side, R_OK) == 0) add(pf, "verified", V_PASS, "checksum verified against the catalog when it was downloaded");
+    else if (in_cache) add(pf, "verified", V_WARN, "in the firmware cache but without a recorded checksum: not checked against the catalog");
     else add(pf, "verified", V_WARN, "not from the firmware cache: its checksum was not checked against the catalog");
 }
 
@@ -103,7 +106,7 @@ void restore_preflight(struct console *con, const struct device *d, const char *
     if (!d->has_ecid) add(pf, "device", V_FAIL, "the device's ECID is not known yet, and the engine is targeted by ECID");
     check_archive(pf, d, ipsw, erase, &size);
     check_signed(pf, c, d, offline);
-    check_verified(pf, ipsw);
+    check_verified(pf, c, ipsw);
     if (con->mux_error[0]) add(pf, "usbmuxd", V_FAIL, "%s: the engine follows the device into Restore mode through usbmuxd", con->mux_error);
     else add(pf, "usbmuxd", V_PASS, "usbmuxd answers");
     if (con->usb_error[0]) add(pf, "usb", V_FAIL, "%s", con->usb_error);

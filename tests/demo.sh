@@ -10,7 +10,14 @@ D=$(mktemp -d /tmp/ibench-demo.XXXXXX)
 export XDG_STATE_HOME="$D/state" IBENCH_CACHE="$D/firmware-cache"
 printf '[slots]\n1-1.1 = Bay 1\n1-1.2 = Bay 2\n1-1.3 = Bay 3\n1-1.4 = Bay 4\n1-1.5 = Bay 5\n1-1.6 = Bay 6\n' >"$D/config"
 if [ -x "$BUILD/vbench" ] && [ -f "$TOP/tests/vbench/demo.scn" ]; then
-    IBENCH_TOP="$TOP" "$BUILD/vbench" --scenario "$TOP/tests/vbench/demo.scn" --log "$D/vbench.log" -- \
+    # Restores in the demo use the stand-in engine on an IPSW-shaped archive
+    # in a private cache, so r works on the iPhone 8 in Bay 2 without Apple.
+    mkdir -p "$IBENCH_CACHE"
+    python3 "$TOP/tests/ipsw_gen.py" "$IBENCH_CACHE/iPhone10,1_17.5.1_21F90_Restore.ipsw" >/dev/null 2>&1 || true
+    printf '0016519820F8402E success X 20\n' >"$D/plan"
+    mkfifo "$D/ctl"
+    IBENCH_TOP="$TOP" IBENCH_ENGINE="$TOP/tests/engine/idevicerestore" STANDIN_PLAN="$D/plan" STANDIN_FIFO="$D/ctl" \
+        "$BUILD/vbench" --scenario "$TOP/tests/vbench/demo.scn" --fifo "$D/ctl" --log "$D/vbench.log" -- \
         "$BUILD/ibench" --demo -c "$D/config"
     rc=$?
 else
