@@ -19,7 +19,9 @@ cat > "$T/scn" <<'S'
 device A model=iPhone10,1 ecid=0x0012345678ABCDEF port=1-1.3
 device B model=iPad8,1 ecid=0x000A1B2C3D4E5F60 port=1-1.4
 device C model=iPhone12,1 ecid=0x001A2B3C4D5E6F70 port=1-1.5 ios=17.5.1 build=21F90
+device D model=iPhone10,1 ecid=0x0000000000DDDD01 port=1-1.6 bad=vanish-upload
 at 0 plug A recovery
+at 0 plug D dfu
 at 0 plug B dfu
 at 0 plug C recovery
 S
@@ -67,6 +69,20 @@ tm send-keys y
 wait_screen s10 'Bay 4: done' 120 && ok "the upload finishes and says so" || fail "upload done" "$(tail -3 "$T/s10")"
 check "the upload arrived byte-identical" cmp -s "$T/img" "$T/up/B-1.bin"
 
+# A device that vanishes mid-upload: the action fails plainly and the
+# console carries on (the device's return is seen, keys still work).
+tm send-keys j j u
+wait_screen s11 'File to upload' 20 || fail "u prompt on 1-1.6" "$(tail -2 "$T/s11")"
+tm send-keys "$T/img" Enter
+wait_screen s12 'Upload .* to 1-1\.6' 20 || fail "confirm on 1-1.6" "$(tail -2 "$T/s12")"
+tm send-keys y
+wait_screen s13 '1-1\.6: the device left the bus during the upload \(after [0-9]+ of 1500000 bytes\)' 100 \
+    && ok "a device vanishing mid-upload fails the upload with the bytes sent" || fail "vanish" "$(tail -2 "$T/s13")"
+echo 'plug D dfu' > "$T/ctl"
+wait_screen s14 '^>1-1\.6 +DFU' 100 && ok "the console keeps running and sees the device come back" || fail "back" "$(head -8 "$T/s14")"
+tm send-keys '?'
+wait_screen s15 'ibench keys' 20 && ok "keys still work after the failed upload" || fail "keys" "$(cat "$T/s15")"
+tm send-keys Escape
 tm send-keys q
 wait_for "$T/exit" EXITED 10 && ok "q quits" || fail "q quits"
 has "$T/exit" 'EXITED 0' "console exits 0"
