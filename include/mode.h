@@ -27,5 +27,8 @@ const char *mode_key(enum dev_mode m);
 int mode_parse(const char *s);
 /* Recovery/DFU-like modes speak iBoot's USB protocol (serial string, commands). */
 int mode_is_iboot(enum dev_mode m);
+/* The DFU-like modes (DFU, WTF, KIS, Port DFU): SecureROM, left only by a
+ * force restart; uploads go over DFU class requests. */
+int mode_is_securerom(enum dev_mode m);
 
 #endif

@@ -192,7 +192,7 @@ static int exit_recovery(struct config *c, const char *spec, int wait_s)
     if (d->mode != MODE_RECOVERY) {
         fprintf(stderr, "ibench: %s is in %s mode: only Recovery can be left from software (setenv auto-boot, saveenv, reboot). "
                         "DFU is left only by a force restart.\n", who, mode_name(d->mode));
-        if (d->mode == MODE_DFU || d->mode == MODE_PORT_DFU || d->mode == MODE_KIS || d->mode == MODE_WTF) print_exit_dfu_guide(d);
+        if (mode_is_securerom(d->mode)) print_exit_dfu_guide(d);
         return finish(EXIT_NODEVICE);
     }
     char q[220];
@@ -310,7 +310,7 @@ int cmd_send(struct config *c, int argc, char **argv)
     if (!d) { munmap(data, len); return finish(EXIT_NODEVICE); }
     char who[160], q[300];
     describe(d, who, sizeof who);
-    int dfu = d->mode == MODE_DFU || d->mode == MODE_WTF || d->mode == MODE_PORT_DFU || d->mode == MODE_KIS;
+    int dfu = mode_is_securerom(d->mode);
     if (!dfu && d->mode != MODE_RECOVERY) {
         fprintf(stderr, "ibench: %s is in %s mode: uploads go to Recovery or DFU devices only\n", who, mode_name(d->mode));
         munmap(data, len);

@@ -68,7 +68,7 @@ void dfu_helper_on_device(struct dfu_helper *h, int64_t now, const char *port, e
 {
     if (!dfu_helper_active(h) || !port || strcmp(port, h->port) != 0) return;
     if (!present) { h->left_bus = true; return; }
-    if (mode == MODE_DFU || mode == MODE_WTF || mode == MODE_KIS || mode == MODE_PORT_DFU) {
+    if (mode_is_securerom(mode)) {
         h->state = DFU_SUCCESS;
         snprintf(h->message, sizeof h->message, "DFU reached on %s (%s). Release the buttons.", h->port, mode_name(mode));
     } else if (h->left_bus && (mode == MODE_RECOVERY || mode == MODE_NORMAL)) {

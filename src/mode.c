@@ -50,7 +50,12 @@ int mode_parse(const char *s)
     return -1;
 }
 
+int mode_is_securerom(enum dev_mode m)
+{
+    return m == MODE_DFU || m == MODE_WTF || m == MODE_KIS || m == MODE_PORT_DFU;
+}
+
 int mode_is_iboot(enum dev_mode m)
 {
-    return m == MODE_RECOVERY || m == MODE_DFU || m == MODE_WTF || m == MODE_KIS || m == MODE_PORT_DFU;
+    return m == MODE_RECOVERY || mode_is_securerom(m);
 }

@@ -31,11 +31,6 @@ static void add(struct preflight *pf, const char *name, enum verdict v, const ch
     if (v == V_WARN) pf->warned++;
 }
 
-static int is_iboot_mode(enum dev_mode m)
-{
-    return m == MODE_RECOVERY || m == MODE_DFU || m == MODE_WTF || m == MODE_PORT_DFU || m == MODE_KIS;
-}
-
 static void check_archive(struct preflight *pf, const struct device *d, const char *ipsw, int erase, int64_t *size)
 {
     static struct ipsw_manifest m;
@@ -131,7 +126,7 @@ void restore_preflight(struct console *con, const struct device *d, const char *
         const struct device *other = NULL;
         for (int i = 0; i < con->bench.ndev; i++) {
             const struct device *o = con->bench.dev[i];
-            if (o != d && o->presence == PRESENCE_PRESENT && is_iboot_mode(o->mode)) { other = o; break; }
+            if (o != d && o->presence == PRESENCE_PRESENT && mode_is_iboot(o->mode)) { other = o; break; }
         }
         if (other) add(pf, "bench", V_FAIL, "%s is also in %s: this engine links libirecovery 1.0.0, which crashes with two "
                        "Recovery/DFU devices attached; unplug it or restore one at a time", device_label(other), mode_name(other->mode));

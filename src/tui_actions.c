@@ -24,11 +24,6 @@
 
 static int workers;                      /* lockdownd threads still running */
 
-static int iboot_mode(enum dev_mode m)
-{
-    return m == MODE_DFU || m == MODE_WTF || m == MODE_PORT_DFU || m == MODE_KIS;
-}
-
 static void describe(const struct device *d, char *out, size_t n)
 {
     char ecid[17];
@@ -163,7 +158,7 @@ static void do_upload(struct tui *t, struct device *d, const char *path)
     maps[slot].data = data;
     maps[slot].len = (size_t)st.st_size;
     snprintf(maps[slot].port, sizeof maps[slot].port, "%s", d->port);
-    int dfu = iboot_mode(d->mode);
+    int dfu = mode_is_securerom(d->mode);
     struct iboot_op *op = iboot_op_upload(dfu, data, (size_t)st.st_size);
     if (!op) { munmap(data, (size_t)st.st_size); maps[slot].data = NULL; return; }
     run_usb(t, d, dfu ? "DFU upload" : "Upload", op);
@@ -279,7 +274,7 @@ int tui_action_key(struct tui *t, int ch)
     switch (ch) {
     case 'x':
         if (d->mode == MODE_RECOVERY) ask(t, d, PEND_EXIT_RECOVERY, "Exit Recovery on");
-        else if (iboot_mode(d->mode)) {
+        else if (mode_is_securerom(d->mode)) {
             say(t, " %s is in %s: DFU is left only by a force restart. See the guide.", device_label(d), mode_name(d->mode));
             t->guide_action = GUIDE_EXIT_DFU;
             t->tab = TAB_GUIDE;
@@ -303,7 +298,7 @@ int tui_action_key(struct tui *t, int ch)
         prompt(t, d, PEND_COMMAND_TEXT, "iBoot command");
         return 1;
     case 'u':
-        if (d->mode != MODE_RECOVERY && !iboot_mode(d->mode)) { say(t, " Uploads go to Recovery or DFU devices; %s is in %s.", device_label(d), mode_name(d->mode)); return 1; }
+        if (d->mode != MODE_RECOVERY && !mode_is_securerom(d->mode)) { say(t, " Uploads go to Recovery or DFU devices; %s is in %s.", device_label(d), mode_name(d->mode)); return 1; }
         prompt(t, d, PEND_UPLOAD_PATH, "File to upload");
         return 1;
     case 'c':
@@ -325,7 +320,7 @@ void tui_action_hints(const struct tui *t, const struct device *d, char *out, si
         if (d->mode == MODE_RECOVERY) acts = "xExit bReboot :Cmd uUpload rRestore ";
         else if (d->mode == MODE_NORMAL) acts = "eEnterRec bReboot rRestore ";
         else if (d->mode == MODE_RESTORE) acts = "bReboot ";
-        else if (iboot_mode(d->mode)) acts = "uUpload rRestore ";
+        else if (mode_is_securerom(d->mode)) acts = "uUpload rRestore ";
     }
     snprintf(out, n, " ?Help gGuide dDFU %sfFw lLog qQuit", acts);
 }
