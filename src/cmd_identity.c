@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "models.h"
 #include "serial.h"
+#include "sanitize.h"
 
 static int want_json(struct config *c, int argc, char **argv)
 {
@@ -54,12 +55,6 @@ int cmd_models(struct config *c, int argc, char **argv)
     return EXIT_OK;
 }
 
-static void hex(char *out, size_t n, const uint8_t *b, size_t len)
-{
-    out[0] = 0;
-    for (size_t i = 0; i < len && 2 * i + 2 < n; i++) snprintf(out + 2 * i, 3, "%02x", b[i]);
-}
-
 int cmd_identify(struct config *c, int argc, char **argv)
 {
     if (want_json(c, argc, argv) < 0 || argc - optind < 1 || argc - optind > 2) {
@@ -85,7 +80,7 @@ int cmd_identify(struct config *c, int argc, char **argv)
     const struct model *m = (si.present & SF_CPID) && (si.present & SF_BDID) ? models_by_chip(si.cpid, si.bdid) : NULL;
     char ecid[20] = "", nonc[2 * NONCE_MAX + 1] = "", snon[2 * NONCE_MAX + 1] = "";
     if (si.present & SF_ECID) snprintf(ecid, sizeof ecid, "%016" PRIX64, si.ecid);
-    if (have_nonce) { hex(nonc, sizeof nonc, ni.nonc, ni.nonc_len); hex(snon, sizeof snon, ni.snon, ni.snon_len); }
+    if (have_nonce) { hex_encode(nonc, sizeof nonc, ni.nonc, ni.nonc_len); hex_encode(snon, sizeof snon, ni.snon, ni.snon_len); }
     const char *fuse = !(si.present & SF_CPFM) ? "unknown" : serial_is_production(&si) ? "production" : "development";
 
     if (c->json) {

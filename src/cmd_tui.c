@@ -19,6 +19,7 @@
 #include "dfu_helper.h"
 #include "guide.h"
 #include "tui.h"
+#include "sanitize.h"
 
 static const char *const tab_names[TAB_COUNT] = {"Detail", "Guide", "Firmware", "IPSW", "Log"};
 
@@ -190,8 +191,8 @@ static void draw_detail(struct tui *t, struct device *d, int y, int rows)
     if (y < end) tui_put(y++, 1, COLS - 1, l);
     if (d->device_name[0] && y < end) { snprintf(l, sizeof l, "Name \"%s\"", d->device_name); tui_put(y++, 1, COLS - 1, l); }
     if (d->nonce.nonc_len && y < end) {
-        char hex[2 * NONCE_MAX + 1] = "";
-        for (size_t i = 0; i < d->nonce.nonc_len; i++) snprintf(hex + 2 * i, 3, "%02x", d->nonce.nonc[i]);
+        char hex[2 * NONCE_MAX + 1];
+        hex_encode(hex, sizeof hex, d->nonce.nonc, d->nonce.nonc_len);
         snprintf(l, sizeof l, "ApNonce %s", hex);
         tui_put(y++, 1, COLS - 1, l);
     }

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "fw_cache.h"
+#include "sanitize.h"
 
 #define RING_SLOTS 8
 #define SLOT_SIZE (1u << 20)      /* > CURLOPT_BUFFERSIZE: a chunk always fits an empty slot */
@@ -89,16 +90,6 @@ struct download {
 };
 
 static void finish(struct download *d, int rc, const char *msg);
-
-static void hex(const unsigned char *md, unsigned n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n; i++) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 15];
-    }
-    out[2 * n] = 0;
-}
 
 /* ---- the writer thread ---- */
 
@@ -203,9 +194,9 @@ static void *writer_main(void *arg)
             unsigned len;
             if (!failed && fsync(w->fd) < 0) fail(w, errno, errno == ENOSPC ? "disk full while writing the download" : "cannot write the download");
             EVP_DigestFinal_ex(w->sha1, md, &len);
-            hex(md, len, w->h1);
+            hex_encode(w->h1, sizeof w->h1, md, len);
             EVP_DigestFinal_ex(w->sha256, md, &len);
-            hex(md, len, w->h256);
+            hex_encode(w->h256, sizeof w->h256, md, len);
             pthread_mutex_lock(&w->mu);
             w->finished = 1;
             pthread_mutex_unlock(&w->mu);

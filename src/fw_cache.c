@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "sanitize.h"
 
 #define SUFFIX "_Restore.ipsw"
 
@@ -183,16 +184,6 @@ void fw_cache_touch(const char *path)
 
 /* ---- hashing ---- */
 
-static void hex(const unsigned char *md, unsigned n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n; i++) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 15];
-    }
-    out[2 * n] = 0;
-}
-
 int fw_cache_hash_file(const char *path, bool want_sha256, char sha1[41], char sha256[65],
                        fw_cache_progress_cb progress, void *ctx, char *err, size_t errlen)
 {
@@ -224,9 +215,9 @@ int fw_cache_hash_file(const char *path, bool want_sha256, char sha1[41], char s
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len;
     EVP_DigestFinal_ex(h1, md, &len);
-    hex(md, len, sha1);
+    hex_encode(sha1, 41, md, len);
     EVP_DigestFinal_ex(h2, md, &len);
-    if (want_sha256) hex(md, len, sha256);
+    if (want_sha256) hex_encode(sha256, 65, md, len);
     else sha256[0] = 0;
     rc = 0;
 out:

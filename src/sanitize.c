@@ -82,3 +82,16 @@ size_t json_quote(char *dst, size_t dstlen, const char *s)
     dst[o] = 0;
     return o;
 }
+
+size_t hex_encode(char *dst, size_t dstlen, const unsigned char *src, size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t o = 0;
+    if (!dstlen) return 0;
+    for (size_t i = 0; i < len && o + 2 < dstlen; i++) {
+        dst[o++] = digits[src[i] >> 4];
+        dst[o++] = digits[src[i] & 15];
+    }
+    dst[o] = 0;
+    return o;
+}

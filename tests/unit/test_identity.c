@@ -160,6 +160,16 @@ TEST(json_quote_escapes)
     CHECK(strlen(out) < 8);
 }
 
+TEST(hex_encode_is_bounded)
+{
+    const unsigned char b[] = {0x00, 0xab, 0x7f, 0xff};
+    char out[9], small[6];
+    CHECK_INT(hex_encode(out, sizeof out, b, sizeof b), 8);
+    CHECK_STR(out, "00ab7fff");
+    CHECK_INT(hex_encode(small, sizeof small, b, sizeof b), 4);   /* whole bytes only */
+    CHECK_STR(small, "00ab");
+}
+
 int main(void)
 {
     RUN(mode_table_boundaries);
@@ -171,5 +181,6 @@ int main(void)
     RUN(nonce_strings);
     RUN(sanitizer_removes_terminal_control);
     RUN(json_quote_escapes);
+    RUN(hex_encode_is_bounded);
     return TAP_DONE();
 }
