@@ -52,6 +52,11 @@ struct iboot_op;
  * complete: that counts as success. NULL if a command is empty or too long. */
 struct iboot_op *iboot_op_commands(const char *const *cmds, int n, int read_answer, char *err, size_t errlen);
 
+/* Leaving Recovery: setenv auto-boot true, saveenv, reboot. And reboot alone.
+ * NULL only when out of memory. */
+struct iboot_op *iboot_op_exit_recovery(void);
+struct iboot_op *iboot_op_reboot(void);
+
 /* Uploads `len` bytes (borrowed: keep them until the op is freed) over the
  * Recovery path, or over DFU when dfu is set. */
 struct iboot_op *iboot_op_upload(int dfu, const uint8_t *data, size_t len);

@@ -57,6 +57,10 @@ void tui_role_off(void);
 /* Action keys (x e b c u :) and the keys of an open question or prompt.
  * Returns 1 if it handled the key. */
 int tui_action_key(struct tui *t, int ch);
+/* One key into the prompt line t->input (at most max characters): Esc
+ * gives TUI_EDIT_CANCEL, Enter TUI_EDIT_SUBMIT; editing keys give 0. */
+enum { TUI_EDIT_CANCEL = -1, TUI_EDIT_SUBMIT = 1 };
+int tui_edit_input(struct tui *t, int ch, size_t max);
 /* The key bar's action hints for the selected device. */
 void tui_action_hints(const struct tui *t, const struct device *d, char *out, size_t n);
 /* Waits (briefly) for background lockdownd actions before the console closes. */

@@ -198,9 +198,7 @@ static int exit_recovery(struct config *c, const char *spec, int wait_s)
     char q[220];
     snprintf(q, sizeof q, "Exit Recovery on %s?", who);
     if (!confirm(c, q)) return finish(EXIT_CANCELLED);
-    static const char *const cmds[] = {"setenv auto-boot true", "saveenv", "reboot"};
-    char err[120];
-    if (run_usb(d, "Exit Recovery", iboot_op_commands(cmds, 3, 0, err, sizeof err)) < 0) {
+    if (run_usb(d, "Exit Recovery", iboot_op_exit_recovery()) < 0) {
         fprintf(stderr, "ibench: exit Recovery on %s failed: %s\n", who, A.msg);
         return finish(A.interrupted ? EXIT_CANCELLED : EXIT_FAIL);
     }
@@ -267,9 +265,7 @@ int cmd_reboot(struct config *c, int argc, char **argv)
     if (!confirm(c, q)) return finish(EXIT_CANCELLED);
     int rc;
     if (d->mode == MODE_RECOVERY) {
-        static const char *const cmds[] = {"reboot"};
-        char err[120];
-        rc = run_usb(d, "Reboot", iboot_op_commands(cmds, 1, 0, err, sizeof err));
+        rc = run_usb(d, "Reboot", iboot_op_reboot());
         snprintf(msg, sizeof msg, "%s", A.msg);
     } else if (d->mode == MODE_RESTORE) {
         rc = restored_reboot_device(d->udid, msg, sizeof msg);

@@ -100,6 +100,20 @@ struct iboot_op *iboot_op_commands(const char *const *cmds, int n, int read_answ
     return op;
 }
 
+struct iboot_op *iboot_op_exit_recovery(void)
+{
+    static const char *const cmds[] = {"setenv auto-boot true", "saveenv", "reboot"};
+    char err[80];
+    return iboot_op_commands(cmds, 3, 0, err, sizeof err);
+}
+
+struct iboot_op *iboot_op_reboot(void)
+{
+    static const char *const cmds[] = {"reboot"};
+    char err[80];
+    return iboot_op_commands(cmds, 1, 0, err, sizeof err);
+}
+
 struct iboot_op *iboot_op_upload(int dfu, const uint8_t *data, size_t len)
 {
     struct iboot_op *op = calloc(1, sizeof *op);

@@ -124,13 +124,6 @@ static void run_usb(struct tui *t, struct device *d, const char *title, struct i
     say(t, " %s: %s started (c cancels).", device_label(d), title);
 }
 
-static void do_exit_recovery(struct tui *t, struct device *d)
-{
-    static const char *const cmds[] = {"setenv auto-boot true", "saveenv", "reboot"};
-    char err[100];
-    run_usb(t, d, "Exit Recovery", iboot_op_commands(cmds, 3, 0, err, sizeof err));
-}
-
 static void do_command(struct tui *t, struct device *d, const char *text)
 {
     char err[100];
@@ -196,16 +189,14 @@ static void carry_out(struct tui *t, struct device *d)
     enum tui_pending what = t->pending;
     t->pending = PEND_NONE;
     switch (what) {
-    case PEND_EXIT_RECOVERY: do_exit_recovery(t, d); break;
+    case PEND_EXIT_RECOVERY: run_usb(t, d, "Exit Recovery", iboot_op_exit_recovery()); break;
     case PEND_ENTER_RECOVERY:
         if (start_work(t, d, WORK_ENTER_RECOVERY) < 0) say(t, " %s%s", "Cannot start the action.", NULL);
         else say(t, " %s: asking lockdownd to enter Recovery...%s", device_label(d), NULL);
         break;
     case PEND_REBOOT:
         if (d->mode == MODE_RECOVERY) {
-            static const char *const cmds[] = {"reboot"};
-            char err[100];
-            run_usb(t, d, "Reboot", iboot_op_commands(cmds, 1, 0, err, sizeof err));
+            run_usb(t, d, "Reboot", iboot_op_reboot());
         } else if (start_work(t, d, d->mode == MODE_RESTORE ? WORK_RESTORED_REBOOT : WORK_RESTART) < 0) {
             say(t, " %s%s", "Cannot start the action.", NULL);
         } else {
@@ -240,6 +231,17 @@ static void submit_input(struct tui *t, struct device *d)
     }
 }
 
+int tui_edit_input(struct tui *t, int ch, size_t max)
+{
+    size_t n = strlen(t->input);
+    t->dirty = 1;
+    if (ch == 27) return TUI_EDIT_CANCEL;
+    if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) return TUI_EDIT_SUBMIT;
+    if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) t->input[n - 1] = 0;
+    else if (ch >= 0x20 && ch < 0x7f && n < max && n + 1 < sizeof t->input) { t->input[n] = (char)ch; t->input[n + 1] = 0; }
+    return 0;
+}
+
 static int pending_key(struct tui *t, int ch)
 {
     struct device *d = bench_find_id(&t->con.bench, t->pending_dev);
@@ -249,12 +251,9 @@ static int pending_key(struct tui *t, int ch)
         return 1;
     }
     if (t->prompting) {
-        size_t n = strlen(t->input);
-        if (ch == 27) { t->pending = PEND_NONE; t->show_preflight = 0; say(t, " %s%s", "Cancelled.", NULL); }
-        else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) submit_input(t, d);
-        else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) t->input[n - 1] = 0;
-        else if (ch >= 0x20 && ch < 0x7f && n + 1 < sizeof t->input && n < IBOOT_CMD_MAX - 1) { t->input[n] = (char)ch; t->input[n + 1] = 0; }
-        t->dirty = 1;
+        int r = tui_edit_input(t, ch, IBOOT_CMD_MAX - 1);   /* commands are the longest thing typed here */
+        if (r == TUI_EDIT_CANCEL) { t->pending = PEND_NONE; t->show_preflight = 0; say(t, " %s%s", "Cancelled.", NULL); }
+        else if (r == TUI_EDIT_SUBMIT) submit_input(t, d);
         return 1;
     }
     if (ch == 'y' || ch == 'Y') { if (!tui_restore_carry_out(t, d)) carry_out(t, d); }

@@ -3,14 +3,13 @@
  * continue), and the Log tab shows the selected device's restore log with
  * PgUp/PgDn and / to search. */
 #include <curses.h>
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
+#include "fw_cache.h"
 #include "tui.h"
 
 #define LOG_TAIL_BYTES (256 * 1024)
@@ -22,23 +21,18 @@ static void say(struct tui *t, const char *msg)
     t->dirty = 1;
 }
 
-/* The newest cached IPSW for a product type (<Product>_<version>_<build>_Restore.ipsw). */
+/* The most recently used complete IPSW in the cache for a product type. */
 static void newest_cached(const struct config *c, const char *product, char *out, size_t n)
 {
+    struct fw_cache_list l = {0};
+    char err[200];
     out[0] = 0;
-    DIR *d = opendir(c->cache_dir);
-    if (!d) return;
-    size_t pl = strlen(product);
-    time_t best = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t l = strlen(e->d_name);
-        if (strncmp(e->d_name, product, pl) || e->d_name[pl] != '_' || l < 12 || strcmp(e->d_name + l - 12, "Restore.ipsw")) continue;
-        char path[PATH_MAX + 300];
-        struct stat st;
-        snprintf(path, sizeof path, "%s/%s", c->cache_dir, e->d_name);
-        if (stat(path, &st) == 0 && st.st_mtime >= best && strlen(path) < n) { best = st.st_mtime; snprintf(out, n, "%s", path); }
-    }
-    closedir(d);
+    if (fw_cache_scan(c, &l, err, sizeof err) < 0) return;
+    const struct fw_cache_entry *best = NULL;
+    for (int i = 0; i < l.n; i++)
+        if (!l.e[i].partial && !strcmp(l.e[i].product, product) && (!best || l.e[i].used >= best->used)) best = &l.e[i];
+    if (best) snprintf(out, n, "%s/%s", c->cache_dir, best->name);
+    fw_cache_list_free(&l);
 }
 
 static void start_prompt(struct tui *t, struct device *d, int erase)
@@ -66,24 +60,18 @@ int tui_restore_key(struct tui *t, int ch)
         return 1;
     }
     if (t->pending == PEND_IPSW_PATH) {
-        size_t n = strlen(t->input);
-        if (ch == 27) t->pending = PEND_NONE;
-        else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) { t->pending = PEND_NONE; if (n) tui_ipsw_open(t, t->input); }
-        else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) t->input[n - 1] = 0;
-        else if (ch >= 0x20 && ch < 0x7f && n + 1 < sizeof t->input) { t->input[n] = (char)ch; t->input[n + 1] = 0; }
-        t->dirty = 1;
+        int r = tui_edit_input(t, ch, sizeof t->input - 1);
+        if (r) t->pending = PEND_NONE;
+        if (r == TUI_EDIT_SUBMIT && t->input[0]) tui_ipsw_open(t, t->input);
         return 1;
     }
     if (t->pending == PEND_LOG_SEARCH) {
-        size_t n = strlen(t->input);
-        if (ch == 27) t->pending = PEND_NONE;
-        else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+        int r = tui_edit_input(t, ch, sizeof t->log_search - 1);
+        if (r) t->pending = PEND_NONE;
+        if (r == TUI_EDIT_SUBMIT) {
             snprintf(t->log_search, sizeof t->log_search, "%s", t->input);
-            t->pending = PEND_NONE;
             t->log_scroll = -1;          /* find from the end on the next draw */
-        } else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) t->input[n - 1] = 0;
-        else if (ch >= 0x20 && ch < 0x7f && n + 1 < sizeof t->log_search) { t->input[n] = (char)ch; t->input[n + 1] = 0; }
-        t->dirty = 1;
+        }
         return 1;
     }
     if (t->pending != PEND_NONE) return 0;
