@@ -83,6 +83,8 @@ bool fw_cache_is_locked(const char *path);
 
 /* Writes NAME.sha1 (and NAME.sha256 when sha256 is not "") atomically. */
 int fw_cache_write_sums(const char *path, const char *sha1, const char *sha256);
+/* Whether `path` lies inside the configured cache folder. */
+bool fw_cache_holds(const struct config *c, const char *path);
 /* Marks the IPSW at `path` as used now (its mtime). */
 void fw_cache_touch(const char *path);
 

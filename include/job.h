@@ -68,6 +68,9 @@ int job_start(const struct config *c, struct job *j, const struct engine_info *e
  * state, triage and ended, saves, and appends the history row. Returns 1 when
  * something changed. `on_line` (may be NULL) sees each new log line. */
 int job_poll(const struct config *c, struct job *j);
+/* The same without following the output: only notices the end (and then reads
+ * the log once to finalize). For passes over every job on the bench. */
+int job_settle(const struct config *c, struct job *j);
 /* Asks the engine to stop (SIGTERM to its process group). */
 int job_cancel(struct job *j);
 /* Whether a job's device lock is held by a running supervisor. */

@@ -31,8 +31,10 @@ void restore_preflight(struct console *con, const struct device *d, const char *
 /* Starts queued jobs while the caps allow (max_restores on the bench,
  * max_restores_per_hub behind one hub), oldest first; a retryable failure was
  * already put back in the queue when its job finished. Safe with several
- * consoles: runs under a lock file. Returns how many jobs it started. */
-int restore_queue_pump(const struct config *c, const struct engine_info *e);
+ * consoles: runs under a lock file. Returns how many jobs it started. With
+ * list, hands over the job list it read (newest first; caller frees) so the
+ * caller need not read every job folder again. */
+int restore_queue_pump(const struct config *c, const struct engine_info *e, struct job **list, int *n);
 
 /* Fills a new job for device d with the IPSW the preflight read. */
 void restore_job_init(struct job *j, const struct device *d, const struct preflight *pf, const char *ipsw, int erase);

@@ -94,7 +94,7 @@ static void check_jobs(struct doctor *d)
     int n = 0, running = 0, queued = 0;
     struct job *jobs = job_list(d->c, &n);
     for (int i = 0; i < n; i++) {
-        job_poll(d->c, &jobs[i]);
+        job_settle(d->c, &jobs[i]);
         running += jobs[i].state == JOB_RUNNING;
         queued += jobs[i].state == JOB_QUEUED;
     }

@@ -178,7 +178,7 @@ int cmd_restore(struct config *c, int argc, char **argv)
     if (job_create(c, &j, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); rc = EXIT_ENVIRONMENT; goto out; }
     printf("job %u: %s %s queued (log: %s/engine.log)\n", j.id, erase ? "Erase" : "Update", label, j.dir);
     fflush(stdout);
-    restore_queue_pump(c, &e);
+    restore_queue_pump(c, &e, NULL, NULL);
     if (no_wait) goto out;
     char last[300] = "";
     int announced_queue = 0, seen_attempt = j.attempt;
@@ -193,7 +193,7 @@ int cmd_restore(struct config *c, int argc, char **argv)
         }
         if (now.state == JOB_QUEUED) {
             if (!announced_queue++) printf("job %u: waiting for a free slot (max_restores %d, %d per hub)\n", j.id, c->max_restores, c->max_restores_per_hub);
-            restore_queue_pump(c, &e);
+            restore_queue_pump(c, &e, NULL, NULL);
             continue;
         }
         if (now.state != j.state && !job_finished(&j)) {   /* started: keep what was parsed so far */
@@ -262,9 +262,10 @@ int cmd_jobs(struct config *c, int argc, char **argv)
                cancel, job_state_key(j.state));
         return EXIT_OK;
     }
-    if (have_engine) restore_queue_pump(c, &e);   /* also re-adopts: finishes jobs whose engine ended meanwhile */
     int n = 0;
-    struct job *jobs = job_list(c, &n);
+    struct job *jobs;
+    if (have_engine) restore_queue_pump(c, &e, &jobs, &n);   /* also re-adopts: finishes jobs whose engine ended meanwhile */
+    else jobs = job_list(c, &n);
     if (c->json) {
         json_t *arr = json_array();
         for (int i = 0; i < n; i++) {

@@ -182,6 +182,12 @@ void fw_cache_touch(const char *path)
     utimensat(AT_FDCWD, path, NULL, 0);
 }
 
+bool fw_cache_holds(const struct config *c, const char *path)
+{
+    size_t n = strlen(c->cache_dir);
+    return n && !strncmp(path, c->cache_dir, n) && path[n] == '/';
+}
+
 /* ---- hashing ---- */
 
 int fw_cache_hash_file(const char *path, bool want_sha256, char sha1[41], char sha256[65],

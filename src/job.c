@@ -316,8 +316,7 @@ int job_start(const struct config *c, struct job *j, const struct engine_info *e
      * engine reads it (fw prune and fw verify leave it alone) and marked used. */
     char lerr[200];
     int ipswfd = -1;
-    size_t cl = strlen(c->cache_dir);
-    if (!strncmp(j->ipsw, c->cache_dir, cl) && j->ipsw[cl] == '/') {
+    if (fw_cache_holds(c, j->ipsw)) {
         ipswfd = fw_cache_lock(j->ipsw, false, lerr, sizeof lerr);
         if (ipswfd < 0) ipswfd = -1;
         else fw_cache_touch(j->ipsw);
@@ -429,24 +428,33 @@ static void finalize(const struct config *c, struct job *j, int code, int sig, b
     job_save(j);
 }
 
+/* Notices that a running job's engine ended (exit file), or that its
+ * supervisor is gone without one (lock free): reads the rest of the log and
+ * finalizes. 1 when it ended. */
+static int check_end(const struct config *c, struct job *j)
+{
+    if (j->pid > 0) waitpid(j->pid, NULL, WNOHANG);   /* reap our own supervisor */
+    int code, sig;
+    int ended = read_exit(j, &code, &sig) == 0;
+    if (!ended && job_device_busy(c, j->ecid)) return 0;
+    if (!ended) ended = read_exit(j, &code, &sig) == 0;   /* it may have written it meanwhile */
+    read_log(j);
+    if (ended) finalize(c, j, code, sig, false);
+    else finalize(c, j, -1, 0, true);
+    return 1;
+}
+
 int job_poll(const struct config *c, struct job *j)
 {
     if (j->state != JOB_RUNNING) return 0;
     long long before = j->log_offset;
     read_log(j);
-    if (j->pid > 0) waitpid(j->pid, NULL, WNOHANG);   /* reap our own supervisor */
-    int code, sig;
-    if (read_exit(j, &code, &sig) == 0) {
-        read_log(j);
-        finalize(c, j, code, sig, false);
-        return 1;
-    }
-    if (!job_device_busy(c, j->ecid)) {                   /* supervisor gone, no result */
-        if (read_exit(j, &code, &sig) == 0) finalize(c, j, code, sig, false);
-        else finalize(c, j, -1, 0, true);
-        return 1;
-    }
-    return j->log_offset != before;
+    return check_end(c, j) || j->log_offset != before;
+}
+
+int job_settle(const struct config *c, struct job *j)
+{
+    return j->state == JOB_RUNNING && check_end(c, j);
 }
 
 int job_cancel(struct job *j)

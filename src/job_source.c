@@ -44,12 +44,14 @@ static void post_outcome(struct job_source *s, const struct job *j)
     console_post(s->c, &ev);
 }
 
-/* Keeps the parse state of jobs already followed when the list is re-read. */
+/* Takes a freshly read job list, keeping the parse state of the jobs
+ * already followed. The queue pass reads the list anyway: reuse it. */
 static void relist(struct job_source *s)
 {
     int n = 0;
-    struct job *fresh = job_list(s->c->cfg, &n);
-    if (!fresh && n) return;
+    struct job *fresh = NULL;
+    if (s->have_engine) restore_queue_pump(s->c->cfg, &s->engine, &fresh, &n);
+    else fresh = job_list(s->c->cfg, &n);
     for (int i = 0; i < n; i++)
         for (int k = 0; k < s->n; k++)
             if (s->jobs[k].id == fresh[i].id && s->jobs[k].attempt == fresh[i].attempt &&
@@ -65,7 +67,6 @@ static void relist(struct job_source *s)
 static void tick(void *ctx)
 {
     struct job_source *s = ctx;
-    if (s->have_engine && s->ticks % RELIST_TICKS == 0) restore_queue_pump(s->c->cfg, &s->engine);
     if (s->ticks++ % RELIST_TICKS == 0) {
         enum job_state before[64];
         unsigned ids[64];
@@ -100,6 +101,7 @@ struct job_source *job_source_start(struct console *c)
     relist(s);
     for (int i = 0; i < s->n; i++)
         if (s->jobs[i].state == JOB_RUNNING || s->jobs[i].state == JOB_QUEUED) post_status(s, &s->jobs[i]);
+    s->ticks = 1;                    /* the list was just read: the next full pass in 2 s */
     loop_timer_arm(s->timer, 0);
     return s;
 }
@@ -134,7 +136,7 @@ int job_source_running(const struct job_source *s)
 int job_source_submit(struct job_source *s, struct job *j, char *err, size_t errlen)
 {
     if (job_create(s->c->cfg, j, err, errlen) < 0) return -1;
-    if (s->have_engine) restore_queue_pump(s->c->cfg, &s->engine);
+    if (s->have_engine) restore_queue_pump(s->c->cfg, &s->engine, NULL, NULL);
     s->ticks = 0;                     /* re-read the list on the next tick */
     loop_timer_arm(s->timer, 0);
     return 0;

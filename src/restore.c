@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "fw_cache.h"
 #include "ipsw.h"
 
 const char *verdict_word(enum verdict v) { return v == V_PASS ? "ok" : v == V_WARN ? "warn" : "FAIL"; }
@@ -84,8 +85,7 @@ static void check_signed(struct preflight *pf, const struct config *c, const str
 static void check_verified(struct preflight *pf, const struct config *c, const char *ipsw)
 {
     char side[PATH_MAX + 8];
-    size_t cl = strlen(c->cache_dir);
-    int in_cache = !strncmp(ipsw, c->cache_dir, cl) && ipsw[cl] == '/';
+    int in_cache = fw_cache_holds(c, ipsw);
     snprintf(side, sizeof side, "%s.sha1", ipsw);
     if (access(side, R_OK) == 0) add(pf, "verified", V_PASS, "checksum verified against the catalog when it was downloaded");
     else if (in_cache) add(pf, "verified", V_WARN, "in the firmware cache but without a recorded checksum: not checked against the catalog");
@@ -156,7 +156,7 @@ void restore_hub_of(const char *port, char *out, size_t n)
     if (dot) *dot = 0;
 }
 
-int restore_queue_pump(const struct config *c, const struct engine_info *e)
+int restore_queue_pump(const struct config *c, const struct engine_info *e, struct job **list, int *nlist)
 {
     char lock[PATH_MAX + 32];
     snprintf(lock, sizeof lock, "%s/jobs", c->state_dir);
@@ -164,12 +164,13 @@ int restore_queue_pump(const struct config *c, const struct engine_info *e)
     mkdir(lock, 0755);
     snprintf(lock, sizeof lock, "%s/jobs/.queue", c->state_dir);
     int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (list) { *list = NULL; *nlist = 0; }
     if (fd < 0 || flock(fd, LOCK_EX) < 0) { if (fd >= 0) close(fd); return 0; }
     int n = 0, started = 0;
     struct job *jobs = job_list(c, &n);
     int running = 0;
     for (int i = 0; i < n; i++) {
-        job_poll(c, &jobs[i]);   /* finishes (or requeues) jobs whose engine ended */
+        job_settle(c, &jobs[i]);   /* finishes (or requeues) jobs whose engine ended */
         if (jobs[i].state == JOB_RUNNING) running++;
     }
     for (int i = n - 1; i >= 0; i--) {   /* oldest first */
@@ -188,7 +189,8 @@ int restore_queue_pump(const struct config *c, const struct engine_info *e)
         char err[300];
         if (job_start(c, j, e, err, sizeof err) == 0) { running++; started++; }
     }
-    free(jobs);
     close(fd);
+    if (list) { *list = jobs; *nlist = n; }
+    else free(jobs);
     return started;
 }
