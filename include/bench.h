@@ -8,6 +8,7 @@
 #ifndef IBENCH_BENCH_H
 #define IBENCH_BENCH_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "mode.h"
 #include "models.h"
@@ -139,5 +140,8 @@ const struct bench_log_line *bench_log_get(const struct bench *b, unsigned i);
 const char *device_label(const struct device *d);      /* slot, else port, else "#id" */
 const char *device_display_name(const struct device *d); /* marketing name or product type or "Unknown Apple device" */
 void device_ecid_hex(const struct device *d, char out[17]); /* "" if unknown */
+/* "Bay 3 (iPhone 8, ECID 0012345678ABCDEF)" for confirmations and messages;
+ * short_ecid gives the last six digits ("ECID ...ABCDEF") where room is tight. */
+void device_describe(const struct device *d, int short_ecid, char *out, size_t n);
 
 #endif

@@ -87,6 +87,14 @@ void device_ecid_hex(const struct device *d, char out[17])
     else out[0] = 0;
 }
 
+void device_describe(const struct device *d, int short_ecid, char *out, size_t n)
+{
+    char ecid[17];
+    device_ecid_hex(d, ecid);
+    snprintf(out, n, "%s (%s%s%s)", device_label(d), device_display_name(d),
+             !ecid[0] ? "" : short_ecid ? ", ECID ..." : ", ECID ", short_ecid && ecid[0] ? ecid + 10 : ecid);
+}
+
 struct device *bench_find_port(const struct bench *b, const char *port)
 {
     if (!port || !*port) return NULL;

@@ -50,13 +50,6 @@ static void on_interrupt(void *ctx, int signo)
     if (a->con.usb && a->port[0]) usb_source_cancel(a->con.usb, a->port);
 }
 
-static void describe(const struct device *d, char *out, size_t n)
-{
-    char ecid[17];
-    device_ecid_hex(d, ecid);
-    snprintf(out, n, "%s (%s%s%s)", device_label(d), device_display_name(d), ecid[0] ? ", ECID " : "", ecid);
-}
-
 /* Opens the bench and finds DEVICE; prints why not and returns NULL. */
 static struct device *open_device(struct config *c, const char *spec)
 {
@@ -187,7 +180,7 @@ static int exit_recovery(struct config *c, const char *spec, int wait_s)
     struct device *d = open_device(c, spec);
     if (!d) return finish(EXIT_NODEVICE);
     char who[160];
-    describe(d, who, sizeof who);
+    device_describe(d, 0, who, sizeof who);
     if (d->mode == MODE_NORMAL) { printf("%s is already in Normal mode\n", who); return finish(EXIT_OK); }
     if (d->mode != MODE_RECOVERY) {
         fprintf(stderr, "ibench: %s is in %s mode: only Recovery can be left from software (setenv auto-boot, saveenv, reboot). "
@@ -213,7 +206,7 @@ static int enter_recovery(struct config *c, const char *spec, int wait_s)
     struct device *d = open_device(c, spec);
     if (!d) return finish(EXIT_NODEVICE);
     char who[160], msg[300];
-    describe(d, who, sizeof who);
+    device_describe(d, 0, who, sizeof who);
     if (d->mode == MODE_RECOVERY) { printf("%s is already in Recovery mode\n", who); return finish(EXIT_OK); }
     if (d->mode != MODE_NORMAL || !d->udid[0]) {
         fprintf(stderr, "ibench: %s is in %s mode: Recovery can be entered from software only from Normal mode; use the buttons (`ibench guide %s recovery`)\n",
@@ -254,7 +247,7 @@ int cmd_reboot(struct config *c, int argc, char **argv)
     struct device *d = open_device(c, argv[optind]);
     if (!d) return finish(EXIT_NODEVICE);
     char who[160], msg[300], q[220], label[40];
-    describe(d, who, sizeof who);
+    device_describe(d, 0, who, sizeof who);
     snprintf(label, sizeof label, "%s", device_label(d));
     if (d->mode != MODE_RECOVERY && d->mode != MODE_NORMAL && d->mode != MODE_RESTORE) {
         fprintf(stderr, "ibench: %s is in %s mode: it cannot be rebooted from software; force restart it.\n", who, mode_name(d->mode));
@@ -305,7 +298,7 @@ int cmd_send(struct config *c, int argc, char **argv)
     struct device *d = open_device(c, argv[1]);
     if (!d) { munmap(data, len); return finish(EXIT_NODEVICE); }
     char who[160], q[300];
-    describe(d, who, sizeof who);
+    device_describe(d, 0, who, sizeof who);
     int dfu = mode_is_securerom(d->mode);
     if (!dfu && d->mode != MODE_RECOVERY) {
         fprintf(stderr, "ibench: %s is in %s mode: uploads go to Recovery or DFU devices only\n", who, mode_name(d->mode));
@@ -335,7 +328,7 @@ int cmd_cmd(struct config *c, int argc, char **argv)
     struct device *d = open_device(c, argv[1]);
     if (!d) return finish(EXIT_NODEVICE);
     char who[160], q[400], err[160];
-    describe(d, who, sizeof who);
+    device_describe(d, 0, who, sizeof who);
     if (d->mode != MODE_RECOVERY) {
         fprintf(stderr, "ibench: %s is in %s mode: iBoot commands need Recovery mode\n", who, mode_name(d->mode));
         return finish(EXIT_NODEVICE);

@@ -24,14 +24,6 @@
 
 static int workers;                      /* lockdownd threads still running */
 
-static void describe(const struct device *d, char *out, size_t n)
-{
-    char ecid[17];
-    device_ecid_hex(d, ecid);
-    snprintf(out, n, "%s (%s%s%s)", device_label(d), device_display_name(d), ecid[0] ? ", ECID ..." : "",
-             ecid[0] ? ecid + 10 : "");
-}
-
 static void say(struct tui *t, const char *fmt, const char *a, const char *b)
 {
     snprintf(t->message, sizeof t->message, fmt, a, b ? b : "");
@@ -166,7 +158,7 @@ static void do_upload(struct tui *t, struct device *d, const char *path)
 static void ask(struct tui *t, const struct device *d, enum tui_pending what, const char *verb)
 {
     char who[120];
-    describe(d, who, sizeof who);
+    device_describe(d, 1, who, sizeof who);
     t->pending = what;
     t->prompting = 0;
     t->pending_dev = d->id;
