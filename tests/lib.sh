@@ -19,6 +19,13 @@ fail() { echo "not ok - $1${2:+: $2}"; }
 check() { n=$1; shift; if "$@"; then ok "$n"; else fail "$n" "command failed: $*"; fi; }
 # has FILE REGEX NAME: ok when an extended regex matches a line of FILE
 has() { if grep -Eq -- "$2" "$1"; then ok "$3"; else fail "$3" "no line matching /$2/ in $1"; echo "# --- $1:"; sed 's/^/# /' "$1" | tail -n 40; fi; }
+# Damage a file for sure: invert one byte (a fixed value could already be there).
+flip_byte() { python3 -c 'import sys
+f = open(sys.argv[1], "r+b"); f.seek(int(sys.argv[2])); b = f.read(1)[0]
+f.seek(int(sys.argv[2])); f.write(bytes([b ^ 0xff]))' "$1" "$2"; }
+# Make a hex checksum file wrong for sure: change its first digit to another.
+flip_hex_digit() { python3 -c 'import sys
+s = open(sys.argv[1]).read(); open(sys.argv[1], "w").write(("1" if s[0] == "0" else "0") + s[1:])' "$1"; }
 hasnt() { if grep -Eq -- "$2" "$1"; then fail "$3" "unexpected /$2/ in $1"; sed 's/^/# /' "$1" | tail -n 20; else ok "$3"; fi; }
 # wait_for FILE REGEX [SECONDS]: poll until a line matches (for logs written by a running program)
 wait_for() { i=0; lim=$(( ${3:-10} * 10 )); while ! grep -Eq -- "$2" "$1" 2>/dev/null; do

@@ -56,7 +56,7 @@ has "$T/v" '^OK iPad7,5_17\.5_21B22_Restore\.ipsw \(SHA-1, SHA-256\)$' "SHA-256 
 hasnt "$T/v" '21C333' "partials are not verified"
 has "$T/ve" 'verifying iPad7,5_17\.4_21A1_Restore\.ipsw: 100% of' "progress on stderr"
 A="$C/iPad7,5_17.4_21A1_Restore.ipsw"
-printf '\377' | dd of="$A" bs=1 seek=1234 conv=notrunc 2>/dev/null
+flip_byte "$A" 1234
 IB fw verify iPad7,5 21B22 >"$T/v1" 2>/dev/null; rc=$?
 check "fw verify PRODUCT BUILD checks only that build" [ $rc = 0 ]
 hasnt "$T/v1" '21A1' "only the named build is verified"
@@ -66,7 +66,7 @@ has "$T/v2" '^CORRUPT iPad7,5_17\.4_21A1_Restore\.ipsw: SHA-1 [0-9a-f]{40}, expe
 check "the corrupt file and its sidecar are deleted" sh -c '[ ! -e "$1" ] && [ ! -e "$1.sha1" ]' _ "$A"
 has "$T/v2" '^OK .*21B22' "the sound file is still OK"
 B="$C/iPad7,5_17.5_21B22_Restore.ipsw"
-sed -i 's/^./0/' "$B.sha256"; sed -i 's/^0/1/' "$B.sha256"
+flip_hex_digit "$B.sha256"
 IB fw verify "$B" >"$T/v3" 2>/dev/null; rc=$?
 check "a wrong SHA-256 alone is caught (exit 5)" [ $rc = 5 ]
 has "$T/v3" '^CORRUPT .*21B22.*SHA-256' "SHA-256 mismatch is named"
