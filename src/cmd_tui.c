@@ -293,6 +293,7 @@ static void draw_help(struct tui *t)
         "  PgUp/PgDn, /    scroll and search the restore log (Log tab)",
         "  f               Firmware tab; there [ ] choose a build, f fetches it, F refreshes",
         "  i               open an IPSW (file or URL): identities, fit, completeness",
+        "  Prompts         Backspace, Ctrl-U clears, Ctrl-W drops a word, Esc cancels",
         "  ?               this help",
         "  q               quit", "",
         "Headless twins: ibench list, watch, guide, dfu, recovery, reboot, send, cmd.",

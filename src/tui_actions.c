@@ -230,6 +230,13 @@ int tui_edit_input(struct tui *t, int ch, size_t max)
     if (ch == 27) return TUI_EDIT_CANCEL;
     if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) return TUI_EDIT_SUBMIT;
     if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && n) t->input[n - 1] = 0;
+    else if (ch == 21) t->input[0] = 0;                              /* Ctrl-U: clear the line */
+    else if (ch == 23) {                                             /* Ctrl-W: drop the last word */
+        while (n && t->input[n - 1] == ' ') n--;
+        while (n && t->input[n - 1] != ' ' && t->input[n - 1] != '/') n--;
+        if (n == strlen(t->input) && n) n--;                         /* a lone separator goes too */
+        t->input[n] = 0;
+    }
     else if (ch >= 0x20 && ch < 0x7f && n < max && n + 1 < sizeof t->input) { t->input[n] = (char)ch; t->input[n + 1] = 0; }
     return 0;
 }

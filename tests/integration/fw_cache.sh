@@ -91,9 +91,9 @@ check "the old file and its sidecar are gone" sh -c '[ ! -e "$1" ] && [ ! -e "$1
 check "the younger file stays" [ -e "$B" ]
 IB fw get iPad7,5 21A1 >/dev/null 2>&1       # a fresh download: used now
 touch -d '20 days ago' "$B"
-flock "$A.lock" sleep 3 &
+flock "$A.lock" sh -c 'echo held >"$1"; sleep 3' _ "$T/held" &
 LP=$!
-sleep 0.3
+wait_for "$T/held" held 10
 IB fw prune --max-size 100000 >"$T/p2" 2>&1
 wait $LP
 has "$T/p2" '^removed iPad7,5_17\.5_21B22_Restore\.ipsw' "max-size removes the least recently used"

@@ -27,9 +27,10 @@ tm send-keys j
 wait_screen s4 'Does not fit 1-1\.4' 30 && ok "another device: says plainly it does not fit" || fail "no fit" "$(tail -12 "$T/s4")"
 tm send-keys k r
 wait_screen s5 "Update 1-1\\.3 with IPSW .*fw\\.ipsw" 20 && ok "r offers the IPSW open in the tab" || fail "restore prefill" "$(tail -1 "$T/s5")"
-tm send-keys Escape i C-u
-sleep 0.3
-tm send-keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace
+tm send-keys Escape i
+wait_screen s5b 'IPSW file or URL' 20 || fail "prompt again" "$(tail -1 "$T/s5b")"
+tm send-keys C-u
+wait_screen s5c 'Esc cancels\): *$' 20 && ok "Ctrl-U clears the prompt line" || fail "Ctrl-U" "$(tail -1 "$T/s5c")"
 tm send-keys "$T/missing.ipsw" Enter
 wait_screen s6 'INCOMPLETE' 50 && ok "an incomplete archive is named as such" || fail "incomplete" "$(tail -12 "$T/s6")"
 tm send-keys q
