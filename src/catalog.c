@@ -2,6 +2,7 @@
  * strings bounded, identifiers and builds restricted to safe characters
  * (they become file names). */
 #include "catalog.h"
+#include "fsutil.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -95,28 +96,6 @@ static void cache_file(const struct config *c, const char *product, char *out, s
     snprintf(out, n, "%s/catalog/%s.json", c->state_dir, product);
 }
 
-static void mkdirs(const char *path)
-{
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') { *p = 0; mkdir(tmp, 0755); *p = '/'; }
-    mkdir(tmp, 0755);
-}
-
-static int write_atomic(const char *path, const char *data, size_t len)
-{
-    char tmp[PATH_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return -1;
-    ssize_t w = write(fd, data, len);
-    int ok = w == (ssize_t)len && fsync(fd) == 0;
-    close(fd);
-    if (!ok || rename(tmp, path) < 0) { unlink(tmp); return -1; }
-    return 0;
-}
-
 static int fetch(const struct config *c, const char *product, struct body *b, char *err, size_t errlen)
 {
     char url[1024], ebuf[CURL_ERROR_SIZE] = "";
@@ -158,8 +137,8 @@ int catalog_load(const struct config *c, const char *product, struct catalog *ca
     if (fetch(c, product, &b, ferr, sizeof ferr) == 0 && catalog_parse(b.data, b.len, cat, err, errlen) == 0) {
         char dir[PATH_MAX];
         snprintf(dir, sizeof dir, "%s/catalog", c->state_dir);
-        mkdirs(dir);
-        write_atomic(path, b.data, b.len); /* a failed cache write only costs offline use */
+        mkdir_p(dir);
+        write_file_atomic(path, b.data, b.len); /* a failed cache write only costs offline use */
         cat->fetched = time(NULL);
         free(b.data);
         return 0;

@@ -18,6 +18,7 @@
 
 #include "catalog.h"
 #include "sanitize.h"
+#include "fsutil.h"
 
 #define SUFFIX "_Restore.ipsw"
 
@@ -127,18 +128,6 @@ bool fw_cache_is_locked(const char *path)
 
 /* ---- sidecars ---- */
 
-static int write_small(const char *path, const char *text)
-{
-    char tmp[PATH_MAX + 24];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return -1;
-    size_t k = strlen(text);
-    int ok = write(fd, text, k) == (ssize_t)k && fsync(fd) == 0;
-    if (close(fd) < 0) ok = 0;
-    if (!ok || rename(tmp, path) < 0) { unlink(tmp); return -1; }
-    return 0;
-}
 
 int fw_cache_write_sums(const char *path, const char *sha1, const char *sha256)
 {
@@ -147,11 +136,11 @@ int fw_cache_write_sums(const char *path, const char *sha1, const char *sha256)
     int rc = 0;
     snprintf(side, sizeof side, "%s.sha1", path);
     snprintf(text, sizeof text, "%s  %s\n", sha1, base);
-    if (write_small(side, text) < 0) rc = -1;
+    if (write_file_atomic(side, text, strlen(text)) < 0) rc = -1;
     if (sha256 && sha256[0]) {
         snprintf(side, sizeof side, "%s.sha256", path);
         snprintf(text, sizeof text, "%s  %s\n", sha256, base);
-        if (write_small(side, text) < 0) rc = -1;
+        if (write_file_atomic(side, text, strlen(text)) < 0) rc = -1;
     }
     return rc;
 }

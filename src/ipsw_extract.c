@@ -7,6 +7,7 @@
  * a temporary name and renamed into place only after the size matched the
  * central directory and libzip verified the CRC at the end of the entry. */
 #include "ipsw.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -304,18 +305,6 @@ out:
 
 /* ---- output ------------------------------------------------------------ */
 
-static int x_mkdirs(const char *path)
-{
-    char p[4096];
-    if (snprintf(p, sizeof p, "%s", path) >= (int)sizeof p) return -1;
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/') continue;
-        *s = 0;
-        if (mkdir(p, 0755) < 0 && errno != EEXIST) return -1;
-        *s = '/';
-    }
-    return mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
 
 /* Opens (creating as needed) the folders of name below the output folder,
  * never following a symlink. Returns a descriptor and the last segment. */
@@ -541,7 +530,7 @@ static void *x_lead(void *arg)
         return NULL;
     }
     if (x_plan(j, z) < 0) goto out;
-    if (x_mkdirs(j->out_dir) < 0 || (j->out_fd = open(j->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+    if (mkdir_p(j->out_dir) < 0 || (j->out_fd = open(j->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
         int e = errno;
         x_fail(j, IPSW_X_ENVIRONMENT, "%s: cannot use as output folder: %s", j->out_dir, strerror(e));
         goto out;

@@ -2,6 +2,7 @@
 #include "job.h"
 
 #include "fw_cache.h"
+#include "fsutil.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -31,18 +32,6 @@ static int64_t wall_ms(void)
     return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-static int mkdirs(const char *path)
-{
-    char buf[PATH_MAX];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = 0;
-        if (mkdir(buf, 0755) < 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
 
 static void jobs_dir(const struct config *c, char *out, size_t n) { snprintf(out, n, "%s/jobs", c->state_dir); }
 
@@ -68,12 +57,12 @@ int job_save(const struct job *j)
     json_object_set_new(o, "ecid", json_string(ecid));
     json_object_set_new(o, "retryable", json_boolean(j->retryable));
     json_object_set_new(o, "log_start", json_integer((json_int_t)j->log_start));
-    char path[PATH_MAX + 16], tmp[PATH_MAX + 32];
+    char path[PATH_MAX + 16];
     snprintf(path, sizeof path, "%s/job.json", j->dir);
-    snprintf(tmp, sizeof tmp, "%s/.job.json.%d", j->dir, (int)getpid());
-    int rc = json_dump_file(o, tmp, JSON_INDENT(1)) == 0 && rename(tmp, path) == 0 ? 0 : -1;
-    if (rc) unlink(tmp);
+    char *text = json_dumps(o, JSON_INDENT(1));
     json_decref(o);
+    int rc = text ? write_file_atomic(path, text, strlen(text)) : -1;
+    free(text);
     return rc;
 }
 
@@ -137,7 +126,7 @@ int job_create(const struct config *c, struct job *j, char *err, size_t errlen)
 {
     char dir[PATH_MAX], lock[PATH_MAX + 16];
     jobs_dir(c, dir, sizeof dir);
-    if (mkdirs(dir) < 0) { snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno)); return -1; }
+    if (mkdir_p(dir) < 0) { snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno)); return -1; }
     snprintf(lock, sizeof lock, "%s/.lock", dir);
     int lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (lfd < 0 || flock(lfd, LOCK_EX) < 0) { snprintf(err, errlen, "cannot lock %s: %s", lock, strerror(errno)); if (lfd >= 0) close(lfd); return -1; }
@@ -278,7 +267,7 @@ int job_start(const struct config *c, struct job *j, const struct engine_info *e
     char lock[PATH_MAX + 64], dir[PATH_MAX + 16], logp[PATH_MAX + 16], exit_path[PATH_MAX + 16], exit_tmp[PATH_MAX + 16];
     char cache[PATH_MAX + 16], ecid_buf[24];
     snprintf(dir, sizeof dir, "%s/locks", c->state_dir);
-    mkdirs(dir);
+    mkdir_p(dir);
     lock_path(c, j->ecid, lock, sizeof lock);
     int lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (lockfd < 0) { snprintf(err, errlen, "cannot open %s: %s", lock, strerror(errno)); return -1; }
@@ -288,7 +277,7 @@ int job_start(const struct config *c, struct job *j, const struct engine_info *e
         return -1;
     }
     snprintf(cache, sizeof cache, "%s/.engine", c->cache_dir);
-    mkdirs(cache);
+    mkdir_p(cache);
     snprintf(logp, sizeof logp, "%s/engine.log", j->dir);
     snprintf(exit_path, sizeof exit_path, "%s/exit", j->dir);
     snprintf(exit_tmp, sizeof exit_tmp, "%s/.exit.tmp", j->dir);
@@ -487,7 +476,7 @@ static void iso_time(int64_t ms, char *out, size_t n)
 int history_append(const struct config *c, const struct job *j)
 {
     char path[PATH_MAX + 16], start[32], end[32], ecid[24], logp[PATH_MAX + 16];
-    mkdirs(c->state_dir);
+    mkdir_p(c->state_dir);
     snprintf(path, sizeof path, "%s/history.jsonl", c->state_dir);
     snprintf(ecid, sizeof ecid, "%016" PRIX64, j->ecid);
     snprintf(logp, sizeof logp, "%s/engine.log", j->dir);
