@@ -1,7 +1,9 @@
-/* Restore jobs as a device source for the console: every half second it
- * starts queued jobs within the caps, follows the running ones through their
- * logs (jobs of any ibench on this bench, re-adopted after a restart), and
- * posts each job's progress and outcome to the bench row of its ECID. */
+/* Restore jobs as a device source for the console: while any job is queued
+ * or running, every half second it starts queued jobs within the caps,
+ * follows the running ones through their logs (jobs of any ibench on this
+ * bench, re-adopted after a restart), and posts each job's progress and
+ * outcome to the bench row of its ECID. With nothing to follow it sleeps
+ * until the jobs folder changes. */
 #ifndef IBENCH_JOB_SOURCE_H
 #define IBENCH_JOB_SOURCE_H
 #include "job.h"

@@ -1,15 +1,25 @@
 /* Restore jobs on the console's loop (see job_source.h). */
 #include "job_source.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
 
 #include "console.h"
+#include "fsutil.h"
 #include "restore.h"
 
 #define TICK_MS 500
 #define RELIST_TICKS 4              /* re-read the job folders every 2 s */
+/* With no job queued or running the source sleeps: inotify on the jobs folder
+ * wakes it when any ibench creates (or prunes) a job, and it then follows
+ * closely for a while, since the new job's record is written just after its
+ * folder. A slow re-read stays as a safety net. */
+#define IDLE_RELIST_MS 60000
+#define WATCH_GRACE_MS 5000
 
 struct job_source {
     struct console *c;
@@ -18,7 +28,18 @@ struct job_source {
     int n, ticks;
     struct engine_info engine;
     int have_engine;
+    int inotify_fd;                 /* -1 when unavailable: then re-read every 2 s */
+    struct loop_watch *inotify_watch;
+    int64_t follow_until;           /* now_ms() before which the source ticks even if idle */
 };
+
+static int busy(const struct job_source *s)
+{
+    if (now_ms() < s->follow_until) return 1;
+    for (int i = 0; i < s->n; i++)
+        if (s->jobs[i].state == JOB_RUNNING || s->jobs[i].state == JOB_QUEUED) return 1;
+    return 0;
+}
 
 static void post_status(struct job_source *s, const struct job *j)
 {
@@ -87,7 +108,32 @@ static void tick(void *ctx)
         if (job_finished(j)) post_outcome(s, j);
         else post_status(s, j);
     }
-    loop_timer_arm(s->timer, TICK_MS);
+    if (busy(s)) { loop_timer_arm(s->timer, TICK_MS); return; }
+    s->ticks = 0;                   /* whenever it wakes next, it re-reads the list */
+    loop_timer_arm(s->timer, s->inotify_fd >= 0 ? IDLE_RELIST_MS : RELIST_TICKS * TICK_MS);
+}
+
+static void on_jobs_changed(void *ctx, int fd, short revents)
+{
+    struct job_source *s = ctx;
+    char buf[4096];
+    while (read(fd, buf, sizeof buf) > 0) {}
+    s->follow_until = now_ms() + WATCH_GRACE_MS;
+    s->ticks = 0;
+    loop_timer_arm(s->timer, 0);
+}
+
+static void watch_jobs_folder(struct job_source *s)
+{
+    char dir[PATH_MAX + 8];
+    snprintf(dir, sizeof dir, "%s/jobs", s->c->cfg->state_dir);
+    s->inotify_fd = -1;
+    if (mkdir_p(dir) < 0) return;
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0) return;
+    if (inotify_add_watch(fd, dir, IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_ONLYDIR) < 0) { close(fd); return; }
+    s->inotify_fd = fd;
+    s->inotify_watch = loop_watch_fd(s->c->loop, fd, POLLIN, on_jobs_changed, s);
 }
 
 struct job_source *job_source_start(struct console *c)
@@ -98,6 +144,7 @@ struct job_source *job_source_start(struct console *c)
     char err[300];
     s->have_engine = engine_detect(c->cfg, &s->engine, err, sizeof err) == 0;
     s->timer = loop_timer_new(c->loop, tick, s);
+    watch_jobs_folder(s);
     relist(s);
     for (int i = 0; i < s->n; i++)
         if (s->jobs[i].state == JOB_RUNNING || s->jobs[i].state == JOB_QUEUED) post_status(s, &s->jobs[i]);
@@ -110,6 +157,8 @@ void job_source_stop(struct job_source *s)
 {
     if (!s) return;
     loop_timer_free(s->timer);
+    if (s->inotify_watch) loop_watch_remove(s->inotify_watch);
+    if (s->inotify_fd >= 0) close(s->inotify_fd);
     free(s->jobs);
     free(s);
 }

@@ -2,7 +2,8 @@
 # Bench figures for the live board (printed, not asserted):
 #  - idle cost of `ibench watch` with 16 devices attached (CPU seconds, wakeups)
 #  - hotplug latency: device attached -> its watch line
-#  - bytes the console writes to the terminal per minute, idle and busy
+#  - bytes the console writes to the terminal per minute, idle and busy, and
+#    the console's own idle CPU and wakeups (16 devices on the board)
 # Devices come from the stand-in usbmuxd. IDLE_SECONDS (default 30) sets the window.
 set -u
 BUILD=${1:-build}
@@ -66,10 +67,16 @@ S=ibb-$$
 tmux -L $S -f /dev/null new-session -d -x 80 -y 24 "USBMUXD_SOCKET_ADDRESS=$USBMUXD_SOCKET_ADDRESS '$IB'"
 tmux -L $S pipe-pane -o "cat >>'$T/tty'"
 sleep 3
-b0=$(stat -c %s "$T/tty" 2>/dev/null || echo 0)
+# The console's own idle cost in the same 20 s: CPU and wakeups over all its threads.
+CP=$(pgrep -f -x "$IB" | head -n 1)
+cticks() { awk '{print $14 + $15}' "/proc/$CP/stat" 2>/dev/null || echo 0; }
+cctx() { cat /proc/"$CP"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}'; }
+b0=$(stat -c %s "$T/tty" 2>/dev/null || echo 0); t0=$(cticks); c0=$(cctx)
 sleep 20
-b1=$(stat -c %s "$T/tty")
+b1=$(stat -c %s "$T/tty"); t1=$(cticks); c1=$(cctx)
 echo "terminal output, idle: $(( (b1 - b0) * 3 )) bytes/minute"
+awk -v a="$t0" -v b="$t1" -v hz="$(getconf CLK_TCK)" -v c="$((c1 - c0))" 'BEGIN {
+    printf "console idle, 20 s: CPU %.3f s (%.3f%% of a core), %d wakeups (%.2f/s)\n", (b - a) / hz, 100 * (b - a) / hz / 20, c, c / 20 }'
 for i in $(seq 1 5); do
     printf 'detach %08X-%016X\n' 0x8110 $i >&3; sleep 2
     printf 'attach udid=%08X-%016X model=iPhone14,2 ios=17.5.1 ecid=0x%016X cpid=0x8110 bdid=0x0c\n' 0x8110 $i $i >&3; sleep 2

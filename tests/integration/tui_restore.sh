@@ -17,7 +17,14 @@ device B model=iPhone10,2 ecid=0x$B port=1-1.4
 at 0 plug A recovery
 at 0 plug B recovery
 S
-tui_start "cd '$IBENCH_TOP' && IBENCH_ENGINE='$IBENCH_TOP/tests/engine/idevicerestore' IBENCH_API_URL=http://127.0.0.1:1/v4 STANDIN_PLAN='$T/plan' STANDIN_FIFO='$T/ctl' '$VBENCH' --scenario '$T/scn' --fifo '$T/ctl' -- '$IBENCH'"
+# A second technician on the same bench: once "$T/go" appears, a headless
+# ibench restores Bay 3 while the console, with nothing left to follow, sleeps.
+cat > "$T/bench.sh" <<EOF
+( i=0; while [ ! -e '$T/go' ] && [ \$i -lt 3000 ]; do sleep 0.2; i=\$((i+1)); done
+  [ -e '$T/go' ] && { '$IBENCH' --yes restore 'Bay 3' --ipsw '$T/fw.ipsw' >'$T/other.out' 2>&1; echo "rc=\$?" >>'$T/other.out'; } ) &
+exec '$IBENCH'
+EOF
+tui_start "cd '$IBENCH_TOP' && IBENCH_ENGINE='$IBENCH_TOP/tests/engine/idevicerestore' IBENCH_API_URL=http://127.0.0.1:1/v4 STANDIN_PLAN='$T/plan' STANDIN_FIFO='$T/ctl' '$VBENCH' --scenario '$T/scn' --fifo '$T/ctl' -- sh '$T/bench.sh'"
 
 wait_screen s1 'Bay 4 +Recovery' && ok "both devices on the board" || fail "board" "$(cat "$T/s1")"
 has "$T/s1" 'rRestore' "the key bar offers restore"
@@ -49,8 +56,12 @@ wait_screen s13 'Bay 4 +Normal' 100 && ok "Bay 4 ends in Normal on its row" || f
 tm send-keys k
 wait_screen s14 'Restore job [0-9]+ \(Update 21F90\): succeeded' 600 && ok "the other job succeeded too" || fail "A succeeded" "$(tail -12 "$T/s14")"
 wait_screen s15 'Bay 3 +Normal' 100 && ok "Bay 3 ends in Normal on its row" || fail "A done" "$(head -6 "$T/s15")"
+touch "$T/go"
+wait_screen s16 'Bay 3 .*(restore queued|Restore [0-9]+%)' 100 && ok "an idle console picks up a job another ibench started" || fail "other job" "$(head -6 "$T/s16")"
+wait_for "$T/other.out" '^rc=' 120; has "$T/other.out" '^rc=0$' "the other technician's restore succeeds"
+wait_screen s17 'Bay 3 +Normal' 100 && ok "and the console follows Bay 3 back to Normal" || fail "other done" "$(head -6 "$T/s17")"
 tm send-keys q
 wait_for "$T/exit" EXITED 10 && ok "q quits once no restore runs" || fail "q quits"
 "$IBENCH" history --json > "$T/h.json"
-python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len([x for x in r if x["result"]=="succeeded"])==2' "$T/h.json"
-check "both restores are in the history" [ $? = 0 ]
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len([x for x in r if x["result"]=="succeeded"])==3' "$T/h.json"
+check "all three restores are in the history" [ $? = 0 ]
