@@ -19,6 +19,7 @@ struct config {
     int max_restores;             /* concurrent restores, whole bench */
     int max_restores_per_hub;     /* concurrent restores behind one hub */
     int restore_retries;          /* automatic retries of a retryable failure */
+    int job_retention_days;       /* finished jobs' folders go after this; 0 keeps them */
     int64_t linger_ms;            /* how long a disconnected row stays */
     int64_t catalog_max_age_s;    /* older catalog answers are stale */
     int dfu_hold_ms[3];           /* DFU steps: first hold, both held, last hold (ms) */

@@ -6,6 +6,7 @@
  *   engine.log   everything the engine printed (stdout and stderr)
  *   exit         "exit N" or "signal N", written by the supervisor when the
  *                engine ends
+ * <state>/jobs/.last_id keeps ids increasing after old folders are pruned,
  * and <state>/locks/<ECID>.lock, held (flock) by the job's supervisor for as
  * long as the engine runs: it keeps two consoles from driving one device, and
  * a free lock with no exit file means the job was lost.
@@ -60,6 +61,11 @@ int job_load(const char *dir, struct job *j);
 /* Every job on disk, newest first; *n set. Caller frees. */
 struct job *job_list(const struct config *c, int *n);
 struct job *job_find(const struct config *c, unsigned id, struct job *out);
+
+/* Removes the folders of finished jobs that ended more than `days` days ago
+ * (their history rows stay); `removed` (may be NULL) hears of each. Running
+ * and queued jobs are never touched. Returns how many went, -1 on error. */
+int job_prune(const struct config *c, int days, void (*removed)(void *ctx, const struct job *j), void *ctx);
 
 /* Starts the engine under a supervisor. -1 with err when the device is
  * already driven by another job (its lock is held) or fork fails. */

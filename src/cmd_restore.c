@@ -1,5 +1,5 @@
 /* `ibench restore DEVICE [--ipsw FILE|--build BUILD|--latest] [--erase]`,
- * `ibench jobs [--json] [--cancel ID]`, `ibench history [--json|--csv]`. */
+ * `ibench jobs [--json] [--cancel ID] [--prune[=DAYS]]`, `ibench history [--json|--csv]`. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -237,16 +237,42 @@ static void fmt_time(int64_t ms, char *out, size_t n)
     strftime(out, n, "%m-%d %H:%M", &tm);
 }
 
+static void say_pruned(void *ctx, const struct job *j)
+{
+    char when[24];
+    fmt_time(j->ended, when, sizeof when);
+    printf("removed job %u: %s %s on %016" PRIX64 ", %s, ended %s\n", j->id, j->erase ? "Erase" : "Update",
+           j->build[0] ? j->build : "-", j->ecid, job_state_key(j->state), when);
+    (*(int *)ctx)++;
+}
+
+/* ibench jobs --prune: finished jobs older than `days` lose their folder
+ * (job record and engine log); the history keeps their rows. */
+static int prune_jobs(struct config *c, int days)
+{
+    if (days <= 0) { printf("job_retention_days is 0: job folders are kept.\n"); return EXIT_OK; }
+    int said = 0;
+    if (job_prune(c, days, say_pruned, &said) < 0) { fprintf(stderr, "ibench: cannot read the jobs in %s/jobs\n", c->state_dir); return EXIT_FAIL; }
+    printf("%d job folder%s removed (finished more than %d day%s ago); the history keeps their rows.\n",
+           said, said == 1 ? "" : "s", days, days == 1 ? "" : "s");
+    return EXIT_OK;
+}
+
 int cmd_jobs(struct config *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"cancel", required_argument, 0, 'x'}, {0, 0, 0, 0}};
-    long cancel = 0;
+    static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"cancel", required_argument, 0, 'x'},
+                                         {"prune", optional_argument, 0, 'p'}, {0, 0, 0, 0}};
+    long cancel = 0, prune = -1;
     int ch;
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        char *end = NULL;
         if (ch == 'j') c->json = true;
         else if (ch == 'x') cancel = strtol(optarg, NULL, 10);
-        else { fprintf(stderr, "usage: ibench jobs [--json] [--cancel ID]\n"); return EXIT_USAGE; }
+        else if (ch == 'p' && !optarg) prune = c->job_retention_days;
+        else if (ch == 'p' && (prune = strtol(optarg, &end, 10)) >= 1 && prune <= 3650 && !*end) {}
+        else { fprintf(stderr, "usage: ibench jobs [--json] [--cancel ID] [--prune[=DAYS]]  (DAYS 1 to 3650)\n"); return EXIT_USAGE; }
     }
+    if (prune >= 0) return prune_jobs(c, (int)prune);
     struct engine_info e;
     char err[300];
     int have_engine = engine_detect(c, &e, err, sizeof err) == 0;

@@ -3,6 +3,7 @@
 
 #include "fw_cache.h"
 #include "fsutil.h"
+#include "loop.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,13 +25,6 @@ static const char *const state_keys[] = {"queued", "running", "succeeded", "fail
 
 const char *job_state_key(enum job_state s) { return (unsigned)s < 6 ? state_keys[s] : "unknown"; }
 bool job_finished(const struct job *j) { return j->state >= JOB_SUCCEEDED; }
-
-static int64_t wall_ms(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
 
 
 static void jobs_dir(const struct config *c, char *out, size_t n) { snprintf(out, n, "%s/jobs", c->state_dir); }
@@ -130,7 +124,14 @@ int job_create(const struct config *c, struct job *j, char *err, size_t errlen)
     snprintf(lock, sizeof lock, "%s/.lock", dir);
     int lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (lfd < 0 || flock(lfd, LOCK_EX) < 0) { snprintf(err, errlen, "cannot lock %s: %s", lock, strerror(errno)); if (lfd >= 0) close(lfd); return -1; }
-    unsigned next = 1;
+    /* Ids only grow: past the newest folder and past the last id issued, so
+     * a pruned job's id (named in the history) is never given again. */
+    char last_path[PATH_MAX + 16], last[16] = "";
+    snprintf(last_path, sizeof last_path, "%s/.last_id", dir);
+    FILE *lf = fopen(last_path, "r");
+    if (lf) { if (!fgets(last, sizeof last, lf)) last[0] = 0; fclose(lf); }
+    unsigned long issued = strtoul(last, NULL, 10);
+    unsigned next = issued < 100000000 ? (unsigned)issued + 1 : 1;
     DIR *d = opendir(dir);
     for (struct dirent *e; d && (e = readdir(d));) {
         char *end;
@@ -141,6 +142,10 @@ int job_create(const struct config *c, struct job *j, char *err, size_t errlen)
     j->id = next;
     snprintf(j->dir, sizeof j->dir, "%s/%u", dir, next);
     int rc = mkdir(j->dir, 0755);
+    if (rc == 0) {
+        snprintf(last, sizeof last, "%u\n", next);
+        write_file_atomic(last_path, last, strlen(last));   /* lost, the folder scan still serves */
+    }
     close(lfd);
     if (rc < 0) { snprintf(err, errlen, "cannot create %s: %s", j->dir, strerror(errno)); return -1; }
     j->state = JOB_QUEUED;
@@ -149,7 +154,40 @@ int job_create(const struct config *c, struct job *j, char *err, size_t errlen)
     if (!j->attempt) j->attempt = 1;
     engine_parse_init(&j->parse, NULL, NULL);
     if (job_save(j) < 0) { snprintf(err, errlen, "cannot write %s/job.json: %s", j->dir, strerror(errno)); return -1; }
+    job_prune(c, c->job_retention_days, NULL, NULL);   /* keeps the folder count, and every re-read, bounded */
     return 0;
+}
+
+/* Removes a job folder: its files, then the folder. Nothing below it is
+ * followed (unlinkat removes a symlink itself). */
+static int remove_job_dir(const char *path)
+{
+    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0) return -1;
+    DIR *d = fdopendir(dfd);
+    if (!d) { close(dfd); return -1; }
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+    return rmdir(path);
+}
+
+int job_prune(const struct config *c, int days, void (*removed)(void *ctx, const struct job *j), void *ctx)
+{
+    if (days <= 0) return 0;
+    int64_t cutoff = wall_ms() - (int64_t)days * 86400 * 1000;
+    int n = 0, gone = 0;
+    struct job *jobs = job_list(c, &n);
+    if (!jobs && n) return -1;
+    for (int i = 0; i < n; i++) {
+        struct job *j = &jobs[i];
+        if (!job_finished(j) || j->ended <= 0 || j->ended >= cutoff) continue;
+        if (remove_job_dir(j->dir) < 0) continue;
+        gone++;
+        if (removed) removed(ctx, j);
+    }
+    free(jobs);
+    return gone;
 }
 
 static int by_id_desc(const void *a, const void *b)

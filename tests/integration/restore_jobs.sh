@@ -170,6 +170,25 @@ printf 'garbage {"job": 99' >> "$IBENCH_STATE/history.jsonl"
 "$IBENCH" history > "$T/h.txt"; rc=$?
 check "a torn last history line is skipped" [ $rc = 0 ]
 
+# 7b. Retention: a finished job aged 40 days loses its folder, its history row stays.
+old=$(ls "$IBENCH_STATE/jobs" | grep -E '^[0-9]+$' | sort -n | head -n 1)
+njobs=$(ls "$IBENCH_STATE/jobs" | grep -cE '^[0-9]+$')
+python3 - "$IBENCH_STATE/jobs/$old/job.json" <<'PY'
+import json, sys, time
+j = json.load(open(sys.argv[1])); j["ended"] = int((time.time() - 40 * 86400) * 1000)
+json.dump(j, open(sys.argv[1], "w"))
+PY
+"$IBENCH" jobs --prune=30 > "$T/prune.out" 2>&1; rc=$?
+check "jobs --prune exits 0" [ $rc = 0 ]
+has "$T/prune.out" "^removed job $old: " "the aged job is named"
+has "$T/prune.out" '^1 job folder removed \(finished more than 30 days ago\); the history keeps their rows\.$' "the count is said"
+check "its folder is gone, the others stay" sh -c '[ ! -e "$1/jobs/$2" ] && [ "$(ls "$1/jobs" | grep -cE "^[0-9]+$")" = $(($3 - 1)) ]' _ "$IBENCH_STATE" "$old" "$njobs"
+"$IBENCH" history --json > "$T/h2.json"
+python3 -c 'import json,sys; sys.exit(not any(r["job"] == int(sys.argv[2]) for r in json.load(open(sys.argv[1]))))' "$T/h2.json" "$old"
+check "the history keeps the pruned job's row" [ $? = 0 ]
+"$IBENCH" jobs --prune=0 > /dev/null 2>&1; rc=$?
+check "jobs --prune=0 is refused (exit 2)" [ $rc = 2 ]
+
 # 8. Preflight refusals: an old engine and iOS 17; two Recovery devices with it.
 cat > "$T/old" <<'EOF2'
 #!/bin/sh

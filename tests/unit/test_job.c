@@ -1,0 +1,101 @@
+/* Job records on disk: ids only grow, even after old folders are pruned;
+ * pruning takes finished jobs past the retention and nothing else. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "job.h"
+#include "loop.h"
+#include "tap.h"
+
+static struct config cfg;
+
+static int exists(const char *p) { struct stat st; return stat(p, &st) == 0; }
+
+static unsigned make_job(enum job_state state, int64_t ended)
+{
+    struct job j;
+    memset(&j, 0, sizeof j);
+    j.ecid = 0x1234;
+    snprintf(j.build, sizeof j.build, "21F90");
+    char err[200];
+    if (job_create(&cfg, &j, err, sizeof err) < 0) { printf("# job_create: %s\n", err); return 0; }
+    j.state = state;
+    j.ended = ended;
+    job_save(&j);
+    return j.id;
+}
+
+static int count;
+static void on_removed(void *ctx, const struct job *j) { (void)ctx; (void)j; count++; }
+
+TEST(prune_takes_only_old_finished_jobs)
+{
+    int64_t now = wall_ms(), day = 86400000;
+    unsigned old_ok = make_job(JOB_SUCCEEDED, now - 40 * day);
+    unsigned old_fail = make_job(JOB_FAILED, now - 31 * day);
+    unsigned young = make_job(JOB_SUCCEEDED, now - 29 * day);
+    unsigned running = make_job(JOB_RUNNING, 0);
+    unsigned queued = make_job(JOB_QUEUED, 0);
+    CHECK(old_ok && old_fail && young && running && queued);
+    count = 0;
+    CHECK_INT(job_prune(&cfg, 0, on_removed, NULL), 0);      /* 0 days: keep everything */
+    CHECK_INT(job_prune(&cfg, 30, on_removed, NULL), 2);
+    CHECK_INT(count, 2);
+    struct job j;
+    CHECK(!job_find(&cfg, old_ok, &j));
+    CHECK(!job_find(&cfg, old_fail, &j));
+    CHECK(job_find(&cfg, young, &j));
+    CHECK(job_find(&cfg, running, &j) && j.state == JOB_RUNNING);
+    CHECK(job_find(&cfg, queued, &j) && j.state == JOB_QUEUED);
+    char dir[PATH_MAX + 32];
+    snprintf(dir, sizeof dir, "%s/jobs/%u", cfg.state_dir, old_ok);
+    CHECK(!exists(dir));
+}
+
+TEST(ids_never_repeat_after_pruning)
+{
+    int64_t now = wall_ms(), day = 86400000;
+    /* Everything finished and old: pruning empties the folder. */
+    int n = 0;
+    struct job *all = job_list(&cfg, &n);
+    for (int i = 0; i < n; i++) { all[i].state = JOB_CANCELLED; all[i].ended = now - 100 * day; job_save(&all[i]); }
+    unsigned highest = n ? all[0].id : 0;
+    free(all);
+    CHECK(highest > 0);
+    CHECK_INT(job_prune(&cfg, 1, NULL, NULL), n);
+    all = job_list(&cfg, &n);
+    CHECK_INT(n, 0);
+    free(all);
+    unsigned next = make_job(JOB_QUEUED, 0);
+    CHECK_INT(next, highest + 1);
+}
+
+TEST(creating_a_job_prunes_by_the_configured_retention)
+{
+    int64_t now = wall_ms(), day = 86400000;
+    unsigned old = make_job(JOB_SUCCEEDED, now - 10 * day);
+    cfg.job_retention_days = 7;
+    unsigned fresh = make_job(JOB_QUEUED, 0);
+    cfg.job_retention_days = 0;
+    struct job j;
+    CHECK(fresh > old);
+    CHECK(!job_find(&cfg, old, &j));
+    CHECK(job_find(&cfg, fresh, &j));
+}
+
+int main(void)
+{
+    char top[] = "/tmp/ibench-job.XXXXXX";
+    if (!mkdtemp(top)) return 1;
+    snprintf(cfg.state_dir, sizeof cfg.state_dir, "%s", top);
+    RUN(prune_takes_only_old_finished_jobs);
+    RUN(ids_never_repeat_after_pruning);
+    RUN(creating_a_job_prunes_by_the_configured_retention);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", top);
+    return TAP_DONE();
+}
