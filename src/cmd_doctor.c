@@ -99,8 +99,11 @@ static void check_jobs(struct doctor *d)
         queued += jobs[i].state == JOB_QUEUED;
     }
     free(jobs);
-    report(d, "jobs", PASS, "%d restore%s running, %d queued, %d recorded (caps: %d on the bench, %d per hub)", running,
-           running == 1 ? "" : "s", queued, n, d->c->max_restores, d->c->max_restores_per_hub);
+    char kept[48];
+    if (d->c->job_retention_days > 0) snprintf(kept, sizeof kept, "for %d days", d->c->job_retention_days);
+    else snprintf(kept, sizeof kept, "for ever");
+    report(d, "jobs", PASS, "%d restore%s running, %d queued, %d job folder%s kept %s (caps: %d on the bench, %d per hub)",
+           running, running == 1 ? "" : "s", queued, n, n == 1 ? "" : "s", kept, d->c->max_restores, d->c->max_restores_per_hub);
 }
 
 static void check_dir(struct doctor *d, const char *name, const char *dir)

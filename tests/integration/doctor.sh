@@ -25,4 +25,4 @@ assert all(set(x)=={"check","result","detail"} for x in o["checks"]) and "failur
 check "--json: usbmuxd found through USBMUXD_SOCKET_ADDRESS; stable keys" [ $? = 0 ]
 echo quit >&3
 has "$T/d" '^WARN +catalog +no firmware catalog cached yet' "says when no firmware catalog is cached"
-has "$T/d" '^ok +jobs +0 restores running, 0 queued' "reports the restore jobs and the caps"
+has "$T/d" '^ok +jobs +0 restores running, 0 queued, 0 job folders kept for 90 days \(caps: 4 on the bench, 2 per hub\)' "reports the restore jobs, their retention and the caps"
