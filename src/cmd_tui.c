@@ -173,11 +173,9 @@ static void draw_detail(struct tui *t, struct device *d, int y, int rows)
     int end = y + rows;
     if (!d) { tui_put(y, 1, COLS - 1, "Select a device with the arrow keys."); return; }
     device_ecid_hex(d, ecid);
-    snprintf(l, sizeof l, "%s - %s - %s - CPID %04X BDID %02X%s%s", device_display_name(d),
+    snprintf(l, sizeof l, "%s - %s - %s - CPID %04X BDID %02X", device_display_name(d),
              d->model ? d->model->product_type : (d->product_type[0] ? d->product_type : "?"),
-             d->model ? d->model->board : (d->hw_model[0] ? d->hw_model : "?"), d->cpid, d->bdid,
-             d->has_serial_info ? (serial_is_production(&d->sn) ? " - production fused" : " - development fused") : "",
-             d->has_serial_info && d->sn.pwnd[0] ? " - PWND" : "");
+             d->model ? d->model->board : (d->hw_model[0] ? d->hw_model : "?"), d->cpid, d->bdid);
     if (y < end) tui_put(y++, 1, COLS - 1, l);
     snprintf(l, sizeof l, "ECID %-17s Serial %-13s UDID %s", ecid[0] ? ecid : "-", d->serial[0] ? d->serial : "-",
              d->udid[0] ? d->udid : "-");
@@ -190,10 +188,25 @@ static void draw_detail(struct tui *t, struct device *d, int y, int rows)
              d->device_name[0] ? "" : "");
     if (y < end) tui_put(y++, 1, COLS - 1, l);
     if (d->device_name[0] && y < end) { snprintf(l, sizeof l, "Name \"%s\"", d->device_name); tui_put(y++, 1, COLS - 1, l); }
+    if (d->has_serial_info && y < end) {
+        /* The serial string's flags, spelled out: what a technician checks
+         * before a restore (fusing, secure boot, Image4, a pwned SecureROM). */
+        const struct serial_info *sn = &d->sn;
+        snprintf(l, sizeof l, "Flags   %s fused, %s, %s   CPRV %02X CPFM %02X SCEP %02X IBFL %02X%s%s",
+                 serial_is_production(sn) ? "production" : "development", serial_is_secure(sn) ? "secure" : "insecure",
+                 serial_is_image4(sn) ? "Image4" : "IMG3", sn->cprv, sn->cpfm, sn->scep, sn->ibfl,
+                 sn->pwnd[0] ? "   PWND " : "", sn->pwnd);
+        tui_put(y++, 1, COLS - 1, l);
+    }
+    char hex[2 * NONCE_MAX + 1];
     if (d->nonce.nonc_len && y < end) {
-        char hex[2 * NONCE_MAX + 1];
         hex_encode(hex, sizeof hex, d->nonce.nonc, d->nonce.nonc_len);
         snprintf(l, sizeof l, "ApNonce %s", hex);
+        tui_put(y++, 1, COLS - 1, l);
+    }
+    if (d->nonce.snon_len && y < end) {
+        hex_encode(hex, sizeof hex, d->nonce.snon, d->nonce.snon_len);
+        snprintf(l, sizeof l, "SepNonce %s", hex);
         tui_put(y++, 1, COLS - 1, l);
     }
     int o = snprintf(l, sizeof l, "History ");
