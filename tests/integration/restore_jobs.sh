@@ -29,10 +29,22 @@ jobfield() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys
 # 1. A successful Update: preflight, parsed progress, the row follows the
 #    device Recovery -> Restore -> Normal.
 echo "$A success A 2" > "$T/plan"
+# watch must have seen the device in Recovery before the restore starts, and
+# in Normal after Restore before it is stopped (bounded waits, not fixed
+# times). The engine holds steps 2 and 4 until restore has printed them: it
+# prints what it sees when it polls, and a slow poll could skip a short step.
 vb "$T/two" sh -c '
   "$0" watch --json > "$1.watch" & w=$!
-  "$0" --yes restore "Bay 3" --ipsw "$2"; echo "rc=$?"
-  sleep 1; kill $w' "$IBENCH" "$T/ok" "$T/fw.ipsw" >"$T/ok.out" 2>&1
+  i=0; while ! grep -q "\"mode\":\"recovery\".*\"ecid\":\"0012345678ABCDEF\"" "$1.watch" && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+  ( i=0; for s in 2 4; do
+      while ! grep -q "^job [0-9]*: *[0-9]*%  step $s/6" "$1.restore" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
+      touch "$1.gate.$s"; done ) &
+  STANDIN_GATE="$1.gate" STANDIN_GATE_STEPS="2 4" "$0" --yes restore "Bay 3" --ipsw "$2" > "$1.restore" 2>&1; rc=$?
+  cat "$1.restore"; echo "rc=$rc"
+  # Normal after Restore (on USB a Restore device first looks Normal).
+  back() { awk '"'"'/"ecid":"0012345678ABCDEF"/ { if (/"mode":"restore"/) r = 1; else if (r && /"mode":"normal"/) n = 1 } END { exit !n }'"'"' "$1.watch"; }
+  i=0; while ! back "$1" && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+  kill $w' "$IBENCH" "$T/ok" "$T/fw.ipsw" >"$T/ok.out" 2>&1
 has "$T/ok.out" '^  ok   fits +Update identity for d20ap \(iPhone10,1\)$' "preflight: the IPSW fits the device"
 has "$T/ok.out" '^  warn signed ' "preflight: signing unknown without a catalog is a warning"
 has "$T/ok.out" '^job 1: +[0-9]+%  step 2/6 upload filesystem' "progress: the filesystem step is parsed"
@@ -74,9 +86,11 @@ ja=$(sed -n 's/^job \([0-9]*\): Update.*queued.*/\1/p' "$T/par.a"); jb=$(sed -n 
 check "parallel: the two jobs overlapped in time" [ "$(jobfield "$ja" started)" -lt "$(jobfield "$jb" ended)" ] && [ "$(jobfield "$jb" started)" -lt "$(jobfield "$ja" ended)" ]
 
 conf 1 1
+# The second restore starts once the first one's engine is running (its
+# progress shows), so the first holds the only slot whatever the scheduling.
 vb "$T/pair" sh -c '
   "$0" --yes restore "Bay 3" --ipsw "$1" > "$2.a" 2>&1 & p=$!
-  sleep 0.3
+  i=0; while [ $i -lt 300 ] && ! grep -q "^job [0-9]*: *[0-9]*%" "$2.a"; do sleep 0.1; i=$((i+1)); done
   "$0" --yes restore "Bay 4" --ipsw "$1" > "$2.b" 2>&1; echo "b=$?"; wait $p; echo "a=$?"' "$IBENCH" "$T/fw.ipsw" "$T/cap" >"$T/cap.out" 2>&1
 has "$T/cap.out" '^b=0$' "queue cap: the queued restore runs later and succeeds"
 ca=$(sed -n 's/^job \([0-9]*\): Update.*queued.*/\1/p' "$T/cap.a"); cb=$(sed -n 's/^job \([0-9]*\): Update.*queued.*/\1/p' "$T/cap.b")
@@ -137,11 +151,11 @@ check "the cancelled job shows as cancelled" [ $? = 0 ]
 echo "$A success A 4" > "$T/plan"
 vb "$T/two" sh -c '
   "$0" --yes restore "Bay 3" --ipsw "$1" > "$2.first" 2>&1 & p=$!
-  i=0; while [ $i -lt 100 ] && ! grep -q "^job [0-9]*: *[0-9]*%" "$2.first"; do sleep 0.1; i=$((i+1)); done
+  i=0; while [ $i -lt 300 ] && ! grep -q "^job [0-9]*: *[0-9]*%" "$2.first"; do sleep 0.1; i=$((i+1)); done
   kill -9 $p
   sleep 0.2; "$0" jobs > "$2.mid"
   id=$(sed -n "s/^job \([0-9]*\):.*queued.*/\1/p" "$2.first")
-  i=0; while [ $i -lt 40 ] && ! "$0" jobs | grep -q "^$id *succeeded"; do sleep 0.5; i=$((i+1)); done
+  i=0; while [ $i -lt 120 ] && ! "$0" jobs | grep -q "^$id *succeeded"; do sleep 0.5; i=$((i+1)); done
   "$0" jobs > "$2.after"' "$IBENCH" "$T/fw.ipsw" "$T/kill" >"$T/kill.out" 2>&1
 kid=$(sed -n 's/^job \([0-9]*\):.*queued.*/\1/p' "$T/kill.first")
 [ -n "$kid" ] || sed 's/^/# kill.first: /' "$T/kill.first"
