@@ -84,15 +84,25 @@ awk 'NR > 1 && $0 ~ /^1-/ { print $1 }' "$T/all.out" > "$T/order"
 sort -t- -k2,2n -c "$T/order" 2>/dev/null
 check "text list is in port order" [ $? = 0 ]
 
-# A device that reboots through the modes keeps its row and its port.
+# A device that reboots through the modes keeps its row and its port. Each
+# move (through the control FIFO) waits until watch has seen the device
+# identified in its current mode, and watch runs until the row is removed:
+# fixed times could outrun a slow watch.
 cat > "$T/journey" <<'S'
 device A model=iPhone10,1 ecid=0x0012345678ABCDEF port=1-1.3 ios=16.7.8 build=20H343
 at 0.5 plug A dfu
-at 1.5 mode A recovery
-at 2.8 mode A normal
-at 4.5 unplug A
 S
-vb "$T/journey" "$T/journey.log" sh -c '"$0" watch --json > "$1" & p=$!; sleep 8; kill $p; wait $p' "$IBENCH" "$T/watch.json" >"$T/journey.out" 2>&1
+mkfifo "$T/journey.ctl"
+( cd "$IBENCH_TOP" && timeout 180 "$VBENCH" --scenario "$T/journey" --fifo "$T/journey.ctl" --log "$T/journey.log" -- sh -c '
+  "$0" watch --json > "$1" & p=$!
+  seen() { i=0; while ! grep "\"event\":\"$1\"" "$W" 2>/dev/null | grep -q "$2"; do
+      [ $i -ge 300 ] && { echo "timed out waiting for $1 $2"; return 1; }; sleep 0.1; i=$((i+1)); done; }
+  W=$1
+  seen identified "\"mode\":\"dfu\""; echo "mode A recovery" > "$2"
+  seen identified "\"mode\":\"recovery\""; echo "mode A normal" > "$2"
+  seen identified "\"mode\":\"normal\".*\"ios_version\":\"16.7.8\""; echo "unplug A" > "$2"
+  seen removed .
+  kill $p; wait $p' "$IBENCH" "$T/watch.json" "$T/journey.ctl" ) >"$T/journey.out" 2>&1
 python3 - "$T/watch.json" >"$T/journey.py" 2>&1 <<'PY'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]

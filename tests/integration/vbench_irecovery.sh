@@ -51,7 +51,10 @@ cat > "$T/n" <<'S'
 device A model=iPhone10,1 ecid=0x0012345678ABCDEF port=1-1.3 ios=16.7.8 build=20H343
 at 0 plug A recovery
 S
-vb "$T/n" "$T/n.log" sh -c 'irecovery -n; echo "rc=$?"; sleep 1.2; idevice_id -l; ideviceinfo -s -k ProductType' >"$T/n.out" 2>&1
+# Wait (bounded) for the device to be back on usbmuxd rather than a fixed time.
+vb "$T/n" "$T/n.log" sh -c 'irecovery -n; echo "rc=$?"
+  i=0; while [ -z "$(idevice_id -l 2>/dev/null)" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+  idevice_id -l; ideviceinfo -s -k ProductType' >"$T/n.out" 2>&1
 has "$T/n.out" '^rc=0$' "irecovery -n succeeds"
 grep -E ' A (cmd|reboot|unplugged|plugged)' "$T/n.log" | cut -d' ' -f2- | head -n 7 > "$T/n.seq"
 printf '%s\n' 'A plugged recovery port=1-1.3 pid=0x1281' 'A cmd "setenv auto-boot true"' 'A cmd "saveenv"' \
@@ -66,9 +69,14 @@ cat > "$T/r" <<'S'
 device A model=iPhone10,1 ecid=0x0012345678ABCDEF port=1-1.3
 at 0 plug A recovery
 S
-vb "$T/r" "$T/r.log" sh -c 'irecovery -c reboot; sleep 1' >/dev/null 2>&1
+# The bench ends with the command: keep it up (bounded) until the device is
+# plugged a second time, instead of a fixed second.
+vb "$T/r" "$T/r.log" sh -c 'irecovery -c reboot
+  i=0; while [ "$(grep -c " A plugged recovery " "$0")" -lt 2 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done' "$T/r.log" >/dev/null 2>&1
 has "$T/r.log" 'A reboot -> recovery$' "reboot with auto-boot false returns to Recovery"
-has "$T/r.log" 'A plugged recovery .*' "... and the device is back on the bus"
+# The first plug is the scenario's; the one after the reboot is what counts.
+sed -n '/A reboot -> recovery$/,$p' "$T/r.log" >"$T/r.after"
+has "$T/r.after" 'A plugged recovery .*' "... and the device is back on the bus"
 
 # Bad behaviour on demand.
 cat > "$T/b" <<'S'
@@ -97,7 +105,7 @@ on_exit "kill $vbpid 2>/dev/null"
 exec 4>"$T/ctl"
 echo 'device Z model=iPad8,1 ecid=0x000A1B2C3D4E5F60 port=1-2' >&4
 echo 'plug Z dfu' >&4
-wait_for "$T/fifo.log" 'Z plugged dfu port=1-2 pid=0x1227' 5
+wait_for "$T/fifo.log" 'Z plugged dfu port=1-2 pid=0x1227' 30
 has "$T/fifo.log" 'Z plugged dfu port=1-2 pid=0x1227$' "FIFO: device and plug lines take effect"
 echo 'bogus step' >&4
 echo 'quit' >&4

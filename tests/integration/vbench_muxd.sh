@@ -24,7 +24,7 @@ MUXPID=$!
 on_exit "kill $MUXPID 2>/dev/null"
 exec 3>"$T/ctl"
 send() { printf '%s\n' "$1" >&3; }
-wait_for "$T/log" '^ready' 5 || { fail "stand-in usbmuxd starts"; exit 1; }
+wait_for "$T/log" '^ready' 30 || { fail "stand-in usbmuxd starts"; exit 1; }
 export USBMUXD_SOCKET_ADDRESS="UNIX:$T/mux.sock"
 
 # A: newer device, 24-digit UDID, iOS 17, a DeviceName with escape bytes and quotes.
@@ -33,7 +33,7 @@ A=00008030-001A2B3C4D5E6F70
 B=a1b2c3d4e5f60718293a4b5c6d7e8f9012345678
 send "attach udid=$A model=iPhone12,1 ios=17.5.1 build=21F90 srnm=F2LZK0AAN70F hwmodel=N104AP ecid=0x001A2B3C4D5E6F70 cpid=0x8030 bdid=0x04 name='Bob\\033[7m \\\"Q\\\" <&> it'\\''s\\177\\342\\200\\256'"
 send "attach udid=$B model=iPhone10,1 ios=13.7 build=17H35 name=\"Bay two\" srnm=C39VX0AAJCLJ hwmodel=D20AP ecid=0x00000A1B2C3D4E5F cpid=0x8015 bdid=0x02"
-wait_for "$T/log" "Attached .*$B" 5
+wait_for "$T/log" "^log $B mux Attached" 30
 
 idevice_id -l >"$T/list" 2>&1
 has "$T/list" "^$A\$" "idevice_id -l lists the 24-digit UDID with its dash"
@@ -83,20 +83,22 @@ has "$T/log" "^log $A lockdown Pair -> PasswordProtected" "Pair request is logge
 
 # Attach and detach while a libusbmuxd listener watches.
 R=00008101-000A1B2C3D4E5F60
-"$T/listen" 4 >"$T/events" 2>&1 &
+# The listener runs until it is stopped below (a fixed lifetime could end
+# before a slow run gets to the detach).
+"$T/listen" 300 >"$T/events" 2>&1 &
 LPID=$!
 on_exit "kill $LPID 2>/dev/null"
-wait_for "$T/events" "^add $B " 5
+wait_for "$T/events" "^add $B " 30
 send "attach udid=$R model=iPhone13,2 ios=15.0 build=19A346 srnm=F17ZZ0AAP1GG hwmodel=D53gAP ecid=0x000A1B2C3D4E5F60 cpid=0x8101 bdid=0x0C restore=1"
-wait_for "$T/events" "^add $R " 5
+wait_for "$T/events" "^add $R " 30
 "$T/restored" $R >"$T/restore" 2>&1
 has "$T/restore" '^type com\.apple\.mobile\.restored [0-9]+$' "restored QueryType with RestoreProtocolVersion"
 has "$T/restore" "^ecid $(printf '%d' 0x000A1B2C3D4E5F60)\$" "restored HardwareInfo UniqueChipID"
 has "$T/restore" '^chip 0x8101 0xc$' "restored HardwareInfo ChipID and BoardID"
 has "$T/restore" '^serial F17ZZ0AAP1GG$' "restored SerialNumber"
 send "detach $R"
-wait_for "$T/events" "^remove $R " 5
-wait $LPID
+wait_for "$T/events" "^remove $R " 30
+kill $LPID; wait $LPID
 has "$T/events" "^add $A " "listener is told about devices already present"
 check "listener sees Attached then Detached" \
     [ "$(grep " $R " "$T/events" | cut -d' ' -f1 | tr '\n' ' ')" = "add remove " ]
@@ -105,10 +107,10 @@ check "listener sees Attached then Detached" \
 # (ideviceenterrecovery 1.3.0 exits 0 even when lockdownd refuses; read its words)
 ideviceenterrecovery $B >"$T/recB" 2>&1
 hasnt "$T/recB" 'Failed|ERROR' "ideviceenterrecovery on iOS 13 succeeds"
-wait_for "$T/log" "^action $B recovery" 3
+wait_for "$T/log" "^action $B recovery" 30
 has "$T/log" "^action $B recovery" "EnterRecovery on iOS 13 triggers the recovery action"
 has "$T/log" "^log $B lockdown EnterRecovery -> allowed" "allowed EnterRecovery is logged"
-wait_for "$T/log" "Detached .*$B|$B mux Detached" 3
+wait_for "$T/log" "Detached .*$B|$B mux Detached" 30
 idevice_id -l >"$T/list2" 2>&1
 hasnt "$T/list2" "$B" "the device left usbmuxd after the recovery action"
 ideviceenterrecovery $A >"$T/recA" 2>&1

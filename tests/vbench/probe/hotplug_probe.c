@@ -1,5 +1,6 @@
 /* Prints the USB devices libusb sees ("present VID:PID port=P"), then for
- * argv[1] seconds (default 0) hotplug events ("arrived ..."/"left ...").
+ * argv[1] seconds (default 0) hotplug events ("arrived ..."/"left ..."),
+ * ending early after argv[2] of them if given.
  * Opens no device handle, so it runs fine against the emulated bench. */
 #include <libusb.h>
 #include <stdio.h>
@@ -20,8 +21,11 @@ static void probe_print(const char *what, libusb_device *dev)
   fflush(stdout);
 }
 
+static int events;
+
 static int probe_hotplug(libusb_context *ctx, libusb_device *dev, libusb_hotplug_event ev, void *p)
 {
+  events++;
   probe_print(ev == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED ? "arrived" : "left", dev);
   return 0;
 }
@@ -31,6 +35,7 @@ int main(int argc, char **argv)
   libusb_context *ctx;
   libusb_device **list;
   double secs = argc > 1 ? atof(argv[1]) : 0;
+  int max_events = argc > 2 ? atoi(argv[2]) : 0;
   if (libusb_init(&ctx)) return 1;
   ssize_t n = libusb_get_device_list(ctx, &list);
   for (ssize_t i = 0; i < n; i++) probe_print("present", list[i]);
@@ -47,7 +52,8 @@ int main(int argc, char **argv)
       struct timeval tv = {0, 100000};
       libusb_handle_events_timeout_completed(ctx, &tv, NULL);
       clock_gettime(CLOCK_MONOTONIC, &now);
-    } while ((double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9 < secs);
+    } while ((double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9 < secs &&
+             (max_events <= 0 || events < max_events));
   }
   libusb_exit(ctx);
   return 0;
