@@ -91,11 +91,12 @@ check "the old file and its sidecar are gone" sh -c '[ ! -e "$1" ] && [ ! -e "$1
 check "the younger file stays" [ -e "$B" ]
 IB fw get iPad7,5 21A1 >/dev/null 2>&1       # a fresh download: used now
 touch -d '20 days ago' "$B"
-flock "$A.lock" sh -c 'echo held >"$1"; sleep 3' _ "$T/held" &
+# Hold the lock until prune is done (a fixed hold could end before a slow prune looks).
+flock "$A.lock" sh -c 'echo held >"$1"; i=0; while [ ! -e "$2" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done' _ "$T/held" "$T/release" &
 LP=$!
-wait_for "$T/held" held 10
+wait_for "$T/held" held 30
 IB fw prune --max-size 100000 >"$T/p2" 2>&1
-wait $LP
+touch "$T/release"; wait $LP
 has "$T/p2" '^removed iPad7,5_17\.5_21B22_Restore\.ipsw' "max-size removes the least recently used"
 has "$T/p2" '^kept iPad7,5_17\.4_21A1_Restore\.ipsw: in use' "a locked file is never pruned"
 check "the locked file is still there" [ -e "$A" ]

@@ -63,9 +63,10 @@ has "$T/e.err" 'HTTP 404' "404 is named"
 "$IBENCH" --api "$BASE" fw get iPhone10,3 F6 >/dev/null 2>&1 &
 pid=$!
 wait_for "$T/http.log" 'GET /throttle/300000/fw.ipsw' 30
-sleep 1
-kill -9 $pid; wait $pid 2>/dev/null
 P="$IBENCH_CACHE/iPhone10,3_1F6_F6_Restore.ipsw.part"
+# Kill once some bytes are on disk (the transfer lasts 10 s), not after a fixed second.
+i=0; while [ ! -s "$P" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+kill -9 $pid; wait $pid 2>/dev/null
 sz=$(stat -c %s "$P" 2>/dev/null || echo 0)
 check "after kill -9 a partial remains" [ "$sz" -gt 0 ]
 sed -i "s#$BASE/throttle/300000/fw.ipsw#$BASE/fw.ipsw#" "$T/www/v4/device/iPhone10,3"
