@@ -11,7 +11,6 @@ on_exit "tmux -L $S kill-server 2>/dev/null"
 tm new-session -d -x 80 -y 24 "USBMUXD_SOCKET_ADDRESS=UNIX:$T/mux.sock '$IBENCH'; echo EXITED \$? >'$T/exit'; sleep 30"
 tm set -g window-size manual >/dev/null 2>&1
 shot() { tm capture-pane -p >"$T/$1"; }
-wait_screen() { i=0; while [ $i -lt 50 ]; do shot "$1"; grep -Eq "$2" "$T/$1" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
 
 wait_screen s1 'iPad Pro' && ok "board shows both devices" || fail "board shows both devices" "$(cat "$T/s1")"
 has "$T/s1" '^ ibench - 2 devices' "title counts devices"
@@ -40,15 +39,21 @@ sleep 0.3
 tm resize-window -x 80 -y 24
 wait_screen s7 'iPad Pro' && ok "survives a tiny terminal and comes back at 80x24" || fail "tiny terminal"
 tm send-keys q
-wait_for "$T/exit" 'EXITED' 5 && ok "q quits" || fail "q quits"
+wait_for "$T/exit" 'EXITED' 20 && ok "q quits" || fail "q quits"
 has "$T/exit" 'EXITED 0' "exit status 0 after q"
 
 # A dead terminal (SSH drop): the pane's terminal goes away, ibench must end.
-tm new-session -d -s drop -x 80 -y 24 "echo \$\$ > '$T/drop.pid'; USBMUXD_SOCKET_ADDRESS=UNIX:$T/mux.sock exec '$IBENCH'"
+# On a server of its own: tmux 3.3a's server dies making a session with -x/-y
+# once window-size is manual, and then no ibench would run here at all.
+td() { tmux -L "$S-drop" -f /dev/null "$@"; }
+on_exit "tmux -L $S-drop kill-server 2>/dev/null"
+td new-session -d -s drop -x 80 -y 24 "echo \$\$ > '$T/drop.pid'; USBMUXD_SOCKET_ADDRESS=UNIX:$T/mux.sock exec '$IBENCH'"
 wait_for "$T/drop.pid" '^[0-9]+$' 10
-sleep 1
+# Drop the terminal once ibench is drawing in it, not after a fixed second.
+i=0; while [ $i -lt 300 ] && ! td capture-pane -p -t drop 2>/dev/null | grep -q 'iPad Pro'; do sleep 0.1; i=$((i+1)); done
 pid=$(cat "$T/drop.pid" 2>/dev/null)
-tm kill-session -t drop
-i=0; while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
-if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then fail "ibench ends when its terminal is gone"; kill "$pid"; else ok "ibench ends when its terminal is gone"; fi
+td kill-session -t drop
+i=0; while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done
+if [ -z "$pid" ]; then fail "ibench ends when its terminal is gone" "it never started in the second terminal"
+elif kill -0 "$pid" 2>/dev/null; then fail "ibench ends when its terminal is gone"; kill "$pid"; else ok "ibench ends when its terminal is gone"; fi
 echo quit >&3
