@@ -41,7 +41,7 @@ start_muxd() {
     "$T/muxd" "$T/mux.sock" <"$T/mux.ctl" >"$T/mux.log" 2>&1 &
     on_exit "kill $! 2>/dev/null"
     exec 3>"$T/mux.ctl"
-    wait_for "$T/mux.log" '^ready' 5 || return 1
+    wait_for "$T/mux.log" '^ready' 30 || return 1
     export USBMUXD_SOCKET_ADDRESS="UNIX:$T/mux.sock"
 }
 mux_send() { printf '%s\n' "$1" >&3; }

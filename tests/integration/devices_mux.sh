@@ -17,8 +17,8 @@ on_exit "kill $WPID 2>/dev/null"
 sleep 0.5
 send "attach udid=$A model=iPhone12,1 ios=17.5.1 build=21F90 srnm=F2LZK0AAN70F hwmodel=N104AP ecid=0x001A2B3C4D5E6F70 cpid=0x8030 bdid=0x04 name='Bob\\033[7m \\\"Q\\\"\\177\\342\\200\\256'"
 send "attach udid=$B model=iPhone10,1 ios=13.7 build=17H35 name=\"Bay two\" srnm=C39VX0AAJCLJ hwmodel=D20AP ecid=0x00000A1B2C3D4E5F cpid=0x8015 bdid=0x02"
-wait_for "$T/watch" "\"identified\".*$B" 10
-wait_for "$T/watch" "\"identified\".*$A" 10
+wait_for "$T/watch" "\"identified\".*$B" 30
+wait_for "$T/watch" "\"identified\".*$A" 30
 
 "$IBENCH" list --json >"$T/list.json" 2>"$T/list.err"
 python3 - "$T/list.json" "$A" "$B" >"$T/py" 2>&1 <<'PY'
@@ -41,7 +41,7 @@ check "DeviceName reaches JSON without control characters or bidi overrides" gre
 has "$T/list.txt" 'Normal +iPhone 11 +iPhone12,1 +001A2B3C4D5E6F70 +17\.5\.1' "list text row"
 
 send "detach $B"
-wait_for "$T/watch" "\"detached\".*$B" 10
+wait_for "$T/watch" "\"detached\".*$B" 30
 has "$T/watch" "\"event\":\"attached\".*$A" "watch: attached"
 has "$T/watch" "\"event\":\"detached\".*$B" "watch: detached"
 python3 -c '
@@ -52,7 +52,7 @@ check "watch lines are JSON objects with time, event and device" [ $? = 0 ]
 
 # Restore mode: same ECID as B, seen through restored -> the same row, mode restore.
 send "attach udid=$B restore=1 model=iPhone10,1 ecid=0x00000A1B2C3D4E5F cpid=0x8015 bdid=0x02"
-wait_for "$T/watch" "\"mode\":\"restore\"" 10
+wait_for "$T/watch" "\"mode\":\"restore\"" 30
 has "$T/watch" "\"event\":\"(attached|mode_changed)\".*\"mode\":\"restore\".*$B" "restore-mode device keeps its row"
 ids=$(python3 -c '
 import json,sys

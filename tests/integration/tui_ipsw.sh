@@ -14,24 +14,24 @@ at 0 plug B recovery
 S
 tui_start "cd '$IBENCH_TOP' && IBENCH_API_URL=http://127.0.0.1:1/v4 '$VBENCH' --scenario '$T/scn' -- '$IBENCH'"
 
-wait_screen s1 '1-1\.4 +Recovery +iPhone 11' && ok "board up" || fail "board" "$(cat "$T/s1")"
+wait_screen s1 '1-1\.4 +Recovery +iPhone 11' 300 && ok "board up" || fail "board" "$(cat "$T/s1")"
 tm send-keys i
-wait_screen s2 'IPSW file or URL' 20 && ok "i asks for an IPSW" || fail "prompt" "$(tail -1 "$T/s2")"
+wait_screen s2 'IPSW file or URL' 100 && ok "i asks for an IPSW" || fail "prompt" "$(tail -1 "$T/s2")"
 tm send-keys "$T/fw.ipsw" Enter
-wait_screen s3 'iOS 17\.5\.1 \(21F90\) for iPhone10,1, iPhone10,2' 50 && ok "the IPSW tab shows version, build and products" || fail "ipsw tab" "$(tail -12 "$T/s3")"
+wait_screen s3 'iOS 17\.5\.1 \(21F90\) for iPhone10,1, iPhone10,2' 300 && ok "the IPSW tab shows version, build and products" || fail "ipsw tab" "$(tail -12 "$T/s3")"
 has "$T/s3" 'Archive complete and intact' "completeness"
 has "$T/s3" '2 identities fit 1-1\.3 \(marked \*\)' "the fit for the selected device"
 has "$T/s3" '^ +\* Erase +d20ap +ApChipID 0x8015 ApBoardID 0x02' "fitting identities are marked"
 has "$T/s3" '^    Update +d21ap' "other identities are listed unmarked"
 tm send-keys j
-wait_screen s4 'Does not fit 1-1\.4' 30 && ok "another device: says plainly it does not fit" || fail "no fit" "$(tail -12 "$T/s4")"
+wait_screen s4 'Does not fit 1-1\.4' 100 && ok "another device: says plainly it does not fit" || fail "no fit" "$(tail -12 "$T/s4")"
 tm send-keys k r
-wait_screen s5 "Update 1-1\\.3 with IPSW .*fw\\.ipsw" 20 && ok "r offers the IPSW open in the tab" || fail "restore prefill" "$(tail -1 "$T/s5")"
+wait_screen s5 "Update 1-1\\.3 with IPSW .*fw\\.ipsw" 100 && ok "r offers the IPSW open in the tab" || fail "restore prefill" "$(tail -1 "$T/s5")"
 tm send-keys Escape i
-wait_screen s5b 'IPSW file or URL' 20 || fail "prompt again" "$(tail -1 "$T/s5b")"
+wait_screen s5b 'IPSW file or URL' 100 || fail "prompt again" "$(tail -1 "$T/s5b")"
 tm send-keys C-u
-wait_screen s5c 'Esc cancels\): *$' 20 && ok "Ctrl-U clears the prompt line" || fail "Ctrl-U" "$(tail -1 "$T/s5c")"
+wait_screen s5c 'Esc cancels\): *$' 100 && ok "Ctrl-U clears the prompt line" || fail "Ctrl-U" "$(tail -1 "$T/s5c")"
 tm send-keys "$T/missing.ipsw" Enter
-wait_screen s6 'INCOMPLETE' 50 && ok "an incomplete archive is named as such" || fail "incomplete" "$(tail -12 "$T/s6")"
+wait_screen s6 'INCOMPLETE' 300 && ok "an incomplete archive is named as such" || fail "incomplete" "$(tail -12 "$T/s6")"
 tm send-keys q
-wait_for "$T/exit" EXITED 10 && ok "q quits" || fail "q quits"
+wait_for "$T/exit" EXITED 30 && ok "q quits" || fail "q quits"
