@@ -28,6 +28,7 @@ struct mode_change { int64_t t_ms; enum dev_mode mode; };
 
 struct device {
     unsigned id;                    /* stable row id for this session */
+    unsigned merged_into;           /* set on a row's last note when it is folded into an older row */
     enum dev_mode mode;
     enum dev_presence presence;
     bool on_usb, on_mux;            /* where it is seen right now */

@@ -283,6 +283,10 @@ static struct device *merge(struct bench *b, struct device *keep, struct device 
     enum dev_mode m = (fresh->on_usb || fresh->on_mux) ? fresh->mode : keep->mode;
     /* usbmuxd tells Restore from Normal; the shared USB product ID cannot. */
     if (m == MODE_NORMAL && keep->mode == MODE_RESTORE && keep->on_mux) m = MODE_RESTORE;
+    /* A Normal device is seen on USB and on usbmuxd before either side knows
+     * it is one device: listeners that saw the second row hear where it went. */
+    fresh->merged_into = keep->id;
+    notify(b, NOTE_REMOVED, fresh);
     remove_device(b, fresh);
     if (change_mode(b, keep, now, m)) notify(b, NOTE_MODE_CHANGED, keep);
     return keep;

@@ -88,7 +88,9 @@ static void on_change(void *ctx, enum bench_note note, const struct device *d)
     } else {
         char line[256];
         device_summary(d, line, sizeof line);
-        printf("%s %-12s #%u %s\n", stamp, name, d->id, line);
+        char into[32] = "";
+        if (d->merged_into) snprintf(into, sizeof into, "  (merged into #%u)", d->merged_into);
+        printf("%s %-12s #%u %s%s\n", stamp, name, d->id, line, into);
     }
     fflush(stdout);
 }

@@ -42,6 +42,7 @@ json_t *device_to_json(const struct device *d)
     json_object_set_new(o, "identified", json_boolean(d->identified));
     set_str(o, "error", d->ident_error);
     json_object_set_new(o, "mode_since_ms", json_integer(d->mode_since_ms));
+    if (d->merged_into) json_object_set_new(o, "merged_into", json_integer(d->merged_into));
     return o;
 }
 

@@ -101,15 +101,20 @@ mkfifo "$T/journey.ctl"
   seen identified "\"mode\":\"dfu\""; echo "mode A recovery" > "$2"
   seen identified "\"mode\":\"recovery\""; echo "mode A normal" > "$2"
   seen identified "\"mode\":\"normal\".*\"ios_version\":\"16.7.8\""; echo "unplug A" > "$2"
-  seen removed .
+  seen removed '"port":"1-1.3"'
   kill $p; wait $p' "$IBENCH" "$T/watch.json" "$T/journey.ctl" ) >"$T/journey.out" 2>&1
 python3 - "$T/watch.json" >"$T/journey.py" 2>&1 <<'PY'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 a = [e for e in ev if e["device"].get("ecid") == "0012345678ABCDEF" or e["device"].get("port") == "1-1.3"]
 assert a, "no events for the device"
+# In Normal, usbmuxd may give it a second row until its identity is known;
+# that row must be announced as merged into the device's own row.
+merged = [e for e in a if e["device"].get("merged_into")]
+a = [e for e in a if not e["device"].get("merged_into")]
 ids = {e["device"]["id"] for e in a}
 assert len(ids) == 1, "the device changed rows: %s" % ids
+assert all(e["device"]["merged_into"] in ids for e in merged), merged
 modes = []
 for e in a:
     m = e["device"]["mode"]
@@ -126,6 +131,33 @@ print("ok")
 PY
 check "DFU -> Recovery -> Normal on one row and one port, then detached and removed" grep -q '^ok$' "$T/journey.py"
 grep -v '^ok$' "$T/journey.py" | sed 's/^/# /'
+
+# A Normal device first seen now: USB and usbmuxd may each give it a row
+# before its UDID shows they are one. Every extra row must be announced as
+# removed, naming the row that carries on.
+cat > "$T/fresh" <<'S'
+device C model=iPhone12,1 ecid=0x001A2B3C4D5E6F70 port=1-1.5 ios=17.5.1 build=21F90
+at 0.5 plug C normal
+S
+( cd "$IBENCH_TOP" && timeout 120 "$VBENCH" --scenario "$T/fresh" -- sh -c '
+  "$0" watch --json > "$1" & p=$!
+  i=0; while ! grep -q "\"identified\".*\"port\":\"1-1.5\".*\"ios_version\":\"17.5.1\"" "$1" 2>/dev/null; do
+      [ $i -ge 300 ] && break; sleep 0.1; i=$((i+1)); done
+  kill $p; wait $p' "$IBENCH" "$T/fresh.json" ) >"$T/fresh.out" 2>&1
+python3 - "$T/fresh.json" >"$T/fresh.py" 2>&1 <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+whole = [e for e in ev if e["event"] == "identified" and e["device"]["port"] == "1-1.5" and e["device"]["ios_version"] == "17.5.1"]
+assert whole, "never identified with both its port and its iOS version"
+final = whole[-1]["device"]["id"]
+assert whole[-1]["device"]["ecid"] == "001A2B3C4D5E6F70"
+for rid in {e["device"]["id"] for e in ev if e["event"] == "attached"} - {final}:
+    gone = [e for e in ev if e["event"] == "removed" and e["device"]["id"] == rid]
+    assert gone and gone[0]["device"].get("merged_into") == final, "row %d vanished unannounced: %s" % (rid, gone)
+print("ok")
+PY
+check "a first-seen Normal device: any second row is announced as merged into the first" grep -q '^ok$' "$T/fresh.py"
+grep -v '^ok$' "$T/fresh.py" | sed 's/^/# /'
 
 # A full bench: 16 Recovery/DFU devices on two hubs, all identified.
 {

@@ -7,11 +7,13 @@
 
 static struct bench B;
 static int notes[8];
+static unsigned removed_id, removed_into;
 
 static void listener(void *ctx, enum bench_note n, const struct device *d)
 {
-    (void)ctx; (void)d;
+    (void)ctx;
     notes[n]++;
+    if (n == NOTE_REMOVED) { removed_id = d->id; removed_into = d->merged_into; }
 }
 
 static void reset(void)
@@ -20,6 +22,7 @@ static void reset(void)
     bench_init(&B, 5000);
     bench_set_listener(&B, listener, NULL);
     memset(notes, 0, sizeof notes);
+    removed_id = removed_into = 0;
 }
 
 static void usb(enum bench_ev_type t, int64_t now, const char *port, uint16_t pid, const char *serial)
@@ -101,9 +104,15 @@ TEST(normal_mode_usb_and_usbmuxd_views_merge)
     usb(BEV_USB_ARRIVED, 0, "1-1.2", 0x12a8, NULL);
     mux(BEV_MUX_ATTACHED, 5, "00008110-001A2B3C4D5E6F70", 0, NULL, NULL);
     CHECK_INT(B.ndev, 2); /* not yet known to be the same device */
+    unsigned usb_row = B.dev[0]->id, mux_row = B.dev[1]->id;
     usb_udid(10, "1-1.2", "00008110-001A2B3C4D5E6F70");
     CHECK_INT(B.ndev, 1);
     struct device *d = B.dev[0];
+    /* The younger row's listeners hear that it went, and where. */
+    CHECK_INT(notes[NOTE_REMOVED], 1);
+    CHECK_INT(removed_id, mux_row);
+    CHECK_INT(removed_into, usb_row);
+    CHECK_INT(d->id, usb_row);
     CHECK_STR(d->port, "1-1.2");
     CHECK(d->on_usb && d->on_mux);
     CHECK(d->has_ecid && d->ecid == 0x001A2B3C4D5E6F70ULL);
