@@ -54,6 +54,7 @@ struct device {
     /* What the jobs attached to this device are doing, for the STATUS column. */
     char status[64];
     int progress;                   /* percent 0..100, -1 when none */
+    bool restoring;                 /* a restore job is running on it */
 };
 
 enum bench_ev_type {
@@ -85,6 +86,7 @@ struct bench_ev {
          serial[64], hw_model[64], device_class[64];
     char text[160];
     int progress;
+    signed char restoring;          /* BEV_STATUS from restore jobs: 1 running, -1 not; 0 leaves it */
 };
 
 enum bench_note {

@@ -348,8 +348,12 @@ static int on_usb_arrived(struct bench *b, const struct bench_ev *ev)
     enum dev_mode mode = m < 0 ? MODE_UNKNOWN : (enum dev_mode)m;
     struct device *d = bench_find_port(b, ev->port);
     if (d) {
-        /* The USB normal PID is also used in restore mode: usbmuxd tells them apart. */
+        /* The USB normal PID is also used in restore mode: usbmuxd tells them
+         * apart, and corrects this guess either way. Until it speaks, a device
+         * still in Restore stays there, and one leaving iBoot while a restore
+         * runs on it is booting the restore ramdisk, not iOS. */
         if (mode == MODE_NORMAL && d->on_mux && d->mode == MODE_RESTORE) mode = MODE_RESTORE;
+        if (mode == MODE_NORMAL && d->restoring && mode_is_iboot(d->mode)) mode = MODE_RESTORE;
         int was_gone = d->presence == PRESENCE_GONE;
         d->on_usb = true;
         d->pid = ev->pid;
@@ -557,6 +561,7 @@ static int apply(struct bench *b, const struct bench_ev *ev)
         if (!(d = target(b, ev))) return 0;
         S(d->status, ev->text);
         d->progress = ev->progress;
+        if (ev->restoring) d->restoring = ev->restoring > 0;
         notify(b, NOTE_UPDATED, d);
         return 1;
     case BEV_NOTE:

@@ -43,7 +43,8 @@ static int busy(const struct job_source *s)
 
 static void post_status(struct job_source *s, const struct job *j)
 {
-    struct bench_ev ev = {.type = BEV_STATUS, .now_ms = now_ms(), .has_ecid = true, .ecid = j->ecid};
+    struct bench_ev ev = {.type = BEV_STATUS, .now_ms = now_ms(), .has_ecid = true, .ecid = j->ecid,
+                          .restoring = j->state == JOB_RUNNING ? 1 : -1};
     if (j->state == JOB_RUNNING) {
         ev.progress = j->parse.progress / 10;
         snprintf(ev.text, sizeof ev.text, "%s %d%% %s", j->erase ? "Erase" : "Restore", ev.progress,

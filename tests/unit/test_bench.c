@@ -153,6 +153,39 @@ TEST(restore_mode_is_not_overridden_by_usb_normal_pid)
     CHECK_INT(B.dev[0]->mode, MODE_RESTORE);
 }
 
+static void job_status(int64_t now, int running)
+{
+    struct bench_ev ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = BEV_STATUS; ev.now_ms = now; ev.has_ecid = true; ev.ecid = 0x0016519820F8402EULL;
+    ev.progress = running ? 40 : -1; ev.restoring = running ? 1 : -1;
+    snprintf(ev.text, sizeof ev.text, "%s", running ? "Restore 40%" : "");
+    bench_apply(&B, &ev);
+}
+
+TEST(leaving_recovery_during_a_restore_shows_restore_not_normal)
+{
+    reset();
+    usb(BEV_USB_ARRIVED, 0, "1-1.5", 0x1281, NULL);
+    usb(BEV_USB_IDENTIFIED, 10, "1-1.5", 0, REC_X);
+    job_status(20, 1);
+    usb(BEV_USB_LEFT, 100, "1-1.5", 0, NULL);
+    usb(BEV_USB_ARRIVED, 200, "1-1.5", 0x12a8, NULL);   /* restore ramdisk: same PID as iOS */
+    CHECK_INT(B.ndev, 1);
+    CHECK_INT(B.dev[0]->mode, MODE_RESTORE);
+    /* usbmuxd has the last word: the device came up in iOS after all. */
+    mux(BEV_MUX_ATTACHED, 300, "00008015-0016519820F8402E", 0, NULL, NULL);
+    CHECK_INT(B.dev[0]->mode, MODE_NORMAL);
+    /* Without a running restore, leaving Recovery with that PID is Normal. */
+    mux(BEV_MUX_DETACHED, 400, "00008015-0016519820F8402E", 0, NULL, NULL);
+    usb(BEV_USB_LEFT, 400, "1-1.5", 0, NULL);
+    usb(BEV_USB_ARRIVED, 500, "1-1.5", 0x1281, NULL);
+    job_status(510, 0);
+    usb(BEV_USB_LEFT, 600, "1-1.5", 0, NULL);
+    usb(BEV_USB_ARRIVED, 700, "1-1.5", 0x12a8, NULL);
+    CHECK_INT(B.dev[0]->mode, MODE_NORMAL);
+}
+
 TEST(gone_rows_linger_then_go)
 {
     reset();
@@ -233,6 +266,7 @@ int main(void)
     RUN(dfu_device_is_identified_with_model);
     RUN(reboot_through_modes_keeps_row_and_history);
     RUN(normal_mode_usb_and_usbmuxd_views_merge);
+    RUN(leaving_recovery_during_a_restore_shows_restore_not_normal);
     RUN(normal_to_recovery_same_row_by_ecid);
     RUN(restore_mode_is_not_overridden_by_usb_normal_pid);
     RUN(gone_rows_linger_then_go);
