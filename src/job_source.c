@@ -15,7 +15,8 @@
 #define TICK_MS 500
 #define RELIST_TICKS 4              /* re-read the job folders every 2 s */
 /* With no job queued or running the source sleeps: inotify on the jobs folder
- * wakes it when any ibench creates (or prunes) a job, and it then follows
+ * wakes it when any ibench creates (or prunes) a job (and on a running job's
+ * folder, when its engine ends), and it then follows
  * closely for a while, since the new job's record is written just after its
  * folder. A slow re-read stays as a safety net. */
 #define IDLE_RELIST_MS 60000
@@ -84,6 +85,11 @@ static void relist(struct job_source *s)
     free(s->jobs);
     s->jobs = fresh;
     s->n = n;
+    /* A running job's folder gets its `exit` file the moment the engine
+     * ends: watching it shows the outcome at once, not on the next tick.
+     * Adding an existing watch again only refreshes it. */
+    for (int i = 0; s->inotify_fd >= 0 && i < n; i++)
+        if (fresh[i].state == JOB_RUNNING) inotify_add_watch(s->inotify_fd, fresh[i].dir, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
 }
 
 static void tick(void *ctx)
