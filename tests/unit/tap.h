@@ -3,6 +3,7 @@
 #ifndef IBENCH_TAP_H
 #define IBENCH_TAP_H
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_case_failed;
@@ -22,5 +23,15 @@ static int tap_total_failed;
     printf("%s - %s\n", tap_case_failed ? "not ok" : "ok", #name); \
     tap_total_failed += tap_case_failed; fflush(stdout); } while (0)
 #define TAP_DONE() (tap_total_failed ? 1 : 0)
+
+/* A scratch folder for one test program: made from a mkdtemp template
+ * ("/tmp/name.XXXXXX", changed in place), and removed with all it holds. */
+static inline int tap_scratch_make(char *tmpl) { return mkdtemp(tmpl) ? 0 : -1; }
+static inline void tap_scratch_remove(const char *dir)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+}
 
 #endif

@@ -91,13 +91,11 @@ TEST(write_file_atomic_fails_cleanly)
 int main(void)
 {
     snprintf(top, sizeof top, "/tmp/ibench-fsutil.XXXXXX");
-    if (!mkdtemp(top)) return 1;
+    if (tap_scratch_make(top) < 0) return 1;
     RUN(mkdir_p_makes_parents_and_accepts_existing);
     RUN(mkdir_p_refuses_a_file_in_the_way);
     RUN(write_file_atomic_replaces_whole_and_leaves_no_temp);
     RUN(write_file_atomic_fails_cleanly);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", top);
+    tap_scratch_remove(top);
     return TAP_DONE();
 }

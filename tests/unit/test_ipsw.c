@@ -210,15 +210,13 @@ TEST(hostile_entries_and_cancel)
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/test_ipsw.XXXXXX");
-    if (!mkdtemp(dir)) return 1;
+    if (tap_scratch_make(dir) < 0) return 1;
     RUN(reads_identities_and_components);
     RUN(hostile_manifests_are_refused_with_reasons);
     RUN(matching_explains_why_not);
     RUN(entry_names);
     RUN(extracts_with_progress_and_selection);
     RUN(hostile_entries_and_cancel);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) return 1;
+    tap_scratch_remove(dir);
     return TAP_DONE();
 }

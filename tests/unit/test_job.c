@@ -89,13 +89,11 @@ TEST(creating_a_job_prunes_by_the_configured_retention)
 int main(void)
 {
     char top[] = "/tmp/ibench-job.XXXXXX";
-    if (!mkdtemp(top)) return 1;
+    if (tap_scratch_make(top) < 0) return 1;
     snprintf(cfg.state_dir, sizeof cfg.state_dir, "%s", top);
     RUN(prune_takes_only_old_finished_jobs);
     RUN(ids_never_repeat_after_pruning);
     RUN(creating_a_job_prunes_by_the_configured_retention);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", top);
+    tap_scratch_remove(top);
     return TAP_DONE();
 }
