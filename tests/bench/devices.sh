@@ -11,13 +11,16 @@ TOP=${IBENCH_TOP:-$(pwd)}
 IB="$BUILD/ibench"
 W=${IDLE_SECONDS:-30}
 T=$(mktemp -d /tmp/ibench-bench.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null; tmux -L ibb-$$ kill-server 2>/dev/null; rm -rf "$T"' EXIT
+# $(jobs -p) is empty in a subshell under dash: keep the pids.
+BG=""
+trap 'kill $BG 2>/dev/null; tmux -L ibb-$$ kill-server 2>/dev/null; rm -rf "$T"' EXIT
 export XDG_STATE_HOME="$T/state"
 P="$TOP/tests/vbench"
 cc -std=gnu11 -D_GNU_SOURCE -O2 -o "$T/muxd" "$P/probe/muxd_standalone.c" "$P"/muxd*.c \
     $(pkg-config --cflags --libs glib-2.0 gio-2.0 gio-unix-2.0 libplist-2.0) || exit 1
 mkfifo "$T/ctl"
 "$T/muxd" "$T/mux.sock" <"$T/ctl" >"$T/mux.log" 2>&1 &
+BG="$BG $!"
 exec 3>"$T/ctl"
 sleep 0.3
 export USBMUXD_SOCKET_ADDRESS="UNIX:$T/mux.sock"
@@ -26,6 +29,7 @@ for i in $(seq 1 16); do
         0x8110 $i $i $i >&3
 done
 "$IB" watch --json >"$T/watch" 2>/dev/null &
+BG="$BG $!"
 WP=$!
 sleep 3
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -12,9 +12,12 @@ TOP=${IBENCH_TOP:-$(pwd)}
 MB=${BENCH_FW_MB:-1024}
 RUNS=${BENCH_FW_RUNS:-3}
 T=$(mktemp -d /tmp/ibench-fwbench.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+# $(jobs -p) is empty in a subshell under dash: keep the server's pid.
+HTTPD=""
+trap '[ -n "$HTTPD" ] && kill $HTTPD 2>/dev/null; rm -rf "$T"' EXIT
 mkdir -p "$T/www/v4/device"
 python3 "$TOP/tests/httpd.py" "$T/www" "$T/port" >/dev/null 2>&1 &
+HTTPD=$!
 for size in 256 "$MB"; do
     head -c $((size * 1048576)) /dev/zero | tr '\0' 'x' >"$T/www/f$size.ipsw"
 done

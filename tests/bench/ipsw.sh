@@ -10,7 +10,9 @@ TOP=${IBENCH_TOP:-$(pwd)}
 IB="$BUILD/ibench"
 MB=${BENCH_IPSW_MB:-256}
 T=$(mktemp -d /tmp/ibench-ipswbench.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
+# $(jobs -p) is empty in a subshell under dash: keep the server's pid.
+HTTPD=""
+trap '[ -n "$HTTPD" ] && kill $HTTPD 2>/dev/null; rm -rf "$T"' EXIT
 mkdir -p "$T/www"
 python3 - "$T/www/big.ipsw" "$MB" "$TOP/tests" <<'PY'
 import os, plistlib, sys, zipfile
@@ -76,5 +78,6 @@ awk -v a="$ib" -v u="$uz" -v b="$bt" -v one="$ib1" 'BEGIN {
 s=$(now); "$IB" ipsw info "$A" >/dev/null 2>&1; e=$(now)
 echo "$s $e" | awk '{ printf "ipsw info (local file): %.3f s\n", $2 - $1 }'
 python3 "$TOP/tests/httpd.py" "$T/www" "$T/port" >/dev/null 2>&1 &
+HTTPD=$!
 i=0; while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 "$IB" ipsw info "http://127.0.0.1:$(cat "$T/port")/big.ipsw" 2>&1 >/dev/null | sed -n 's/^Transferred: /ipsw info (remote, loopback): transferred /p'
