@@ -16,6 +16,7 @@
 #include <usbmuxd.h>
 
 #include "console.h"
+#include "worker.h"
 
 struct mux_source {
     struct console *c;
@@ -164,17 +165,12 @@ static void on_event(const usbmuxd_event_t *e, void *user)
         ev->type = BEV_MUX_ATTACHED;
         console_post(m->c, ev);
         struct job *j = calloc(1, sizeof *j);
-        pthread_t th;
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
         if (j) {
             j->m = m;
             snprintf(j->udid, sizeof j->udid, "%s", ev->udid);
             m->workers++;
-            if (pthread_create(&th, &attr, identify, j) != 0) { m->workers--; free(j); }
+            if (worker_start(identify, j) < 0) { m->workers--; free(j); }
         }
-        pthread_attr_destroy(&attr);
     } else if (e->event == UE_DEVICE_REMOVE) {
         if (!ev->udid[0]) lookup(m, e->device.handle, ev->udid, sizeof ev->udid);
         remember(m, e->device.handle, NULL, 0);

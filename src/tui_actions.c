@@ -21,6 +21,7 @@
 #include "sanitize.h"
 #include "tui.h"
 #include "usb_source.h"
+#include "worker.h"
 
 static int workers;                      /* lockdownd threads still running */
 
@@ -66,14 +67,8 @@ static int start_work(struct tui *t, const struct device *d, enum work_kind kind
     w->kind = kind;
     snprintf(w->udid, sizeof w->udid, "%s", d->udid);
     snprintf(w->label, sizeof w->label, "%s", device_label(d));
-    pthread_t th;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     __atomic_add_fetch(&workers, 1, __ATOMIC_SEQ_CST);
-    int r = pthread_create(&th, &attr, work_main, w);
-    pthread_attr_destroy(&attr);
-    if (r) { __atomic_sub_fetch(&workers, 1, __ATOMIC_SEQ_CST); free(w); return -1; }
+    if (worker_start(work_main, w) < 0) { __atomic_sub_fetch(&workers, 1, __ATOMIC_SEQ_CST); free(w); return -1; }
     return 0;
 }
 

@@ -15,6 +15,7 @@
 
 #include "fw_queue.h"
 #include "tui.h"
+#include "worker.h"
 
 struct fw_panel {
     char product[32];
@@ -59,12 +60,7 @@ static void start_fetch(struct tui *t)
     f->con = &t->con;
     snprintf(f->product, sizeof f->product, "%s", P.product);
     P.fetching = 1;
-    pthread_t th;
-    pthread_attr_t a;
-    pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&th, &a, fetch_main, f)) { P.fetching = 0; free(f); }
-    pthread_attr_destroy(&a);
+    if (worker_start(fetch_main, f) < 0) { P.fetching = 0; free(f); }
 }
 
 /* Follows the selected device's product type; takes a finished fetch. */

@@ -11,6 +11,7 @@
 
 #include "ipsw.h"
 #include "tui.h"
+#include "worker.h"
 
 struct ipsw_view {
     pthread_mutex_t lock;
@@ -62,17 +63,12 @@ void tui_ipsw_open(struct tui *t, const char *source)
     V.m = NULL;
     V.err[0] = 0;
     struct load *l = calloc(1, sizeof *l);
-    pthread_t th;
-    pthread_attr_t a;
-    pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
     if (l) {
         l->con = &t->con;
         snprintf(l->source, sizeof l->source, "%s", source);
         V.loading = 1;
-        if (pthread_create(&th, &a, load_main, l)) { V.loading = 0; free(l); }
+        if (worker_start(load_main, l) < 0) { V.loading = 0; free(l); }
     }
-    pthread_attr_destroy(&a);
     pthread_mutex_unlock(&V.lock);
     t->tab = TAB_IPSW;
     t->dirty = 1;
