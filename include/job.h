@@ -64,7 +64,7 @@ struct job *job_find(const struct config *c, unsigned id, struct job *out);
 
 /* Removes the folders of finished jobs that ended more than `days` days ago
  * (their history rows stay); `removed` (may be NULL) hears of each. Running
- * and queued jobs are never touched. Returns how many went, -1 on error. */
+ * and queued jobs are never touched. Returns how many went. */
 int job_prune(const struct config *c, int days, void (*removed)(void *ctx, const struct job *j), void *ctx);
 
 /* Starts the engine under a supervisor. -1 with err when the device is

@@ -178,7 +178,6 @@ int job_prune(const struct config *c, int days, void (*removed)(void *ctx, const
     int64_t cutoff = wall_ms() - (int64_t)days * 86400 * 1000;
     int n = 0, gone = 0;
     struct job *jobs = job_list(c, &n);
-    if (!jobs && n) return -1;
     for (int i = 0; i < n; i++) {
         struct job *j = &jobs[i];
         if (!job_finished(j) || j->ended <= 0 || j->ended >= cutoff) continue;
