@@ -30,7 +30,7 @@ static int model_lookup(const char *model, uint32_t *cpid, uint32_t *bdid)
 {
   const char *top = getenv("IBENCH_TOP");
   char path[4096];
-  snprintf(path, sizeof path, "%s/src/models.tsv", top ? top : ".");
+  snprintf(path, sizeof path, "%s/src/core/models.tsv", top ? top : ".");
   FILE *f = fopen(path, "r");
   if (!f) return -1;
   char line[1024];

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "console.h"
+#include "app.h"
 #include "dfu_helper.h"
 #include "guide.h"
 #include "tui.h"
@@ -350,9 +350,9 @@ static void draw(struct tui *t)
     else if (t->tab == TAB_FIRMWARE) tui_draw_firmware(t, d, y, rows);
     else if (t->tab == TAB_IPSW) tui_draw_ipsw(t, d, y, rows);
     else if (!tui_draw_job_log(t, d, y, rows)) draw_log(t, y, rows);
-    if (t->pending != PEND_NONE) {
-        char q[512];
-        snprintf(q, sizeof q, "%s%s", t->question, t->prompting ? t->input : "");
+    if (t->ask.active) {
+        char q[600];
+        snprintf(q, sizeof q, "%s%s", t->question, t->ask.prompting ? t->input : "");
         tui_role_on(t, R_WARN);
         tui_put(LINES - 1, 0, COLS, q);
         tui_role_off();
@@ -379,10 +379,16 @@ static void move_selection(struct tui *t, int delta)
     t->selected = b->dev[idx]->id;
 }
 
+static void on_op(void *ctx, const struct app_op *op)
+{
+    tui_op_ended(ctx, op);
+}
+
 static void on_key(struct tui *t, int ch)
 {
     if (t->help) { t->help = 0; return; }
-    if (t->pending == PEND_NONE) t->message[0] = 0;
+    if (tui_ask_key(t, ch)) return;
+    t->message[0] = 0;
     if (tui_restore_key(t, ch)) return;
     if (tui_firmware_key(t, ch)) return;
     if (tui_action_key(t, ch)) return;
@@ -528,10 +534,12 @@ int cmd_tui(struct config *c, int argc, char **argv)
     t.cfg = c;
     t.con.on_change = on_change;
     t.con.on_change_ctx = &t;
+    t.con.on_op = on_op;
+    t.con.on_op_ctx = &t;
     int saved_err = dup(STDERR_FILENO);
     redirect_stderr(c);
-    if (console_open(&t.con, c) < 0) { dup2(saved_err, STDERR_FILENO); fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
-    t.jobs = job_source_start(&t.con);
+    if (app_open(&t.con, c, APP_FOLLOW_JOBS | APP_PUMP_JOBS) < 0) { dup2(saved_err, STDERR_FILENO); fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
+    t.jobs = t.con.jobs;
     initscr();
     cbreak();
     noecho();
@@ -563,11 +571,9 @@ int cmd_tui(struct config *c, int argc, char **argv)
     render_hook(&t);
     loop_run(t.con.loop);
     endwin();
-    tui_actions_drain();
     tui_firmware_done(&t);
     tui_ipsw_done();
-    job_source_stop(t.jobs);
-    console_close(&t.con);
+    app_close(&t.con);
     dup2(saved_err, STDERR_FILENO);
     close(saved_err);
     return EXIT_OK;

@@ -1,10 +1,10 @@
-# Generates the compiled-in model table from src/models.tsv (tab-separated:
+# Generates the compiled-in model table from src/core/models.tsv (tab-separated:
 # product_type, marketing_name, hardware_model, cpid, bdid, family, button_scheme, ...).
 BEGIN {
     FS = "\t"
     schemes["home"] = "SCHEME_HOME"; schemes["voldown"] = "SCHEME_VOLDOWN"
     schemes["faceid"] = "SCHEME_FACEID"; schemes["ipad_top"] = "SCHEME_IPAD_TOP"
-    print "/* Generated from src/models.tsv by src/gen_models.awk. Do not edit. */"
+    print "/* Generated from src/core/models.tsv by src/core/gen_models.awk. Do not edit. */"
     print "#include \"models.h\""
     print "const struct model models_table[] = {"
     n = 0

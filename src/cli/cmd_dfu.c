@@ -8,12 +8,12 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "console.h"
+#include "app.h"
 #include "dfu_helper.h"
 #include "guide.h"
 
 struct dfu_run {
-    struct console con;
+    struct app con;
     struct dfu_helper h;
     int interrupted;
 };
@@ -45,10 +45,10 @@ int cmd_dfu(struct config *c, int argc, char **argv)
     if (argc != 2) { fprintf(stderr, "usage: ibench dfu DEVICE   (ECID, UDID, slot label or port)\n"); return EXIT_USAGE; }
     R.con.on_change = on_change;
     R.con.on_change_ctx = &R;
-    if (console_open(&R.con, c) < 0) { fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
+    if (app_open(&R.con, c, APP_FOLLOW_JOBS) < 0) { fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
     loop_watch_signal(R.con.loop, SIGINT, on_interrupt, &R);
     loop_watch_signal(R.con.loop, SIGTERM, on_interrupt, &R);
-    console_settle(&R.con, 4000);
+    app_settle(&R.con, 4000);
     int rc = EXIT_FAIL;
     const struct device *d = bench_resolve(&R.con.bench, argv[1]);
     struct guide g;
@@ -86,6 +86,6 @@ int cmd_dfu(struct config *c, int argc, char **argv)
         printf("%s: %s\n", dfu_helper_state_name(R.h.state), R.h.message);
         rc = R.h.state == DFU_SUCCESS ? EXIT_OK : R.h.state == DFU_CANCELLED ? EXIT_CANCELLED : EXIT_FAIL;
     }
-    console_close(&R.con);
+    app_close(&R.con);
     return rc;
 }

@@ -15,7 +15,7 @@
 
 #include "fw_queue.h"
 #include "tui.h"
-#include "worker.h"
+
 
 struct fw_panel {
     char product[32];
@@ -32,9 +32,9 @@ struct fw_panel {
 
 static struct fw_panel P = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-struct fetch { struct console *con; char product[32]; };
+struct fetch { struct app *con; char product[32]; };
 
-static void *fetch_main(void *arg)
+static void fetch_main(void *arg)
 {
     struct fetch *f = arg;
     struct catalog *cat = calloc(1, sizeof *cat);
@@ -45,12 +45,12 @@ static void *fetch_main(void *arg)
     pthread_mutex_lock(&P.lock);
     if (ok && !strcmp(P.product, f->product)) { free(P.fresh); P.fresh = cat; cat = NULL; }
     snprintf(P.fresh_err, sizeof P.fresh_err, "%s", ok ? "" : err);
-    if (!P.closing) console_post(f->con, &ev);   /* also wakes the loop so the panel redraws */
+    if (!P.closing) app_post(f->con, &ev);   /* also wakes the loop so the panel redraws */
     P.fetching = 0;
     pthread_mutex_unlock(&P.lock);
     free(cat);
     free(f);
-    return NULL;
+    return;
 }
 
 static void start_fetch(struct tui *t)
@@ -60,7 +60,7 @@ static void start_fetch(struct tui *t)
     f->con = &t->con;
     snprintf(f->product, sizeof f->product, "%s", P.product);
     P.fetching = 1;
-    if (worker_start(fetch_main, f) < 0) { P.fetching = 0; free(f); }
+    if (app_background(&t->con, fetch_main, f) < 0) P.fetching = 0;
 }
 
 /* Follows the selected device's product type; takes a finished fetch. */
@@ -98,7 +98,7 @@ static void changed(void *ctx)
             ev.progress = st.p.total > 0 ? (int)(st.p.done * 100 / st.p.total) : 0;
             snprintf(ev.text, sizeof ev.text, "firmware %d%% %.1f MB/s", ev.progress, st.p.rate / 1e6);
         }
-        console_post(&t->con, &ev);
+        app_post(&t->con, &ev);
     }
     t->dirty = 1;
 }
@@ -109,10 +109,10 @@ static void done(void *ctx, int request, int rc, const char *message, const char
     for (size_t i = 0; i < sizeof P.req / sizeof P.req[0]; i++) {
         if (P.req[i].id != request) continue;
         struct bench_ev ev = {.type = BEV_STATUS, .now_ms = now_ms(), .has_ecid = true, .ecid = P.req[i].ecid, .progress = -1};
-        console_post(&t->con, &ev);
+        app_post(&t->con, &ev);
         ev.type = BEV_NOTE;
         snprintf(ev.text, sizeof ev.text, "firmware %s: %.120s", rc == DOWNLOAD_OK ? "in the cache" : "failed", message);
-        console_post(&t->con, &ev);
+        app_post(&t->con, &ev);
         snprintf(t->message, sizeof t->message, " %s: firmware %s", P.req[i].label, rc == DOWNLOAD_OK ? "downloaded and verified" : message);
         P.req[i].id = 0;
     }
@@ -142,7 +142,7 @@ static void fetch_build(struct tui *t, const struct device *d)
 
 int tui_firmware_key(struct tui *t, int ch)
 {
-    if (t->pending != PEND_NONE) return 0;
+    if (t->ask.active) return 0;
     struct device *d = tui_selected(t);
     if (ch == 'f' && t->tab != TAB_FIRMWARE) { t->tab = TAB_FIRMWARE; return 1; }
     if (t->tab != TAB_FIRMWARE) return 0;

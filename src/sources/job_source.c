@@ -8,9 +8,9 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#include "console.h"
+#include "sink.h"
 #include "fsutil.h"
-#include "restore.h"
+#include "job_queue.h"
 
 #define TICK_MS 500
 #define RELIST_TICKS 4              /* re-read the job folders every 2 s */
@@ -23,12 +23,13 @@
 #define WATCH_GRACE_MS 5000
 
 struct job_source {
-    struct console *c;
+    struct sink sink;
     struct loop_timer *timer;
     struct job *jobs;               /* newest first; running ones keep their parse state */
     int n, ticks;
     struct engine_info engine;
     int have_engine;
+    int pump;                       /* starts queued jobs (else only follows them) */
     int inotify_fd;                 /* -1 when unavailable: then re-read every 2 s */
     struct loop_watch *inotify_watch;
     int64_t follow_until;           /* now_ms() before which the source ticks even if idle */
@@ -44,19 +45,17 @@ static int busy(const struct job_source *s)
 
 static void post_status(struct job_source *s, const struct job *j)
 {
-    struct bench_ev ev = {.type = BEV_STATUS, .now_ms = now_ms(), .has_ecid = true, .ecid = j->ecid,
-                          .restoring = j->state == JOB_RUNNING ? 1 : -1};
+    struct bench_ev ev = {.type = BEV_JOB, .now_ms = now_ms(), .has_ecid = true, .ecid = j->ecid, .job_id = j->id,
+                          .job_state = j->state == JOB_RUNNING ? BJOB_RUNNING : j->state == JOB_QUEUED ? BJOB_QUEUED : BJOB_ENDED,
+                          .progress = -1};
     if (j->state == JOB_RUNNING) {
         ev.progress = j->parse.progress / 10;
         snprintf(ev.text, sizeof ev.text, "%s %d%% %s", j->erase ? "Erase" : "Restore", ev.progress,
                  j->parse.operation[0] ? j->parse.operation : j->parse.step >= 0 ? "" : "starting");
     } else if (j->state == JOB_QUEUED) {
-        ev.progress = -1;
         snprintf(ev.text, sizeof ev.text, "restore queued");
-    } else {
-        ev.progress = -1;
     }
-    console_post(s->c, &ev);
+    sink_post(&s->sink, &ev);
 }
 
 static void post_outcome(struct job_source *s, const struct job *j)
@@ -64,7 +63,7 @@ static void post_outcome(struct job_source *s, const struct job *j)
     post_status(s, j);
     struct bench_ev ev = {.type = BEV_NOTE, .now_ms = now_ms(), .has_ecid = true, .ecid = j->ecid};
     snprintf(ev.text, sizeof ev.text, "restore job %u %s: %.110s", j->id, job_state_key(j->state), j->cause);
-    console_post(s->c, &ev);
+    sink_post(&s->sink, &ev);
 }
 
 /* Takes a freshly read job list, keeping the parse state of the jobs
@@ -73,8 +72,8 @@ static void relist(struct job_source *s)
 {
     int n = 0;
     struct job *fresh = NULL;
-    if (s->have_engine) restore_queue_pump(s->c->cfg, &s->engine, &fresh, &n);
-    else fresh = job_list(s->c->cfg, &n);
+    if (s->pump && s->have_engine) job_queue_pump(s->sink.cfg, &s->engine, &fresh, &n);
+    else fresh = job_list(s->sink.cfg, &n);
     for (int i = 0; i < n; i++)
         for (int k = 0; k < s->n; k++)
             if (s->jobs[k].id == fresh[i].id && s->jobs[k].attempt == fresh[i].attempt &&
@@ -111,7 +110,7 @@ static void tick(void *ctx)
     for (int i = 0; i < s->n; i++) {
         struct job *j = &s->jobs[i];
         if (j->state != JOB_RUNNING) continue;
-        if (!job_poll(s->c->cfg, j)) continue;
+        if (!job_poll(s->sink.cfg, j)) continue;
         if (job_finished(j)) post_outcome(s, j);
         else post_status(s, j);
     }
@@ -133,24 +132,25 @@ static void on_jobs_changed(void *ctx, int fd, short revents)
 static void watch_jobs_folder(struct job_source *s)
 {
     char dir[PATH_MAX + 8];
-    snprintf(dir, sizeof dir, "%s/jobs", s->c->cfg->state_dir);
+    snprintf(dir, sizeof dir, "%s/jobs", s->sink.cfg->state_dir);
     s->inotify_fd = -1;
     if (mkdir_p(dir) < 0) return;
     int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fd < 0) return;
     if (inotify_add_watch(fd, dir, IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_ONLYDIR) < 0) { close(fd); return; }
     s->inotify_fd = fd;
-    s->inotify_watch = loop_watch_fd(s->c->loop, fd, POLLIN, on_jobs_changed, s);
+    s->inotify_watch = loop_watch_fd(s->sink.loop, fd, POLLIN, on_jobs_changed, s);
 }
 
-struct job_source *job_source_start(struct console *c)
+struct job_source *job_source_start(const struct sink *sk, int pump)
 {
     struct job_source *s = calloc(1, sizeof *s);
     if (!s) return NULL;
-    s->c = c;
+    s->sink = *sk;
     char err[300];
-    s->have_engine = engine_detect(c->cfg, &s->engine, err, sizeof err) == 0;
-    s->timer = loop_timer_new(c->loop, tick, s);
+    s->pump = pump;
+    s->have_engine = engine_detect(sk->cfg, &s->engine, err, sizeof err) == 0;
+    s->timer = loop_timer_new(sk->loop, tick, s);
     watch_jobs_folder(s);
     relist(s);
     for (int i = 0; i < s->n; i++)
@@ -191,8 +191,8 @@ int job_source_running(const struct job_source *s)
 
 int job_source_submit(struct job_source *s, struct job *j, char *err, size_t errlen)
 {
-    if (job_create(s->c->cfg, j, err, errlen) < 0) return -1;
-    if (s->have_engine) restore_queue_pump(s->c->cfg, &s->engine, NULL, NULL);
+    if (job_create(s->sink.cfg, j, err, errlen) < 0) return -1;
+    if (s->have_engine) job_queue_pump(s->sink.cfg, &s->engine, NULL, NULL);
     s->ticks = 0;                     /* re-read the list on the next tick */
     loop_timer_arm(s->timer, 0);
     return 0;
@@ -208,4 +208,18 @@ void job_source_kick(struct job_source *s)
 {
     s->ticks = 0;
     loop_timer_arm(s->timer, 0);
+}
+
+int job_source_cancel(struct job_source *s, unsigned id, char *err, size_t errlen)
+{
+    for (int i = 0; i < s->n; i++) {
+        struct job *j = &s->jobs[i];
+        if (j->id != id) continue;
+        if (job_finished(j)) { snprintf(err, errlen, "restore job %u has already ended", id); return -1; }
+        if (job_cancel(j) < 0) { snprintf(err, errlen, "cannot stop restore job %u", id); return -1; }
+        job_source_kick(s);
+        return 0;
+    }
+    snprintf(err, errlen, "no restore job %u", id);
+    return -1;
 }

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "commands.h"
-#include "console.h"
+#include "app.h"
 #include "device_json.h"
 
 static int parse_json_opt(struct config *c, int argc, char **argv, const char *usage)
@@ -21,7 +21,7 @@ static int parse_json_opt(struct config *c, int argc, char **argv, const char *u
     return 0;
 }
 
-static void warn_sources(const struct console *con)
+static void warn_sources(const struct app *con)
 {
     if (con->usb_error[0]) fprintf(stderr, "ibench: %s\n", con->usb_error);
     if (con->mux_error[0]) fprintf(stderr, "ibench: %s\n", con->mux_error);
@@ -30,9 +30,9 @@ static void warn_sources(const struct console *con)
 int cmd_list(struct config *c, int argc, char **argv)
 {
     if (parse_json_opt(c, argc, argv, "ibench list [--json]") < 0) return EXIT_USAGE;
-    static struct console con;
-    if (console_open(&con, c) < 0) { fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
-    console_settle(&con, 4000);
+    static struct app con;
+    if (app_open(&con, c, 0) < 0) { fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
+    app_settle(&con, 4000);
     warn_sources(&con);
     if (c->json) {
         json_t *arr = json_array();
@@ -50,11 +50,11 @@ int cmd_list(struct config *c, int argc, char **argv)
             puts(line);
         }
     }
-    console_close(&con);
+    app_close(&con);
     return EXIT_OK;
 }
 
-struct watch { struct config *cfg; struct console *con; };
+struct watch { struct config *cfg; struct app *con; };
 
 static const char *note_name(enum bench_note n)
 {
@@ -104,18 +104,18 @@ static void on_signal(void *ctx, int signo)
 int cmd_watch(struct config *c, int argc, char **argv)
 {
     if (parse_json_opt(c, argc, argv, "ibench watch [--json]") < 0) return EXIT_USAGE;
-    static struct console con;
+    static struct app con;
     static struct watch w;
     w.cfg = c;
     w.con = &con;
     con.on_change = on_change;
     con.on_change_ctx = &w;
-    if (console_open(&con, c) < 0) { fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
+    if (app_open(&con, c, 0) < 0) { fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
     warn_sources(&con);
     loop_watch_signal(con.loop, SIGINT, on_signal, &w);
     loop_watch_signal(con.loop, SIGTERM, on_signal, &w);
     loop_watch_signal(con.loop, SIGHUP, on_signal, &w);
     loop_run(con.loop);
-    console_close(&con);
+    app_close(&con);
     return EXIT_OK;
 }

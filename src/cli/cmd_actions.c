@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "console.h"
+#include "app.h"
 #include "guide.h"
 #include "iboot_op.h"
 #include "lockdown_actions.h"
@@ -25,7 +25,7 @@
 #define DEFAULT_WAIT_S 90
 
 struct act {
-    struct console con;
+    struct app con;
     unsigned id;
     int finished, ok, interrupted;
     char port[PORT_MAX];
@@ -53,10 +53,10 @@ static void on_interrupt(void *ctx, int signo)
 /* Opens the bench and finds DEVICE; prints why not and returns NULL. */
 static struct device *open_device(struct config *c, const char *spec)
 {
-    if (console_open(&A.con, c) < 0) { fprintf(stderr, "ibench: cannot start\n"); return NULL; }
+    if (app_open(&A.con, c, APP_FOLLOW_JOBS) < 0) { fprintf(stderr, "ibench: cannot start\n"); return NULL; }
     loop_watch_signal(A.con.loop, SIGINT, on_interrupt, &A);
     loop_watch_signal(A.con.loop, SIGTERM, on_interrupt, &A);
-    console_settle(&A.con, 4000);
+    app_settle(&A.con, 4000);
     struct device *d = bench_resolve(&A.con.bench, spec);
     if (!d || d->presence != PRESENCE_PRESENT) {
         fprintf(stderr, "ibench: no device matches '%s' (an ECID, UDID, slot label or port; see `ibench list`)\n", spec);
@@ -71,7 +71,7 @@ static struct device *open_device(struct config *c, const char *spec)
 
 static int finish(int rc)
 {
-    console_close(&A.con);
+    app_close(&A.con);
     return rc;
 }
 

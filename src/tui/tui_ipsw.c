@@ -11,7 +11,7 @@
 
 #include "ipsw.h"
 #include "tui.h"
-#include "worker.h"
+
 
 struct ipsw_view {
     pthread_mutex_t lock;
@@ -24,9 +24,9 @@ struct ipsw_view {
 
 static struct ipsw_view V = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-struct load { struct console *con; char source[256]; };
+struct load { struct app *con; char source[256]; };
 
-static void *load_main(void *arg)
+static void load_main(void *arg)
 {
     struct load *l = arg;
     struct ipsw_manifest *m = calloc(1, sizeof *m);
@@ -46,12 +46,12 @@ static void *load_main(void *arg)
         V.transferred = xfer.bytes;
         snprintf(V.err, sizeof V.err, "%s", ok ? "" : err);
     }
-    if (!V.closing) console_post(l->con, &ev);   /* wakes the loop: the tab redraws */
+    if (!V.closing) app_post(l->con, &ev);   /* wakes the loop: the tab redraws */
     V.loading = 0;
     pthread_mutex_unlock(&V.lock);
     free(m);
     free(l);
-    return NULL;
+    return;
 }
 
 void tui_ipsw_open(struct tui *t, const char *source)
@@ -67,7 +67,7 @@ void tui_ipsw_open(struct tui *t, const char *source)
         l->con = &t->con;
         snprintf(l->source, sizeof l->source, "%s", source);
         V.loading = 1;
-        if (worker_start(load_main, l) < 0) { V.loading = 0; free(l); }
+        if (app_background(&t->con, load_main, l) < 0) V.loading = 0;
     }
     pthread_mutex_unlock(&V.lock);
     t->tab = TAB_IPSW;

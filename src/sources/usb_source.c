@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include "console.h"
+#include "sink.h"
 #include "iboot_op.h"
 
 #define IDENT_TIMEOUT_MS 1500
@@ -44,7 +44,7 @@ struct udev_entry {
 };
 
 struct usb_source {
-    struct console *c;
+    struct sink sink;
     libusb_context *ctx;
     libusb_hotplug_callback_handle hp;
     struct loop_timer *timeout;
@@ -62,7 +62,7 @@ static void post(struct usb_source *u, enum bench_ev_type t, const struct udev_e
     ev->pid = e->pid;
     snprintf(ev->port, sizeof ev->port, "%s", e->port);
     if (text) snprintf(ev->text, sizeof ev->text, "%s", text);
-    console_post(u->c, ev);
+    sink_post(&u->sink, ev);
     free(ev);
 }
 
@@ -91,7 +91,7 @@ static void pollfd_added(int fd, short events, void *ctx)
         if (u->fds[i].fd == fd) { loop_watch_set_events(u->fds[i].w, events); return; }
     if (u->nfds >= (int)(sizeof u->fds / sizeof u->fds[0])) return;
     u->fds[u->nfds].fd = fd;
-    u->fds[u->nfds].w = loop_watch_fd(u->c->loop, fd, events, on_fd, u);
+    u->fds[u->nfds].w = loop_watch_fd(u->sink.loop, fd, events, on_fd, u);
     u->nfds++;
 }
 
@@ -138,7 +138,7 @@ static void finish(struct udev_entry *e, enum bench_ev_type t, const char *text)
             snprintf(ev->serial_str, sizeof ev->serial_str, "%s", e->serial);
             snprintf(ev->nonce_str, sizeof ev->nonce_str, "%s", text ? text : "");
         }
-        console_post(u->c, ev);
+        sink_post(&u->sink, ev);
         free(ev);
     } else {
         post(u, t, e, text);
@@ -287,7 +287,7 @@ static void op_status(struct udev_entry *e, int force)
     snprintf(ev.port, sizeof ev.port, "%s", e->port);
     if (iboot_op_is_upload(e->op)) snprintf(ev.text, sizeof ev.text, "%s %d%%", e->op_title, pct);
     else snprintf(ev.text, sizeof ev.text, "%s...", e->op_title);
-    console_post(e->u->c, &ev);
+    sink_post(&e->u->sink, &ev);
 }
 
 /* Transfer callback: only records the result; tidy() takes the next step. */
@@ -328,11 +328,11 @@ static void op_finish(struct udev_entry *e, int ok, const char *message)
     e->op_claimed = 0;
     struct bench_ev ev = {.type = BEV_STATUS, .now_ms = now_ms(), .progress = -1};
     snprintf(ev.port, sizeof ev.port, "%s", e->port);
-    console_post(u->c, &ev);
+    sink_post(&u->sink, &ev);
     ev.type = BEV_NOTE;
     if (ok) snprintf(ev.text, sizeof ev.text, "%s: done", e->op_title);
     else snprintf(ev.text, sizeof ev.text, "%s failed: %s", e->op_title, message);
-    console_post(u->c, &ev);
+    sink_post(&u->sink, &ev);
     if (e->op_done) e->op_done(e->op_ctx, e->port, ok, ok ? "" : message, iboot_op_answer(e->op));
     iboot_op_free(e->op);
     e->op = NULL;
@@ -355,14 +355,14 @@ static void op_pump(struct udev_entry *e)
         if (r < 0 && e->op_last == IR_ERROR && e->op_grace == 0) {
             /* An unplug shows first as a failed transfer, then as a hotplug
              * event: wait a moment so the message can say which. */
-            if (!e->op_timer) e->op_timer = loop_timer_new(e->u->c->loop, op_wait_over, e);
+            if (!e->op_timer) e->op_timer = loop_timer_new(e->u->sink.loop, op_wait_over, e);
             e->op_grace = e->op_waiting = 1;
             loop_timer_arm(e->op_timer, 500);
             return;
         }
         if (r < 0) { op_finish(e, 0, iboot_op_error(e->op)); return; }
         if (x.kind == IX_WAIT) {
-            if (!e->op_timer) e->op_timer = loop_timer_new(e->u->c->loop, op_wait_over, e);
+            if (!e->op_timer) e->op_timer = loop_timer_new(e->u->sink.loop, op_wait_over, e);
             e->op_waiting = 1;
             loop_timer_arm(e->op_timer, x.timeout_ms);
             return;
@@ -473,11 +473,11 @@ int usb_source_op_running(const struct usb_source *u, const char *port)
     return e && e->op;
 }
 
-struct usb_source *usb_source_start(struct console *c, char *err, unsigned long errlen)
+struct usb_source *usb_source_start(const struct sink *sk, char *err, unsigned long errlen)
 {
     struct usb_source *u = calloc(1, sizeof *u);
     if (!u) return NULL;
-    u->c = c;
+    u->sink = *sk;
     int r = libusb_init(&u->ctx);
     if (r < 0) {
         snprintf(err, errlen, "USB unavailable: %s", libusb_strerror((enum libusb_error)r));
@@ -490,7 +490,7 @@ struct usb_source *usb_source_start(struct console *c, char *err, unsigned long 
         free(u);
         return NULL;
     }
-    u->timeout = loop_timer_new(c->loop, on_timeout, u);
+    u->timeout = loop_timer_new(sk->loop, on_timeout, u);
     const struct libusb_pollfd **pf = libusb_get_pollfds(u->ctx);
     for (int i = 0; pf && pf[i]; i++) pollfd_added(pf[i]->fd, pf[i]->events, u);
     libusb_free_pollfds(pf);
@@ -503,7 +503,7 @@ struct usb_source *usb_source_start(struct console *c, char *err, unsigned long 
         usb_source_stop(u);
         return NULL;
     }
-    loop_add_idle_hook(c->loop, tidy, u);
+    loop_add_idle_hook(sk->loop, tidy, u);
     return u;
 }
 

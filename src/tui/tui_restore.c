@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "fw_cache.h"
+#include "job_source.h"
 #include "tui.h"
 
 #define LOG_TAIL_BYTES (256 * 1024)
@@ -35,56 +36,50 @@ static void newest_cached(const struct config *c, const char *product, char *out
     fw_cache_list_free(&l);
 }
 
+static void restore_submit(struct tui *t, struct device *d, const char *input);
+
 static void start_prompt(struct tui *t, struct device *d, int erase)
 {
     const char *product = d->model ? d->model->product_type : d->product_type;
+    char initial[256];
     t->restore_erase = erase;
-    t->pending = PEND_RESTORE_PATH;
-    t->prompting = 1;
-    t->pending_dev = d->id;
     /* The IPSW open in the IPSW tab, else the newest cached one for the model. */
     const char *open = tui_ipsw_source();
-    if (open[0] && !strstr(open, "://")) snprintf(t->input, sizeof t->input, "%s", open);
-    else newest_cached(t->cfg, product, t->input, sizeof t->input);
-    snprintf(t->question, sizeof t->question, " %s %s with IPSW (Enter, Esc cancels): ", erase ? "ERASE" : "Update", device_label(d));
+    if (open[0] && !strstr(open, "://")) snprintf(initial, sizeof initial, "%s", open);
+    else newest_cached(t->cfg, product, initial, sizeof initial);
     t->show_preflight = 0;
+    tui_ask_line(t, d, sizeof t->input - 1, initial, restore_submit, "%s %s with IPSW (Enter, Esc cancels): ",
+                 erase ? "ERASE" : "Update", device_label(d));
+}
+
+static void quit_anyway(struct tui *t, struct device *d, const char *input) { t->quit = 1; }
+
+static void open_ipsw(struct tui *t, struct device *d, const char *input) { tui_ipsw_open(t, input); }
+
+static void search_log(struct tui *t, struct device *d, const char *input)
+{
+    snprintf(t->log_search, sizeof t->log_search, "%s", input);
+    t->log_scroll = -1;          /* find from the end on the next draw */
+}
+
+static void cancel_job(struct tui *t, struct device *d, const char *input)
+{
+    const struct job *j = job_source_for(t->jobs, d->ecid);
+    struct job disk;
+    if (!j || !job_find(t->cfg, j->id, &disk) || job_cancel(&disk) < 0) { say(t, "The job could not be cancelled (already over?)."); return; }
+    job_source_kick(t->jobs);
+    snprintf(t->message, sizeof t->message, " Job %u cancelled. The device may stay in Recovery: x exits it, or restore again.", disk.id);
     t->dirty = 1;
 }
 
 int tui_restore_key(struct tui *t, int ch)
 {
-    if (t->pending == PEND_QUIT) {
-        t->pending = PEND_NONE;
-        if (ch == 'y' || ch == 'Y') t->quit = 1;
-        else say(t, "Not quitting.");
-        return 1;
-    }
-    if (t->pending == PEND_IPSW_PATH) {
-        int r = tui_edit_input(t, ch, sizeof t->input - 1);
-        if (r) t->pending = PEND_NONE;
-        if (r == TUI_EDIT_SUBMIT && t->input[0]) tui_ipsw_open(t, t->input);
-        return 1;
-    }
-    if (t->pending == PEND_LOG_SEARCH) {
-        int r = tui_edit_input(t, ch, sizeof t->log_search - 1);
-        if (r) t->pending = PEND_NONE;
-        if (r == TUI_EDIT_SUBMIT) {
-            snprintf(t->log_search, sizeof t->log_search, "%s", t->input);
-            t->log_scroll = -1;          /* find from the end on the next draw */
-        }
-        return 1;
-    }
-    if (t->pending != PEND_NONE) return 0;
     struct device *d = tui_selected(t);
     switch (ch) {
     case 'q': case 'Q': {
         int n = t->jobs ? job_source_running(t->jobs) : 0;
         if (!n) return 0;
-        t->pending = PEND_QUIT;
-        t->prompting = 0;
-        snprintf(t->question, sizeof t->question, " %d restore%s running and will go on without ibench. Quit? [y/N]",
-                 n, n == 1 ? " is" : "s are");
-        t->dirty = 1;
+        tui_ask_yes(t, NULL, quit_anyway, "%d restore%s running and will go on without ibench. Quit?", n, n == 1 ? " is" : "s are");
         return 1;
     }
     case 'r': case 'R': {
@@ -98,66 +93,25 @@ int tui_restore_key(struct tui *t, int ch)
     case 'c': {
         const struct job *j = d && d->has_ecid && t->jobs ? job_source_for(t->jobs, d->ecid) : NULL;
         if (!j || job_finished(j)) return 0;
-        t->pending = PEND_CANCEL_JOB;
-        t->prompting = 0;
-        t->pending_dev = d->id;
-        snprintf(t->question, sizeof t->question, " Cancel restore job %u on %s? The device may be left in Recovery. [y/N]", j->id, device_label(d));
-        t->dirty = 1;
+        tui_ask_yes(t, d, cancel_job, "Cancel restore job %u on %s? The device may be left in Recovery.", j->id, device_label(d));
         return 1;
     }
-    case 'i':
-        t->pending = PEND_IPSW_PATH;
-        t->prompting = 1;
-        snprintf(t->input, sizeof t->input, "%s", tui_ipsw_source());
-        if (!t->input[0] && d && (d->model || d->product_type[0]))
-            newest_cached(t->cfg, d->model ? d->model->product_type : d->product_type, t->input, sizeof t->input);
-        snprintf(t->question, sizeof t->question, " IPSW file or URL (Enter, Esc cancels): ");
-        t->dirty = 1;
+    case 'i': {
+        char initial[256];
+        snprintf(initial, sizeof initial, "%s", tui_ipsw_source());
+        if (!initial[0] && d && (d->model || d->product_type[0]))
+            newest_cached(t->cfg, d->model ? d->model->product_type : d->product_type, initial, sizeof initial);
+        tui_ask_line(t, NULL, sizeof t->input - 1, initial, open_ipsw, "IPSW file or URL (Enter, Esc cancels): ");
         return 1;
+    }
     case '/':
         if (t->tab != TAB_LOG) return 0;
-        t->pending = PEND_LOG_SEARCH;
-        t->prompting = 1;
-        t->input[0] = 0;
-        snprintf(t->question, sizeof t->question, " Search the log: ");
-        t->dirty = 1;
+        tui_ask_line(t, NULL, sizeof t->log_search - 1, NULL, search_log, "Search the log: ");
         return 1;
     case KEY_PPAGE: t->log_scroll += 10; t->dirty = 1; return t->tab == TAB_LOG;
     case KEY_NPAGE: t->log_scroll = t->log_scroll > 10 ? t->log_scroll - 10 : 0; t->dirty = 1; return t->tab == TAB_LOG;
     default: return 0;
     }
-}
-
-void tui_restore_submit(struct tui *t, struct device *d)
-{
-    snprintf(t->restore_ipsw, sizeof t->restore_ipsw, "%s", t->input);
-    const struct engine_info *e;
-    int have = job_source_have_engine(t->jobs, &e);
-    restore_preflight(&t->con, d, t->restore_ipsw, t->restore_erase, e, have, 1, &t->pf);
-    t->show_preflight = 1;
-    t->pending = PEND_NONE;
-    char who[120];
-    snprintf(who, sizeof who, "%s (%s)", device_label(d), device_display_name(d));
-    if (t->pf.failed) {
-        snprintf(t->message, sizeof t->message, " Preflight failed (%d): nothing started. See the checks below.", t->pf.failed);
-        t->dirty = 1;
-        return;
-    }
-    t->pending_dev = d->id;
-    if (t->restore_erase) {
-        char ecid[17];
-        device_ecid_hex(d, ecid);
-        t->pending = PEND_ERASE_DIGITS;
-        t->prompting = 1;
-        t->input[0] = 0;
-        snprintf(t->question, sizeof t->question, " ERASE %s deletes all its data. Type the last 4 digits of its ECID (...%s): ",
-                 who, ecid + 12);
-    } else {
-        t->pending = PEND_RESTORE;
-        t->prompting = 0;
-        snprintf(t->question, sizeof t->question, " Update %s to iOS %s (%s), keeping its data? [y/N]", who, t->pf.version, t->pf.build);
-    }
-    t->dirty = 1;
 }
 
 static void submit_job(struct tui *t, struct device *d)
@@ -172,33 +126,37 @@ static void submit_job(struct tui *t, struct device *d)
     t->dirty = 1;
 }
 
-int tui_restore_carry_out(struct tui *t, struct device *d)
+static void update_confirmed(struct tui *t, struct device *d, const char *input) { submit_job(t, d); }
+
+static void erase_digits(struct tui *t, struct device *d, const char *input)
 {
-    switch (t->pending) {
-    case PEND_RESTORE:
-        t->pending = PEND_NONE;
-        submit_job(t, d);
-        return 1;
-    case PEND_ERASE_DIGITS: {
-        t->pending = PEND_NONE;
+    char ecid[17];
+    device_ecid_hex(d, ecid);
+    if (strcasecmp(input, ecid + 12)) { say(t, "Those are not the ECID's last digits: nothing was erased."); t->show_preflight = 0; return; }
+    submit_job(t, d);
+}
+
+static void restore_submit(struct tui *t, struct device *d, const char *input)
+{
+    snprintf(t->restore_ipsw, sizeof t->restore_ipsw, "%s", input);
+    const struct engine_info *e;
+    int have = job_source_have_engine(t->jobs, &e);
+    restore_preflight(&t->con, d, t->restore_ipsw, t->restore_erase, e, have, 1, &t->pf);
+    t->show_preflight = 1;
+    char who[120];
+    snprintf(who, sizeof who, "%s (%s)", device_label(d), device_display_name(d));
+    if (t->pf.failed) {
+        snprintf(t->message, sizeof t->message, " Preflight failed (%d): nothing started. See the checks below.", t->pf.failed);
+        t->dirty = 1;
+        return;
+    }
+    if (t->restore_erase) {
         char ecid[17];
         device_ecid_hex(d, ecid);
-        if (strcasecmp(t->input, ecid + 12)) { say(t, "Those are not the ECID's last digits: nothing was erased."); t->show_preflight = 0; return 1; }
-        submit_job(t, d);
-        return 1;
-    }
-    case PEND_CANCEL_JOB: {
-        t->pending = PEND_NONE;
-        const struct job *j = job_source_for(t->jobs, d->ecid);
-        struct job disk;
-        if (!j || !job_find(t->cfg, j->id, &disk) || job_cancel(&disk) < 0) { say(t, "The job could not be cancelled (already over?)."); return 1; }
-        job_source_kick(t->jobs);
-        snprintf(t->message, sizeof t->message, " Job %u cancelled. The device may stay in Recovery: x exits it, or restore again.", disk.id);
-        t->dirty = 1;
-        return 1;
-    }
-    default:
-        return 0;
+        tui_ask_line(t, d, 4, NULL, erase_digits, "ERASE %s deletes all its data. Type the last 4 digits of its ECID (...%s): ",
+                     who, ecid + 12);
+    } else {
+        tui_ask_yes(t, d, update_confirmed, "Update %s to iOS %s (%s), keeping its data?", who, t->pf.version, t->pf.build);
     }
 }
 

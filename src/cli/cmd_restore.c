@@ -13,8 +13,9 @@
 
 #include "catalog.h"
 #include "commands.h"
-#include "console.h"
+#include "app.h"
 #include "download.h"
+#include "job_queue.h"
 #include "restore.h"
 #include "sanitize.h"
 
@@ -22,7 +23,7 @@ static const char *const step_names[] = {"detect", "prepare", "upload filesystem
                                          "flash firmware", "flash baseband", "FUD", "upload image"};
 
 static struct {
-    struct console con;
+    struct app con;
     int interrupted, dl_done, dl_rc;
     char dl_msg[300], dl_path[PATH_MAX];
 } R;
@@ -132,11 +133,11 @@ int cmd_restore(struct config *c, int argc, char **argv)
     struct engine_info e;
     char err[400];
     int have_engine = engine_detect(c, &e, err, sizeof err) == 0;
-    if (console_open(&R.con, c) < 0) { fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
+    if (app_open(&R.con, c, APP_FOLLOW_JOBS | APP_PUMP_JOBS) < 0) { fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
     loop_watch_signal(R.con.loop, SIGINT, on_interrupt, NULL);
     loop_watch_signal(R.con.loop, SIGTERM, on_interrupt, NULL);
     loop_watch_signal(R.con.loop, SIGHUP, on_interrupt, NULL);
-    console_settle(&R.con, 4000);
+    app_settle(&R.con, 4000);
     int rc = EXIT_OK;
     struct device *d = bench_resolve(&R.con.bench, spec);
     char path[PATH_MAX];
@@ -178,7 +179,7 @@ int cmd_restore(struct config *c, int argc, char **argv)
     if (job_create(c, &j, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); rc = EXIT_ENVIRONMENT; goto out; }
     printf("job %u: %s %s queued (log: %s/engine.log)\n", j.id, erase ? "Erase" : "Update", label, j.dir);
     fflush(stdout);
-    restore_queue_pump(c, &e, NULL, NULL);
+    job_queue_pump(c, &e, NULL, NULL);
     if (no_wait) goto out;
     char last[300] = "";
     int announced_queue = 0, seen_attempt = j.attempt;
@@ -193,7 +194,7 @@ int cmd_restore(struct config *c, int argc, char **argv)
         }
         if (now.state == JOB_QUEUED) {
             if (!announced_queue++) printf("job %u: waiting for a free slot (max_restores %d, %d per hub)\n", j.id, c->max_restores, c->max_restores_per_hub);
-            restore_queue_pump(c, &e, NULL, NULL);
+            job_queue_pump(c, &e, NULL, NULL);
             continue;
         }
         if (now.state != j.state && !job_finished(&j)) {   /* started: keep what was parsed so far */
@@ -224,7 +225,7 @@ int cmd_restore(struct config *c, int argc, char **argv)
         rc = j.state == JOB_CANCELLED ? EXIT_CANCELLED : EXIT_FAIL;
     }
 out:
-    console_close(&R.con);
+    app_close(&R.con);
     return rc;
 }
 
@@ -292,7 +293,7 @@ int cmd_jobs(struct config *c, int argc, char **argv)
     }
     int n = 0;
     struct job *jobs;
-    if (have_engine) restore_queue_pump(c, &e, &jobs, &n);   /* also re-adopts: finishes jobs whose engine ended meanwhile */
+    if (have_engine) job_queue_pump(c, &e, &jobs, &n);   /* also re-adopts: finishes jobs whose engine ended meanwhile */
     else jobs = job_list(c, &n);
     if (c->json) {
         json_t *arr = json_array();

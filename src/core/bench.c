@@ -331,12 +331,23 @@ static void resolve_model(struct device *d)
     if (d->model && !d->cpid) { d->cpid = d->model->cpid; d->bdid = d->model->bdid; }
 }
 
+/* A row shows the job that holds its ECID, even when the row appeared
+ * after the job's last report. */
+static void show_job(struct device *d, const struct bench_job *j)
+{
+    S(d->status, j->state == BJOB_ENDED ? "" : j->status);
+    d->progress = j->state == BJOB_RUNNING ? j->progress : -1;
+    d->restoring = j->state == BJOB_RUNNING;
+}
+
 /* Identity just became known: fold the row into an older one for the same
  * device, fill in the model, and tell the listener. */
 static int identified(struct bench *b, struct device *d, int64_t now)
 {
     d = merge_by_identity(b, d, now);
     resolve_model(d);
+    const struct bench_job *j = d->has_ecid ? bench_job_for(b, d->ecid) : NULL;
+    if (j) show_job(d, j);
     set_event(d, "identified in %s", mode_name(d->mode));
     notify(b, NOTE_IDENTIFIED, d);
     return 1;
@@ -476,6 +487,42 @@ static int on_mux_detached(struct bench *b, const struct bench_ev *ev)
     return 1;
 }
 
+const struct bench_job *bench_job_for(const struct bench *b, uint64_t ecid)
+{
+    for (int i = 0; i < b->njobs; i++)
+        if (b->jobs[i].ecid == ecid && b->jobs[i].state != BJOB_ENDED) return &b->jobs[i];
+    return NULL;
+}
+
+static int on_job(struct bench *b, const struct bench_ev *ev)
+{
+    struct bench_job *j = NULL;
+    for (int i = 0; i < b->njobs && !j; i++)
+        if (b->jobs[i].id == ev->job_id) j = &b->jobs[i];
+    if (!j && ev->job_state == BJOB_ENDED) return 0;   /* a job this bench never saw running */
+    if (!j) {
+        if (b->njobs == BENCH_MAX_JOBS) {   /* forget an ended job */
+            int k = 0;
+            while (k < b->njobs && b->jobs[k].state != BJOB_ENDED) k++;
+            if (k == b->njobs) return 0;
+            b->jobs[k] = b->jobs[--b->njobs];
+        }
+        j = &b->jobs[b->njobs++];
+    }
+    j->id = ev->job_id;
+    j->ecid = ev->ecid;
+    j->state = ev->job_state;
+    j->progress = ev->progress;
+    S(j->status, ev->text);
+    struct device *d = bench_find_ecid(b, ev->ecid);
+    if (d) {
+        const struct bench_job *holder = bench_job_for(b, ev->ecid);
+        show_job(d, holder ? holder : j);
+        notify(b, NOTE_UPDATED, d);
+    }
+    return 1;
+}
+
 static struct device *target(const struct bench *b, const struct bench_ev *ev)
 {
     struct device *d = ev->has_ecid ? bench_find_ecid(b, ev->ecid) : NULL;
@@ -575,6 +622,8 @@ static int apply(struct bench *b, const struct bench_ev *ev)
         }
         return 1;
     case BEV_TICK: return on_tick(b, ev);
+    case BEV_JOB: return on_job(b, ev);
+    case BEV_OP_DONE: return 0;   /* the runtime's own */
     }
     return 0;
 }

@@ -364,6 +364,23 @@ int job_start(const struct config *c, struct job *j, const struct engine_info *e
     return 0;
 }
 
+int job_device_lock(const struct config *c, uint64_t ecid, char *err, size_t errlen)
+{
+    char lock[PATH_MAX + 64], dir[PATH_MAX + 16];
+    snprintf(dir, sizeof dir, "%s/locks", c->state_dir);
+    if (mkdir_p(dir) < 0) { snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno)); return -1; }
+    lock_path(c, ecid, lock, sizeof lock);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) { snprintf(err, errlen, "cannot open %s: %s", lock, strerror(errno)); return -1; }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        snprintf(err, errlen, errno == EWOULDBLOCK ? "another ibench is driving this device now" : "cannot lock %s: %s",
+                 lock, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 bool job_device_busy(const struct config *c, uint64_t ecid)
 {
     char lock[PATH_MAX + 64];

@@ -15,13 +15,12 @@
 #include <time.h>
 #include <usbmuxd.h>
 
-#include "console.h"
-#include "worker.h"
+#include "sink.h"
+#include "pool.h"
 
 struct mux_source {
-    struct console *c;
+    struct sink sink;
     usbmuxd_subscription_context_t sub;
-    atomic_int workers;
     atomic_int stopping;
     pthread_mutex_t lock;
     struct { uint32_t handle; char udid[48]; } known[64];
@@ -75,7 +74,7 @@ static void query_restored(idevice_t dev, struct bench_ev *ev)
     restored_client_free(r);
 }
 
-static void *identify(void *arg)
+static void identify(void *arg)
 {
     struct job *j = arg;
     struct mux_source *m = j->m;
@@ -117,14 +116,12 @@ static void *identify(void *arg)
         query_restored(dev, ev);
     }
     ev->now_ms = now_ms();
-    if (!m->stopping) console_post(m->c, ev);
+    if (!m->stopping) sink_post(&m->sink, ev);
 out:
     if (l) lockdownd_client_free(l);
     if (dev) idevice_free(dev);
     free(ev);
     free(j);
-    m->workers--;
-    return NULL;
 }
 
 static void remember(struct mux_source *m, uint32_t handle, const char *udid, int add)
@@ -163,28 +160,27 @@ static void on_event(const usbmuxd_event_t *e, void *user)
     if (e->event == UE_DEVICE_ADD) {
         remember(m, e->device.handle, ev->udid, 1);
         ev->type = BEV_MUX_ATTACHED;
-        console_post(m->c, ev);
+        sink_post(&m->sink, ev);
         struct job *j = calloc(1, sizeof *j);
         if (j) {
             j->m = m;
             snprintf(j->udid, sizeof j->udid, "%s", ev->udid);
-            m->workers++;
-            if (worker_start(identify, j) < 0) { m->workers--; free(j); }
+            pool_submit(m->sink.pool, identify, j, NULL);
         }
     } else if (e->event == UE_DEVICE_REMOVE) {
         if (!ev->udid[0]) lookup(m, e->device.handle, ev->udid, sizeof ev->udid);
         remember(m, e->device.handle, NULL, 0);
         ev->type = BEV_MUX_DETACHED;
-        console_post(m->c, ev);
+        sink_post(&m->sink, ev);
     }
     free(ev);
 }
 
-struct mux_source *mux_source_start(struct console *c, char *err, unsigned long errlen)
+struct mux_source *mux_source_start(const struct sink *sk, char *err, unsigned long errlen)
 {
     struct mux_source *m = calloc(1, sizeof *m);
     if (!m) return NULL;
-    m->c = c;
+    m->sink = *sk;
     pthread_mutex_init(&m->lock, NULL);
     /* A quick look tells the technician now whether usbmuxd is there; the
      * subscription keeps retrying and picks it up when it starts later. */
@@ -207,18 +203,16 @@ void mux_source_stop(struct mux_source *m)
     if (!m) return;
     m->stopping = 1;
     usbmuxd_events_unsubscribe(m->sub);
-    /* Workers finish their lockdownd call and post nothing once stopping. */
-    for (int i = 0; i < 300 && m->workers > 0; i++) {
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    if (m->workers == 0) {
-        pthread_mutex_destroy(&m->lock);
-        free(m);
-    } /* else: a stuck worker still holds m; leak it rather than crash at exit */
+}
+
+void mux_source_free(struct mux_source *m)
+{
+    if (!m) return;
+    pthread_mutex_destroy(&m->lock);
+    free(m);
 }
 
 int mux_source_busy(const struct mux_source *m)
 {
-    return m->workers > 0;
+    return pool_busy(m->sink.pool);
 }
