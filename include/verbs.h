@@ -58,6 +58,7 @@ struct verb {
      * busy); VERB_OK or a refusal with its words in why. Reads state only. */
     enum verb_refusal (*check)(const struct app *a, const struct device *d, char *why, size_t n);
     const char *ask;            /* the question's verb phrase: "Exit Recovery on" (+ the device) */
+    const char *what;           /* in outcomes: "exit Recovery on" (+ the device) " failed: ..." */
     /* Starts the work; returns the op id (> 0), 0 when it finished at once
      * with nothing to follow, or -1 with err. */
     int (*start)(struct app *a, const struct device *d, const char *arg, char *err, size_t n);

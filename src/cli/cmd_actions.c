@@ -1,78 +1,70 @@
 /* Headless software actions: `ibench recovery enter|exit DEVICE`,
  * `ibench reboot DEVICE`, `ibench send DEVICE FILE`, `ibench cmd DEVICE "..."`.
- * Each opens the console (loop + sources), finds the device, asks for
- * confirmation, runs the action on the loop and, where the device reboots,
+ * Each opens the runtime, finds the device, and runs one verb of the verb
+ * table: the table refuses (in the console's words), the technician
+ * confirms, the runtime carries it out; where the device reboots, this
  * waits for it to come back on its row. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "commands.h"
 #include "app.h"
+#include "commands.h"
 #include "guide.h"
-#include "iboot_op.h"
-#include "lockdown_actions.h"
 #include "sanitize.h"
-#include "usb_source.h"
+#include "verbs.h"
 
 #define DEFAULT_WAIT_S 90
 
 struct act {
-    struct app con;
-    unsigned id;
-    int finished, ok, interrupted;
-    char port[PORT_MAX];
-    char msg[300], answer[IBOOT_CMD_MAX + 1];
+    struct app app;
+    unsigned dev_id, op_id;
+    int interrupted;
 };
 
 static struct act A;
-
-static void on_done(void *ctx, const char *port, int ok, const char *message, const char *answer)
-{
-    struct act *a = ctx;
-    a->finished = 1;
-    a->ok = ok;
-    snprintf(a->msg, sizeof a->msg, "%s", message ? message : "");
-    snprintf(a->answer, sizeof a->answer, "%s", answer ? answer : "");
-}
 
 static void on_interrupt(void *ctx, int signo)
 {
     struct act *a = ctx;
     a->interrupted = 1;
-    if (a->con.usb && a->port[0]) usb_source_cancel(a->con.usb, a->port);
+    const struct device *d = bench_find_id(&a->app.bench, a->dev_id);
+    if (d) app_op_cancel(&a->app, d);
 }
 
 /* Opens the bench and finds DEVICE; prints why not and returns NULL. */
 static struct device *open_device(struct config *c, const char *spec)
 {
-    if (app_open(&A.con, c, APP_FOLLOW_JOBS) < 0) { fprintf(stderr, "ibench: cannot start\n"); return NULL; }
-    loop_watch_signal(A.con.loop, SIGINT, on_interrupt, &A);
-    loop_watch_signal(A.con.loop, SIGTERM, on_interrupt, &A);
-    app_settle(&A.con, 4000);
-    struct device *d = bench_resolve(&A.con.bench, spec);
+    if (app_open(&A.app, c, APP_FOLLOW_JOBS) < 0) { fprintf(stderr, "ibench: cannot start\n"); return NULL; }
+    loop_watch_signal(A.app.loop, SIGINT, on_interrupt, &A);
+    loop_watch_signal(A.app.loop, SIGTERM, on_interrupt, &A);
+    app_settle(&A.app, 4000);
+    struct device *d = bench_resolve(&A.app.bench, spec);
     if (!d || d->presence != PRESENCE_PRESENT) {
         fprintf(stderr, "ibench: no device matches '%s' (an ECID, UDID, slot label or port; see `ibench list`)\n", spec);
-        if (A.con.usb_error[0]) fprintf(stderr, "ibench: %s\n", A.con.usb_error);
-        if (A.con.mux_error[0]) fprintf(stderr, "ibench: %s\n", A.con.mux_error);
+        if (A.app.usb_error[0]) fprintf(stderr, "ibench: %s\n", A.app.usb_error);
+        if (A.app.mux_error[0]) fprintf(stderr, "ibench: %s\n", A.app.mux_error);
         return NULL;
     }
-    A.id = d->id;
-    snprintf(A.port, sizeof A.port, "%s", d->port);
+    A.dev_id = d->id;
     return d;
 }
 
 static int finish(int rc)
 {
-    app_close(&A.con);
+    app_close(&A.app);
     return rc;
+}
+
+static void print_exit_dfu_guide(const struct device *d)
+{
+    struct guide g;
+    if (!d->model || guide_build(d->model, GUIDE_EXIT_DFU, NULL, &g) < 0) return;
+    printf("To leave DFU on %s (%s):\n", d->model->name, g.power);
+    for (int i = 0; i < g.nsteps; i++) printf("  %d. %s\n", i + 1, g.steps[i].text);
 }
 
 /* On a terminal one self-updating line; in a log one line per 10 %. */
@@ -89,44 +81,85 @@ static void print_progress(const struct device *d, int last)
     }
 }
 
-/* Runs an iboot_op on the device's USB port until it finishes. */
-static int run_usb(struct device *d, const char *title, struct iboot_op *op)
+static int op_over(void *ctx)
 {
-    char err[200];
-    if (!op) { fprintf(stderr, "ibench: out of memory\n"); return -1; }
-    if (!d->port[0] || !A.con.usb) {
-        iboot_op_free(op);
-        fprintf(stderr, "ibench: %s is not visible on USB%s%s\n", device_label(d), A.con.usb_error[0] ? ": " : "", A.con.usb_error);
-        return -1;
+    const struct act *a = ctx;
+    const struct app_op *op = app_op_get(&a->app, a->op_id);
+    print_progress(bench_find_id(&a->app.bench, a->dev_id), 0);
+    return !op || op->state != OP_RUNNING;
+}
+
+/* Checks, confirms and runs verb v on d; waits for its op. Returns the exit
+ * code, or -1 when the op succeeded (the caller reports). */
+static int run_verb(struct config *c, enum verb_id id, struct device *d, const char *arg, char *who, size_t whon)
+{
+    const struct verb *v = verb_get(id);
+    char why[400];
+    device_describe(d, 0, who, whon);
+    enum verb_refusal r = verb_check(v, &A.app, d, why, sizeof why);
+    if (r != VERB_OK) {
+        fprintf(stderr, "ibench: %s\n", why);
+        if (r == VERB_WRONG_MODE && mode_is_securerom(d->mode) && id != VERB_UPLOAD) print_exit_dfu_guide(d);
+        if (r == VERB_WRONG_MODE && id == VERB_ENTER_RECOVERY && d->model)
+            fprintf(stderr, "ibench: the buttons: ibench guide %s recovery\n", d->model->product_type);
+        return verb_exit_code(r);
     }
-    if (usb_source_run(A.con.usb, d->port, title, op, on_done, &A, err, sizeof err) < 0) {
-        fprintf(stderr, "ibench: %s\n", err);
-        return -1;
+    if (verb_needs_question(v, arg)) {
+        char q[500];
+        verb_question(v, d, arg, 0, q, sizeof q);
+        if (id == VERB_UPLOAD) snprintf(q + strlen(q), sizeof q - strlen(q), " in %s mode", mode_name(d->mode));
+        strncat(q, "?", sizeof q - strlen(q) - 1);
+        if (!confirm(c, q)) return verb_exit_code(VERB_UNCONFIRMED);
     }
-    while (!A.finished) {
-        loop_run_once(A.con.loop, 200);
-        print_progress(bench_find_id(&A.con.bench, A.id), 0);
-    }
+    const struct model *model = d->model;   /* d may be gone once the loop runs */
+    char err[400];
+    int id_or = verb_start(v, &A.app, d, arg, err, sizeof err);
+    if (id_or < 0) { fprintf(stderr, "ibench: %s\n", err); return EXIT_FAIL; }
+    A.op_id = (unsigned)id_or;
+    app_run_until(&A.app, op_over, &A, -1);
     print_progress(NULL, 1);
-    return A.ok ? 0 : -1;
+    const struct app_op *op = app_op_get(&A.app, A.op_id);
+    if (!op || op->state != OP_SUCCEEDED) {
+        fprintf(stderr, "ibench: %s %s failed: %s\n", v->what, who, op ? op->message : "no outcome");
+        if (id == VERB_ENTER_RECOVERY && model)
+            fprintf(stderr, "ibench: or use the buttons: ibench guide %s recovery\n", model->product_type);
+        return A.interrupted ? EXIT_CANCELLED : EXIT_FAIL;
+    }
+    return -1;
 }
 
 /* After a reboot: waits for the row to leave and come back; its new mode. */
-static int wait_back(int seconds, enum dev_mode *mode)
+struct back { int left, back; enum dev_mode mode; };
+
+static int came_back(void *ctx)
 {
-    int64_t end = now_ms() + (int64_t)seconds * 1000;
-    int left = 0;
-    while (now_ms() < end && !A.interrupted) {
-        loop_run_once(A.con.loop, 200);
-        const struct device *d = bench_find_id(&A.con.bench, A.id);
-        if (!d) return -1;
-        if (d->presence != PRESENCE_PRESENT) left = 1;
-        else if (left && d->mode != MODE_UNKNOWN) {
-            *mode = d->mode;
-            if (d->mode != MODE_NORMAL || d->identified) return 0;
-        }
+    struct back *b = ctx;
+    const struct device *d = bench_find_id(&A.app.bench, A.dev_id);
+    if (!d || A.interrupted) return 1;
+    if (d->presence != PRESENCE_PRESENT) b->left = 1;
+    else if (b->left && d->mode != MODE_UNKNOWN && (d->mode != MODE_NORMAL || d->identified)) { b->mode = d->mode; b->back = 1; }
+    return b->back;
+}
+
+static int report_return(const char *label, int wait_s, enum dev_mode want)
+{
+    if (wait_s == 0) return EXIT_OK;
+    fflush(stdout);
+    fprintf(stderr, "%s: waiting up to %d s for the device to come back...\n", label, wait_s);
+    struct back b = {0};
+    app_run_until(&A.app, came_back, &b, wait_s * 1000);
+    if (A.interrupted) { printf("%s: stopped waiting (interrupted); `ibench watch` follows it\n", label); return EXIT_CANCELLED; }
+    if (!b.back) {
+        printf("%s: not back after %d s (it may still be booting; `ibench watch` follows it)\n", label, wait_s);
+        return EXIT_FAIL;
     }
-    return left && bench_find_id(&A.con.bench, A.id) && bench_find_id(&A.con.bench, A.id)->presence == PRESENCE_PRESENT ? 0 : -1;
+    printf("%s: back in %s mode\n", label, mode_name(b.mode));
+    if (want != MODE_UNKNOWN && b.mode != want) {
+        if (want == MODE_NORMAL && b.mode == MODE_RECOVERY)
+            printf("%s: it came back in Recovery: iBoot could not boot the installed iOS. Try an Update restore (keeps data) before an Erase.\n", label);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
 }
 
 /* --wait SECONDS / --no-wait, shared by recovery and reboot. */
@@ -148,83 +181,16 @@ static int parse_wait(int argc, char **argv, int *wait_s, int nargs, const char 
     return 0;
 }
 
-static int report_return(const char *label, int wait_s, enum dev_mode want)
-{
-    if (wait_s == 0) return EXIT_OK;
-    fflush(stdout);
-    fprintf(stderr, "%s: waiting up to %d s for the device to come back...\n", label, wait_s);
-    enum dev_mode m = MODE_UNKNOWN;
-    if (wait_back(wait_s, &m) < 0) {
-        printf("%s: not back after %d s (it may still be booting; `ibench watch` follows it)\n", label, wait_s);
-        return EXIT_FAIL;
-    }
-    printf("%s: back in %s mode\n", label, mode_name(m));
-    if (want != MODE_UNKNOWN && m != want) {
-        if (want == MODE_NORMAL && m == MODE_RECOVERY)
-            printf("%s: it came back in Recovery: iBoot could not boot the installed iOS. Try an Update restore (keeps data) before an Erase.\n", label);
-        return EXIT_FAIL;
-    }
-    return EXIT_OK;
-}
-
-static void print_exit_dfu_guide(const struct device *d)
-{
-    struct guide g;
-    if (!d->model || guide_build(d->model, GUIDE_EXIT_DFU, NULL, &g) < 0) return;
-    printf("To leave DFU on %s (%s):\n", d->model->name, g.power);
-    for (int i = 0; i < g.nsteps; i++) printf("  %d. %s\n", i + 1, g.steps[i].text);
-}
-
-static int exit_recovery(struct config *c, const char *spec, int wait_s)
+static int rebooting(struct config *c, enum verb_id id, const char *spec, int wait_s, enum dev_mode want, const char *done)
 {
     struct device *d = open_device(c, spec);
     if (!d) return finish(EXIT_NODEVICE);
-    char who[160];
-    device_describe(d, 0, who, sizeof who);
-    if (d->mode == MODE_NORMAL) { printf("%s is already in Normal mode\n", who); return finish(EXIT_OK); }
-    if (d->mode != MODE_RECOVERY) {
-        fprintf(stderr, "ibench: %s is in %s mode: only Recovery can be left from software (setenv auto-boot, saveenv, reboot). "
-                        "DFU is left only by a force restart.\n", who, mode_name(d->mode));
-        if (mode_is_securerom(d->mode)) print_exit_dfu_guide(d);
-        return finish(EXIT_NODEVICE);
-    }
-    char q[220];
-    snprintf(q, sizeof q, "Exit Recovery on %s?", who);
-    if (!confirm(c, q)) return finish(EXIT_CANCELLED);
-    if (run_usb(d, "Exit Recovery", iboot_op_exit_recovery()) < 0) {
-        fprintf(stderr, "ibench: exit Recovery on %s failed: %s\n", who, A.msg);
-        return finish(A.interrupted ? EXIT_CANCELLED : EXIT_FAIL);
-    }
-    printf("%s: setenv auto-boot true, saveenv, reboot sent\n", device_label(d));
-    char label[40];
+    char who[200], label[40];
     snprintf(label, sizeof label, "%s", device_label(d));
-    return finish(report_return(label, wait_s, MODE_NORMAL));
-}
-
-static int enter_recovery(struct config *c, const char *spec, int wait_s)
-{
-    struct device *d = open_device(c, spec);
-    if (!d) return finish(EXIT_NODEVICE);
-    char who[160], msg[300];
-    device_describe(d, 0, who, sizeof who);
-    if (d->mode == MODE_RECOVERY) { printf("%s is already in Recovery mode\n", who); return finish(EXIT_OK); }
-    if (d->mode != MODE_NORMAL || !d->udid[0]) {
-        fprintf(stderr, "ibench: %s is in %s mode: Recovery can be entered from software only from Normal mode; use the buttons (`ibench guide %s recovery`)\n",
-                who, mode_name(d->mode), d->model ? d->model->product_type : "MODEL");
-        return finish(EXIT_NODEVICE);
-    }
-    char q[220];
-    snprintf(q, sizeof q, "Enter Recovery on %s?", who);
-    if (!confirm(c, q)) return finish(EXIT_CANCELLED);
-    if (lockdown_enter_recovery(d->udid, msg, sizeof msg) < 0) {
-        fprintf(stderr, "ibench: enter Recovery on %s failed: %s\n", who, msg);
-        if (d->model) fprintf(stderr, "ibench: or use the buttons: ibench guide %s recovery\n", d->model->product_type);
-        return finish(EXIT_FAIL);
-    }
-    printf("%s: lockdownd accepted EnterRecovery\n", device_label(d));
-    char label[40];
-    snprintf(label, sizeof label, "%s", device_label(d));
-    return finish(report_return(label, wait_s, MODE_RECOVERY));
+    int rc = run_verb(c, id, d, NULL, who, sizeof who);
+    if (rc >= 0) return finish(rc);
+    printf("%s: %s\n", label, done);
+    return finish(report_return(label, wait_s, want));
 }
 
 int cmd_recovery(struct config *c, int argc, char **argv)
@@ -233,8 +199,10 @@ int cmd_recovery(struct config *c, int argc, char **argv)
     int wait_s;
     if (parse_wait(argc, argv, &wait_s, 2, usage) < 0) return EXIT_USAGE;
     const char *what = argv[optind], *spec = argv[optind + 1];
-    if (!strcmp(what, "exit")) return exit_recovery(c, spec, wait_s);
-    if (!strcmp(what, "enter")) return enter_recovery(c, spec, wait_s);
+    if (!strcmp(what, "exit"))
+        return rebooting(c, VERB_EXIT_RECOVERY, spec, wait_s, MODE_NORMAL, "setenv auto-boot true, saveenv, reboot sent");
+    if (!strcmp(what, "enter"))
+        return rebooting(c, VERB_ENTER_RECOVERY, spec, wait_s, MODE_RECOVERY, "lockdownd accepted EnterRecovery");
     fprintf(stderr, "usage: %s\n", usage);
     return EXIT_USAGE;
 }
@@ -244,33 +212,7 @@ int cmd_reboot(struct config *c, int argc, char **argv)
     const char *usage = "ibench reboot DEVICE [--wait SECONDS|--no-wait]";
     int wait_s;
     if (parse_wait(argc, argv, &wait_s, 1, usage) < 0) return EXIT_USAGE;
-    struct device *d = open_device(c, argv[optind]);
-    if (!d) return finish(EXIT_NODEVICE);
-    char who[160], msg[300], q[220], label[40];
-    device_describe(d, 0, who, sizeof who);
-    snprintf(label, sizeof label, "%s", device_label(d));
-    if (d->mode != MODE_RECOVERY && d->mode != MODE_NORMAL && d->mode != MODE_RESTORE) {
-        fprintf(stderr, "ibench: %s is in %s mode: it cannot be rebooted from software; force restart it.\n", who, mode_name(d->mode));
-        print_exit_dfu_guide(d);
-        return finish(EXIT_NODEVICE);
-    }
-    snprintf(q, sizeof q, "Reboot %s?", who);
-    if (!confirm(c, q)) return finish(EXIT_CANCELLED);
-    int rc;
-    if (d->mode == MODE_RECOVERY) {
-        rc = run_usb(d, "Reboot", iboot_op_reboot());
-        snprintf(msg, sizeof msg, "%s", A.msg);
-    } else if (d->mode == MODE_RESTORE) {
-        rc = restored_reboot_device(d->udid, msg, sizeof msg);
-    } else {
-        rc = lockdown_restart(d->udid, 0, msg, sizeof msg);
-    }
-    if (rc < 0) {
-        fprintf(stderr, "ibench: reboot of %s failed: %s\n", who, msg);
-        return finish(EXIT_FAIL);
-    }
-    printf("%s: rebooting\n", label);
-    return finish(report_return(label, wait_s, MODE_UNKNOWN));
+    return rebooting(c, VERB_REBOOT, argv[optind], wait_s, MODE_UNKNOWN, "rebooting");
 }
 
 int cmd_send(struct config *c, int argc, char **argv)
@@ -278,45 +220,18 @@ int cmd_send(struct config *c, int argc, char **argv)
     const char *usage = "ibench send DEVICE FILE";
     optind = 1;
     if (argc != 3) { fprintf(stderr, "usage: %s\n", usage); return EXIT_USAGE; }
-    int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "ibench: %s: %s\n", argv[2], fd < 0 ? strerror(errno) : "not a regular file");
-        if (fd >= 0) close(fd);
-        return EXIT_USAGE;
-    }
-    if (st.st_size == 0 || st.st_size > (off_t)1 << 31) {
-        fprintf(stderr, "ibench: %s: %s\n", argv[2], st.st_size ? "larger than 2 GiB" : "empty file");
-        close(fd);
-        return EXIT_USAGE;
-    }
-    size_t len = (size_t)st.st_size;
-    void *data = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (data == MAP_FAILED) { fprintf(stderr, "ibench: %s: %s\n", argv[2], strerror(errno)); return EXIT_FAIL; }
-    int rc = EXIT_OK;
+    if (access(argv[2], R_OK) < 0) { perror(argv[2]); return EXIT_USAGE; }
     struct device *d = open_device(c, argv[1]);
-    if (!d) { munmap(data, len); return finish(EXIT_NODEVICE); }
-    char who[160], q[300];
-    device_describe(d, 0, who, sizeof who);
-    int dfu = mode_is_securerom(d->mode);
-    if (!dfu && d->mode != MODE_RECOVERY) {
-        fprintf(stderr, "ibench: %s is in %s mode: uploads go to Recovery or DFU devices only\n", who, mode_name(d->mode));
-        munmap(data, len);
-        return finish(EXIT_NODEVICE);
-    }
-    snprintf(q, sizeof q, "Send %s (%zu bytes) to %s in %s mode?", argv[2], len, who, mode_name(d->mode));
-    if (!confirm(c, q)) { munmap(data, len); return finish(EXIT_CANCELLED); }
+    if (!d) return finish(EXIT_NODEVICE);
+    char who[200], label[40];
+    snprintf(label, sizeof label, "%s", device_label(d));
+    enum dev_mode mode = d->mode;
     int64_t t0 = now_ms();
-    if (run_usb(d, dfu ? "DFU upload" : "Upload", iboot_op_upload(dfu, data, len)) < 0) {
-        fprintf(stderr, "ibench: upload to %s failed: %s\n", who, A.msg);
-        rc = A.interrupted ? EXIT_CANCELLED : EXIT_FAIL;
-    } else {
-        double s = (double)(now_ms() - t0) / 1000.0;
-        printf("Sent %zu bytes to %s (%s) in %.1f s\n", len, device_label(d), mode_name(d->mode), s);
-    }
-    munmap(data, len);
-    return finish(rc);
+    int rc = run_verb(c, VERB_UPLOAD, d, argv[2], who, sizeof who);
+    if (rc >= 0) return finish(rc);
+    const struct app_op *op = app_op_get(&A.app, A.op_id);
+    printf("Sent %zu bytes to %s (%s) in %.1f s\n", op ? op->maplen : 0, label, mode_name(mode), (double)(now_ms() - t0) / 1000.0);
+    return finish(EXIT_OK);
 }
 
 int cmd_cmd(struct config *c, int argc, char **argv)
@@ -327,31 +242,17 @@ int cmd_cmd(struct config *c, int argc, char **argv)
     const char *command = argv[2];
     struct device *d = open_device(c, argv[1]);
     if (!d) return finish(EXIT_NODEVICE);
-    char who[160], q[400], err[160];
-    device_describe(d, 0, who, sizeof who);
-    if (d->mode != MODE_RECOVERY) {
-        fprintf(stderr, "ibench: %s is in %s mode: iBoot commands need Recovery mode\n", who, mode_name(d->mode));
-        return finish(EXIT_NODEVICE);
-    }
-    int getenv_cmd = !strncmp(command, "getenv ", 7);
-    /* Reading a variable changes nothing; every other command is confirmed. */
-    if (!getenv_cmd) {
-        snprintf(q, sizeof q, "Send iBoot command \"%.200s\" to %s?", command, who);
-        if (!confirm(c, q)) return finish(EXIT_CANCELLED);
-    }
-    const char *cmds[] = {command};
-    struct iboot_op *op = iboot_op_commands(cmds, 1, getenv_cmd, err, sizeof err);
-    if (!op) { fprintf(stderr, "ibench: %s\n", err); return finish(EXIT_USAGE); }
-    if (run_usb(d, "iBoot command", op) < 0) {
-        fprintf(stderr, "ibench: %s\n", A.msg);
-        return finish(EXIT_FAIL);
-    }
-    if (getenv_cmd) {
+    char who[200], label[40];
+    snprintf(label, sizeof label, "%s", device_label(d));
+    int rc = run_verb(c, VERB_CMD, d, command, who, sizeof who);
+    if (rc >= 0) return finish(rc);
+    const struct app_op *op = app_op_get(&A.app, A.op_id);
+    if (!strncmp(command, "getenv ", 7)) {
         char clean[IBOOT_CMD_MAX * 4 + 1];
-        sanitize_text(clean, sizeof clean, A.answer, strlen(A.answer));
+        sanitize_text(clean, sizeof clean, op ? op->answer : "", op ? strlen(op->answer) : 0);
         printf("%s\n", clean);
     } else {
-        printf("%s: sent \"%s\"\n", device_label(d), command);
+        printf("%s: sent \"%s\"\n", label, command);
     }
     return finish(EXIT_OK);
 }
