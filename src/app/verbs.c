@@ -306,11 +306,15 @@ int verb_start(const struct verb *v, struct app *a, const struct device *d, cons
 
 void verb_key_bar(const struct app *a, const struct device *d, char *out, size_t n)
 {
+    /* The device's verbs in the order a technician reaches for them; the
+     * firmware and IPSW keys work for any row and sit in the fixed part. */
+    static const enum verb_id order[] = {VERB_DFU, VERB_EXIT_RECOVERY, VERB_ENTER_RECOVERY, VERB_REBOOT, VERB_CMD,
+                                         VERB_UPLOAD, VERB_RESTORE, VERB_ERASE, VERB_CANCEL};
     size_t used = 0;
     out[0] = 0;
     char why[200];
-    for (int i = 0; i < VERB_COUNT && used + 1 < n; i++) {
-        const struct verb *v = &table[i].v;
+    for (size_t i = 0; i < sizeof order / sizeof order[0] && used + 1 < n; i++) {
+        const struct verb *v = &table[order[i]].v;
         if (!v->key || verb_check(v, a, d, why, sizeof why) != VERB_OK) continue;
         int w = snprintf(out + used, n - used, "%c%s ", v->key, v->bar);
         if (w < 0 || (size_t)w >= n - used) { out[used] = 0; break; }

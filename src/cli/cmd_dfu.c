@@ -11,6 +11,7 @@
 #include "app.h"
 #include "dfu_helper.h"
 #include "guide.h"
+#include "verbs.h"
 
 struct dfu_run {
     struct app con;
@@ -52,12 +53,14 @@ int cmd_dfu(struct config *c, int argc, char **argv)
     int rc = EXIT_FAIL;
     const struct device *d = bench_resolve(&R.con.bench, argv[1]);
     struct guide g;
+    char why[300];
+    enum verb_refusal r = d ? verb_check(verb_get(VERB_DFU), &R.con, d, why, sizeof why) : VERB_NO_DEVICE;
     if (!d) {
         fprintf(stderr, "ibench: no device matches '%s' (see `ibench list`)\n", argv[1]);
         rc = EXIT_NODEVICE;
-    } else if (!d->port[0]) {
-        fprintf(stderr, "ibench: %s has no known USB port to watch (seen only through usbmuxd)\n", device_label(d));
-        rc = EXIT_NODEVICE;
+    } else if (r != VERB_OK) {
+        fprintf(stderr, "ibench: %s\n", why);
+        rc = verb_exit_code(r);
     } else if (!d->model || guide_build(d->model, GUIDE_ENTER_DFU, c->dfu_hold_ms, &g) < 0) {
         fprintf(stderr, "ibench: no DFU steps for %s: model unknown (see `ibench guide MODEL dfu`)\n", device_label(d));
         rc = EXIT_NODEVICE;
@@ -79,7 +82,7 @@ int cmd_dfu(struct config *c, int argc, char **argv)
                 printf("Step %d/%d: %s (%s)\n", shown + 1, g.nsteps, g.steps[shown].text, hold);
             } else if (R.h.state == DFU_WAITING && !waiting) {
                 waiting = 1;
-                printf("Keep holding; watching %s for %d s more\n", d->port, (int)((dfu_helper_ms_left(&R.h, now) + 999) / 1000));
+                printf("Keep holding; watching %s for %d s more\n", R.h.port, (int)((dfu_helper_ms_left(&R.h, now) + 999) / 1000));
             }
             fflush(stdout);
         }

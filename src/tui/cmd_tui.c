@@ -20,8 +20,8 @@
 #include "guide.h"
 #include "tui.h"
 #include "sanitize.h"
+#include "verbs.h"
 
-static const char *const tab_names[TAB_COUNT] = {"Detail", "Guide", "Firmware", "IPSW", "Log"};
 
 static struct dfu_helper *dfu_for(struct tui *t, unsigned id, int create)
 {
@@ -48,29 +48,11 @@ static void dfu_report(struct tui *t)
     }
 }
 
-void tui_role_on(struct tui *t, enum role r)
-{
-    if (t->color && r != R_NORMAL) attron(COLOR_PAIR(r));
-    if (r == R_SELECTED) attron(A_REVERSE);
-    if (r == R_TITLE || r == R_KEY) attron(A_BOLD);
-    if (r == R_DIM) attron(A_DIM);
-}
-
-void tui_role_off(void) { attrset(A_NORMAL); }
-
 static void hline_at(struct tui *t, int y)
 {
     move(y, 0);
     if (t->cfg->ascii) for (int i = 0; i < COLS; i++) addch('-');
     else mvhline(y, 0, ACS_HLINE, COLS);
-}
-
-void tui_put(int y, int x, int width, const char *s)
-{
-    if (width <= 0 || y >= LINES) return;
-    char buf[512];
-    snprintf(buf, sizeof buf, "%-*.*s", width, width, s);
-    mvaddnstr(y, x, buf, width);
 }
 
 static void fmt_age(char *out, size_t n, int64_t ms)
@@ -79,14 +61,6 @@ static void fmt_age(char *out, size_t n, int64_t ms)
     if (s < 60) snprintf(out, n, "%" PRId64 "s", s);
     else if (s < 3600) snprintf(out, n, "%" PRId64 "m", s / 60);
     else snprintf(out, n, "%" PRId64 "h%02" PRId64, s / 3600, (s % 3600) / 60);
-}
-
-struct device *tui_selected(struct tui *t)
-{
-    struct bench *b = &t->con.bench;
-    struct device *d = bench_find_id(b, t->selected);
-    if (!d && b->ndev) { d = b->dev[0]; t->selected = d->id; }
-    return d;
 }
 
 static enum role mode_role(enum dev_mode m)
@@ -167,7 +141,7 @@ static void draw_board(struct tui *t, int top, int rows)
     }
 }
 
-static void draw_detail(struct tui *t, struct device *d, int y, int rows)
+static void draw_detail(struct tui *t, const struct device *d, int y, int rows)
 {
     char l[256], ecid[17];
     int end = y + rows;
@@ -219,7 +193,7 @@ static void draw_detail(struct tui *t, struct device *d, int y, int rows)
     if (y < end) tui_put(y++, 1, COLS - 1, l);
 }
 
-static void draw_guide(struct tui *t, struct device *d, int y, int rows)
+static void draw_guide(struct tui *t, const struct device *d, int y, int rows)
 {
     int end = y + rows;
     if (!d || !d->model) { tui_put(y, 1, COLS - 1, "The guide needs a known model: select an identified device."); return; }
@@ -323,6 +297,22 @@ static void draw_help(struct tui *t)
     }
 }
 
+static void draw_log_tab(struct tui *t, const struct device *d, int y, int rows)
+{
+    if (!tui_draw_job_log(t, d, y, rows)) draw_log(t, y, rows);
+}
+
+/* The tabs, in order: a tab is a name, its key and how it draws. */
+struct tui_tab { const char *name; int key; void (*draw)(struct tui *t, const struct device *d, int y, int rows); };
+
+static const struct tui_tab tabs[TAB_COUNT] = {
+    [TAB_DETAIL] = {"Detail", '1', draw_detail},
+    [TAB_GUIDE] = {"Guide", 'g', draw_guide},
+    [TAB_FIRMWARE] = {"Firmware", 0, tui_draw_firmware},
+    [TAB_IPSW] = {"IPSW", 0, tui_draw_ipsw},
+    [TAB_LOG] = {"Log", 'l', draw_log_tab},
+};
+
 static void draw(struct tui *t)
 {
     erase();
@@ -337,19 +327,15 @@ static void draw(struct tui *t)
     draw_board(t, 1, board_rows);
     int y = 1 + board_rows;
     hline_at(t, y++);
-    char tabs[128];
+    char bar[128];
     int o = 0;
     for (int i = 0; i < TAB_COUNT; i++)
-        o += snprintf(tabs + o, sizeof tabs - (size_t)o, i == (int)t->tab ? "[%d %s] " : " %d %s  ", i + 1, tab_names[i]);
-    tui_put(y++, 0, COLS, tabs);
+        o += snprintf(bar + o, sizeof bar - (size_t)o, i == (int)t->tab ? "[%d %s] " : " %d %s  ", i + 1, tabs[i].name);
+    tui_put(y++, 0, COLS, bar);
     int rows = LINES - 1 - y;
     struct device *d = tui_selected(t);
     if (t->show_preflight) tui_draw_preflight(t, y, rows);
-    else if (t->tab == TAB_DETAIL) draw_detail(t, d, y, rows);
-    else if (t->tab == TAB_GUIDE) draw_guide(t, d, y, rows);
-    else if (t->tab == TAB_FIRMWARE) tui_draw_firmware(t, d, y, rows);
-    else if (t->tab == TAB_IPSW) tui_draw_ipsw(t, d, y, rows);
-    else if (!tui_draw_job_log(t, d, y, rows)) draw_log(t, y, rows);
+    else tabs[t->tab].draw(t, d, y, rows);
     if (t->ask.active) {
         char q[600];
         snprintf(q, sizeof q, "%s%s", t->question, t->ask.prompting ? t->input : "");
@@ -402,19 +388,16 @@ static void on_key(struct tui *t, int ch)
     case '\t': t->tab = (t->tab + 1) % TAB_COUNT; break;
     case KEY_BTAB: t->tab = (t->tab + TAB_COUNT - 1) % TAB_COUNT; break;
     case '1': case '2': case '3': case '4': case '5': t->tab = (enum tab)(ch - '1'); break;
-    case 'g': t->tab = TAB_GUIDE; break;
-    case 'l': t->tab = TAB_LOG; break;
+    case 'g': case 'l': for (int i = 0; i < TAB_COUNT; i++) if (tabs[i].key == ch) t->tab = (enum tab)i; break;
     case ']': t->guide_action = (t->guide_action + 1) % GUIDE_ACTIONS; t->tab = TAB_GUIDE; break;
     case '[': t->guide_action = (t->guide_action + GUIDE_ACTIONS - 1) % GUIDE_ACTIONS; t->tab = TAB_GUIDE; break;
     case 'd': {
         struct device *d = tui_selected(t);
         struct guide g;
-        if (!d || !d->model || guide_build(d->model, GUIDE_ENTER_DFU, t->cfg->dfu_hold_ms, &g) < 0) {
-            snprintf(t->message, sizeof t->message, " The DFU helper needs an identified iPhone, iPad or iPod.");
-            break;
-        }
-        if (!d->port[0]) {
-            snprintf(t->message, sizeof t->message, " The DFU helper watches the USB port: this device has no known port.");
+        char why[300];
+        if (verb_check(verb_get(VERB_DFU), &t->con, d, why, sizeof why) != VERB_OK) { tui_say(t, "%s", why); break; }
+        if (!d->model || guide_build(d->model, GUIDE_ENTER_DFU, t->cfg->dfu_hold_ms, &g) < 0) {
+            tui_say(t, "%s: no DFU steps for this model (see the guide).", device_label(d));
             break;
         }
         struct dfu_helper *h = dfu_for(t, d->id, 1);
