@@ -11,6 +11,7 @@
 #define IBENCH_APP_H
 #include "bench.h"
 #include "config.h"
+#include "dfu_helper.h"
 #include "iboot_op.h"
 #include "loop.h"
 #include "sink.h"
@@ -51,6 +52,15 @@ struct app_op {
 };
 #define APP_MAX_OPS 16
 
+/* A DFU helper the runtime runs for one device. */
+struct app_dfu {
+    int used;
+    unsigned dev_id;
+    enum dfu_state last;            /* last state reported to the log */
+    struct dfu_helper h;
+};
+#define APP_MAX_DFU 16
+
 struct app {
     struct config *cfg;
     struct loop *loop;
@@ -65,6 +75,8 @@ struct app {
     struct loop_timer *linger;      /* expires disconnected rows */
     struct app_op ops[APP_MAX_OPS];
     unsigned next_op;
+    struct app_dfu dfu[APP_MAX_DFU];
+    struct loop_timer *dfu_tick;
     /* Called on the loop thread after each applied event that changed the bench. */
     void (*on_change)(void *ctx, enum bench_note note, const struct device *d);
     void *on_change_ctx;
@@ -97,6 +109,14 @@ const struct app_op *app_op_get(const struct app *a, unsigned id);
 const struct app_op *app_op_on(const struct app *a, const struct device *d);
 /* Asks the op running on d to stop; 0 if one was asked. */
 int app_op_cancel(struct app *a, const struct device *d);
+
+/* DFU helpers (dfu_runs.c): the one on a device (NULL if none), start
+ * (the verb's start), cancel (0 if one was running). */
+const struct dfu_helper *app_dfu_for(const struct app *a, unsigned dev_id);
+int app_dfu_start(struct app *a, const struct device *d, char *err, size_t n);
+int app_dfu_cancel(struct app *a, const struct device *d);
+void app_dfu_on_change(struct app *a, const struct device *d);
+void app_dfu_close(struct app *a);
 
 /* For the verbs only (the app layer): a new running op on d holding lockfd
  * (NULL when every slot is busy); its end; running an iBoot op on its USB

@@ -31,8 +31,6 @@ struct tui {
     int64_t last_draw_ms;
     unsigned drawn_generation;   /* the bench's generation when last drawn */
     char message[160];
-    struct { unsigned dev_id; int used; enum dfu_state last; struct dfu_helper h; } dfu[16];
-    struct loop_timer *dfu_tick;
     /* the one open question: y/N, or a line being typed into `input` */
     struct {
         int active, prompting;

@@ -88,6 +88,7 @@ static void apply_queue(void *ctx)
 static void forward(void *ctx, enum bench_note note, const struct device *d)
 {
     struct app *a = ctx;
+    if (note != NOTE_REMOVED) app_dfu_on_change(a, d);
     if (a->on_change) a->on_change(a->on_change_ctx, note, d);
 }
 
@@ -131,6 +132,7 @@ void app_close(struct app *a)
     mux_source_free(a->mux);
     job_source_stop(a->jobs);
     usb_source_stop(a->usb);
+    app_dfu_close(a);
     apply_queue(a);
     bench_done(&a->bench);
     loop_timer_free(a->linger);

@@ -79,7 +79,8 @@ static enum verb_refusal check_restore(const struct app *a, const struct device 
 
 static enum verb_refusal check_cancel(const struct app *a, const struct device *d, char *why, size_t n)
 {
-    if (app_op_on(a, d) || (d->has_ecid && bench_job_for(&a->bench, d->ecid))) return VERB_OK;
+    const struct dfu_helper *h = app_dfu_for(a, d->id);
+    if (app_op_on(a, d) || (h && dfu_helper_active(h)) || (d->has_ecid && bench_job_for(&a->bench, d->ecid))) return VERB_OK;
     return REFUSE(VERB_WRONG_MODE, "nothing is running on %s", device_label(d));
 }
 
@@ -170,9 +171,14 @@ static int start_upload(struct app *a, const struct device *d, const char *arg, 
     return run_usb(a, op, dfu ? "DFU upload" : "Upload", iboot_op_upload(dfu, data, (size_t)st.st_size), err, n);
 }
 
+static int start_dfu(struct app *a, const struct device *d, const char *arg, char *err, size_t n)
+{
+    return app_dfu_start(a, d, err, n);
+}
+
 static int start_cancel(struct app *a, const struct device *d, const char *arg, char *err, size_t n)
 {
-    if (app_op_cancel(a, d) == 0) return 0;
+    if (app_op_cancel(a, d) == 0 || app_dfu_cancel(a, d) == 0) return 0;
     const struct bench_job *j = d->has_ecid ? bench_job_for(&a->bench, d->ecid) : NULL;
     if (j && a->jobs && job_source_cancel(a->jobs, j->id, err, n) == 0) return 0;
     if (j && !a->jobs) { snprintf(err, n, "restore job %u: cancel it with `ibench jobs --cancel %u`", j->id, j->id); return -1; }
@@ -204,7 +210,7 @@ static const struct entry table[VERB_COUNT] = {
         check_upload, NULL, "upload to", start_upload}, TOUCHES},
     [VERB_DFU] = {{VERB_DFU, "dfu", 'd', "DFU", "dfu DEVICE",
         "DFU helper: count through the buttons and watch the port", NULL, VERB_CONFIRM_NONE,
-        check_dfu, NULL, "DFU helper on", NULL}, TOUCHES | NEEDS_MODEL},
+        check_dfu, NULL, "DFU helper on", start_dfu}, TOUCHES | NEEDS_MODEL},
     [VERB_FETCH] = {{VERB_FETCH, "fetch", 'f', "Fw", "fw get PRODUCT_TYPE BUILD|latest",
         "firmware for this model: list, fetch into the cache", NULL, VERB_CONFIRM_NONE,
         check_any, NULL, "firmware fetch for", NULL}, NEEDS_MODEL},

@@ -15,23 +15,18 @@
 
 struct dfu_run {
     struct app con;
-    struct dfu_helper h;
+    unsigned dev_id;
     int interrupted;
 };
 
 static struct dfu_run R;
 
-static void on_change(void *ctx, enum bench_note note, const struct device *d)
-{
-    struct dfu_run *r = ctx;
-    if (d && d->port[0]) dfu_helper_on_device(&r->h, now_ms(), d->port, d->mode, d->presence == PRESENCE_PRESENT);
-}
-
 static void on_interrupt(void *ctx, int signo)
 {
     struct dfu_run *r = ctx;
     r->interrupted = 1;
-    dfu_helper_cancel(&r->h);
+    const struct device *d = bench_find_id(&r->con.bench, r->dev_id);
+    if (d) app_dfu_cancel(&r->con, d);
 }
 
 static void hold_words(const struct guide_step *s, char *out, size_t n)
@@ -44,15 +39,12 @@ static void hold_words(const struct guide_step *s, char *out, size_t n)
 int cmd_dfu(struct config *c, int argc, char **argv)
 {
     if (argc != 2) { fprintf(stderr, "usage: ibench dfu DEVICE   (ECID, UDID, slot label or port)\n"); return EXIT_USAGE; }
-    R.con.on_change = on_change;
-    R.con.on_change_ctx = &R;
     if (app_open(&R.con, c, APP_FOLLOW_JOBS) < 0) { fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
     loop_watch_signal(R.con.loop, SIGINT, on_interrupt, &R);
     loop_watch_signal(R.con.loop, SIGTERM, on_interrupt, &R);
     app_settle(&R.con, 4000);
     int rc = EXIT_FAIL;
     const struct device *d = bench_resolve(&R.con.bench, argv[1]);
-    struct guide g;
     char why[300];
     enum verb_refusal r = d ? verb_check(verb_get(VERB_DFU), &R.con, d, why, sizeof why) : VERB_NO_DEVICE;
     if (!d) {
@@ -61,33 +53,34 @@ int cmd_dfu(struct config *c, int argc, char **argv)
     } else if (r != VERB_OK) {
         fprintf(stderr, "ibench: %s\n", why);
         rc = verb_exit_code(r);
-    } else if (!d->model || guide_build(d->model, GUIDE_ENTER_DFU, c->dfu_hold_ms, &g) < 0) {
-        fprintf(stderr, "ibench: no DFU steps for %s: model unknown (see `ibench guide MODEL dfu`)\n", device_label(d));
-        rc = EXIT_NODEVICE;
     } else {
-        char label[40];
+        char label[40], err[300];
         snprintf(label, sizeof label, "%s", device_label(d));
-        printf("DFU helper for %s (%s), watching port %s. Ctrl-C cancels.\n", label, d->model->name, d->port);
-        dfu_helper_init(&R.h, &g, d->port, c->dfu_hold_ms[2] + 2000);
-        dfu_helper_start(&R.h, now_ms());
+        R.dev_id = d->id;
+        printf("DFU helper for %s (%s), watching port %s. Ctrl-C cancels.\n", label, d->model ? d->model->name : d->product_type, d->port);
+        if (verb_start(verb_get(VERB_DFU), &R.con, d, NULL, err, sizeof err) < 0) {
+            fprintf(stderr, "ibench: %s\n", err);
+            app_close(&R.con);
+            return EXIT_NODEVICE;
+        }
+        const struct dfu_helper *h = app_dfu_for(&R.con, R.dev_id);
         int shown = -1, waiting = 0;
-        while (dfu_helper_active(&R.h)) {
+        while (h && dfu_helper_active(h)) {
             loop_run_once(R.con.loop, 100);
             int64_t now = now_ms();
-            dfu_helper_tick(&R.h, now);
-            if (R.h.state == DFU_RUNNING && R.h.step != shown) {
-                shown = R.h.step;
+            if (h->state == DFU_RUNNING && h->step != shown) {
+                shown = h->step;
                 char hold[40];
-                hold_words(&g.steps[shown], hold, sizeof hold);
-                printf("Step %d/%d: %s (%s)\n", shown + 1, g.nsteps, g.steps[shown].text, hold);
-            } else if (R.h.state == DFU_WAITING && !waiting) {
+                hold_words(&h->guide.steps[shown], hold, sizeof hold);
+                printf("Step %d/%d: %s (%s)\n", shown + 1, h->guide.nsteps, h->guide.steps[shown].text, hold);
+            } else if (h->state == DFU_WAITING && !waiting) {
                 waiting = 1;
-                printf("Keep holding; watching %s for %d s more\n", R.h.port, (int)((dfu_helper_ms_left(&R.h, now) + 999) / 1000));
+                printf("Keep holding; watching %s for %d s more\n", h->port, (int)((dfu_helper_ms_left(h, now) + 999) / 1000));
             }
             fflush(stdout);
         }
-        printf("%s: %s\n", dfu_helper_state_name(R.h.state), R.h.message);
-        rc = R.h.state == DFU_SUCCESS ? EXIT_OK : R.h.state == DFU_CANCELLED ? EXIT_CANCELLED : EXIT_FAIL;
+        printf("%s: %s\n", dfu_helper_state_name(h->state), h->message);
+        rc = h->state == DFU_SUCCESS ? EXIT_OK : h->state == DFU_CANCELLED ? EXIT_CANCELLED : EXIT_FAIL;
     }
     app_close(&R.con);
     return rc;

@@ -16,6 +16,21 @@
 #define IDENT_TIMEOUT_MS 1500
 #define IDENT_TRIES 2
 
+/* Where identification of a device stands. */
+enum ident_stage {
+    IDENT_QUEUED,       /* arrived; reading starts from the loop, not inside the hotplug callback */
+    IDENT_SERIAL,       /* reading the serial string descriptor */
+    IDENT_NONCE,        /* reading the nonce string (Recovery/DFU only; optional) */
+    IDENT_OVER,         /* identified or failed: the handle may be closed when no op needs it */
+};
+
+/* After a USB error, an op waits a moment to tell an unplug from a fault. */
+enum op_grace {
+    GRACE_NONE,         /* no error so far */
+    GRACE_WAITING,      /* failed with a USB error; waiting for a LEFT event */
+    GRACE_OVER,         /* waited: the device stayed, so it was a fault */
+};
+
 struct udev_entry {
     struct udev_entry *next;
     struct usb_source *u;
@@ -25,17 +40,18 @@ struct udev_entry {
     char port[PORT_MAX];
     uint16_t pid;
     uint8_t iserial;
-    int stage;                       /* 0 serial string, 1 nonce string */
+    enum ident_stage ident;
     int tries;
-    int left;                        /* LEFT seen; free when the transfer is done */
-    int done;                        /* identification over: close the handle */
+    bool left;                       /* LEFT seen; free when the transfer is done */
     /* a software action (iboot_op) in progress */
     struct iboot_op *op;
     char op_title[48];
     usb_op_done_fn op_done;
     void *op_ctx;
-    int op_claimed, op_waiting, op_last_pct;
-    int op_grace;                    /* 1: failed with a USB error, waiting to see if the device left */
+    bool op_claimed;                 /* interface 0 claimed for the op */
+    bool op_waiting;                 /* a timer, not a transfer, is what the op waits for */
+    int op_last_pct;
+    enum op_grace op_grace;
     enum iboot_result op_last;
     int64_t op_last_post_ms;
     struct loop_timer *op_timer;
@@ -122,7 +138,7 @@ static void entry_free(struct usb_source *u, struct udev_entry *e)
 static void finish(struct udev_entry *e, enum bench_ev_type t, const char *text)
 {
     struct usb_source *u = e->u;
-    e->done = 1;
+    e->ident = IDENT_OVER;
     if (e->left) return;
     if (t == BEV_USB_IDENTIFIED) {
         struct bench_ev *ev = calloc(1, sizeof *ev);
@@ -170,10 +186,10 @@ static void string_done(struct libusb_transfer *x)
     if (st == LIBUSB_TRANSFER_COMPLETED && len >= 2 && data[1] == LIBUSB_DT_STRING) {
         decode_string(data, len, text, sizeof text);
         libusb_free_transfer(x);
-        if (e->stage == 0) {
+        if (e->ident == IDENT_SERIAL) {
             snprintf(e->serial, sizeof e->serial, "%s", text);
             if (mode_is_iboot((enum dev_mode)mode_from_usb(APPLE_VID, e->pid)) && !e->left) {
-                e->stage = 1;
+                e->ident = IDENT_NONCE;
                 e->tries = 0;
                 submit_string(e, 1);
                 return;
@@ -186,7 +202,7 @@ static void string_done(struct libusb_transfer *x)
     }
     libusb_free_transfer(x);
     if (e->left || st == LIBUSB_TRANSFER_NO_DEVICE) { finish(e, BEV_USB_IDENT_FAILED, "device left during identification"); return; }
-    if (e->stage == 1) { finish(e, BEV_USB_IDENTIFIED, NULL); return; } /* nonce is optional */
+    if (e->ident == IDENT_NONCE) { finish(e, BEV_USB_IDENTIFIED, NULL); return; } /* nonce is optional */
     if (++e->tries < IDENT_TRIES) { submit_string(e, e->iserial); return; }
     finish(e, BEV_USB_IDENT_FAILED,
            st == LIBUSB_TRANSFER_TIMED_OUT ? "no answer to the serial-number request (timed out)" :
@@ -235,7 +251,7 @@ static int hotplug_cb(libusb_context *ctx, libusb_device *dev, libusb_hotplug_ev
     if (event == LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT) {
         for (struct udev_entry *e = u->devs; e; e = e->next) {
             if (e->dev != dev || e->left) continue;
-            e->left = 1;
+            e->left = true;
             post(u, BEV_USB_LEFT, e, NULL);
             if (e->xfer) libusb_cancel_transfer(e->xfer); /* tidy() frees it once the transfer is back */
             break;
@@ -258,7 +274,7 @@ static int hotplug_cb(libusb_context *ctx, libusb_device *dev, libusb_hotplug_ev
     e->next = u->devs;
     u->devs = e;
     post(u, BEV_USB_ARRIVED, e, NULL);
-    e->stage = -1; /* identification starts from the loop, not inside the callback */
+    e->ident = IDENT_QUEUED; /* identification starts from the loop, not inside the callback */
     return 0;
 }
 
@@ -305,8 +321,8 @@ static void op_xfer_done(struct libusb_transfer *x)
 static void op_wait_over(void *ctx)
 {
     struct udev_entry *e = ctx;
-    e->op_waiting = 0;
-    if (e->op_grace == 1) { e->op_grace = 2; return; }
+    e->op_waiting = false;
+    if (e->op_grace == GRACE_WAITING) { e->op_grace = GRACE_OVER; return; }
     iboot_op_done(e->op, IR_OK, NULL, 0);
 }
 
@@ -325,7 +341,7 @@ static void op_finish(struct udev_entry *e, int ok, const char *message)
 {
     struct usb_source *u = e->u;
     if (e->op_claimed && e->h && !e->left) libusb_release_interface(e->h, 0);
-    e->op_claimed = 0;
+    e->op_claimed = false;
     struct bench_ev ev = {.type = BEV_STATUS, .now_ms = now_ms(), .progress = -1};
     snprintf(ev.port, sizeof ev.port, "%s", e->port);
     sink_post(&u->sink, &ev);
@@ -336,7 +352,7 @@ static void op_finish(struct udev_entry *e, int ok, const char *message)
     if (e->op_done) e->op_done(e->op_ctx, e->port, ok, ok ? "" : message, iboot_op_answer(e->op));
     iboot_op_free(e->op);
     e->op = NULL;
-    e->done = 1;
+    e->ident = IDENT_OVER;
 }
 
 /* Takes the op's next step; returns with a transfer or a wait in flight, or
@@ -352,18 +368,19 @@ static void op_pump(struct udev_entry *e)
         struct iboot_xfer x;
         int r = iboot_op_next(e->op, &x);
         if (r == 0) { op_finish(e, 1, NULL); return; }
-        if (r < 0 && e->op_last == IR_ERROR && e->op_grace == 0) {
+        if (r < 0 && e->op_last == IR_ERROR && e->op_grace == GRACE_NONE) {
             /* An unplug shows first as a failed transfer, then as a hotplug
              * event: wait a moment so the message can say which. */
             if (!e->op_timer) e->op_timer = loop_timer_new(e->u->sink.loop, op_wait_over, e);
-            e->op_grace = e->op_waiting = 1;
+            e->op_grace = GRACE_WAITING;
+            e->op_waiting = true;
             loop_timer_arm(e->op_timer, 500);
             return;
         }
         if (r < 0) { op_finish(e, 0, iboot_op_error(e->op)); return; }
         if (x.kind == IX_WAIT) {
             if (!e->op_timer) e->op_timer = loop_timer_new(e->u->sink.loop, op_wait_over, e);
-            e->op_waiting = 1;
+            e->op_waiting = true;
             loop_timer_arm(e->op_timer, x.timeout_ms);
             return;
         }
@@ -383,7 +400,7 @@ static void op_pump(struct udev_entry *e)
                     op_finish(e, 0, msg);
                     return;
                 }
-                e->op_claimed = 1;
+                e->op_claimed = true;
             }
             libusb_fill_bulk_transfer(t, e->h, x.endpoint, (unsigned char *)(uintptr_t)x.data, (int)x.len,
                                       op_xfer_done, e, x.timeout_ms);
@@ -426,9 +443,9 @@ static void tidy(void *ctx)
             entry_free(u, e);
             continue;
         }
-        if (e->stage == -1) { e->stage = 0; start_identify(e); continue; }
-        if (e->op && e->done) { op_pump(e); continue; }
-        if (e->h && e->done && !e->op) { libusb_close(e->h); e->h = NULL; }
+        if (e->ident == IDENT_QUEUED) { e->ident = IDENT_SERIAL; start_identify(e); continue; }
+        if (e->op && e->ident == IDENT_OVER) { op_pump(e); continue; }
+        if (e->h && e->ident == IDENT_OVER && !e->op) { libusb_close(e->h); e->h = NULL; }
     }
     rearm_timeout(u);
 }
@@ -452,7 +469,7 @@ int usb_source_run(struct usb_source *u, const char *port, const char *title, st
     e->op_ctx = ctx;
     e->op_last_pct = -1;
     e->op_last_post_ms = 0;
-    e->op_grace = 0;
+    e->op_grace = GRACE_NONE;
     e->op_last = IR_OK;
     op_status(e, 1);
     return 0;
@@ -512,7 +529,7 @@ void usb_source_stop(struct usb_source *u)
     if (!u) return;
     if (u->hp) libusb_hotplug_deregister_callback(u->ctx, u->hp);
     for (struct udev_entry *e = u->devs; e; e = e->next) {
-        e->left = 1;
+        e->left = true;
         if (e->xfer) libusb_cancel_transfer(e->xfer);
     }
     struct timeval tv = {0, 100000};
@@ -533,6 +550,6 @@ void usb_source_stop(struct usb_source *u)
 int usb_source_busy(const struct usb_source *u)
 {
     for (const struct udev_entry *e = u->devs; e; e = e->next)
-        if (!e->left && (e->stage == -1 || e->xfer)) return 1;
+        if (!e->left && (e->ident == IDENT_QUEUED || e->xfer)) return 1;
     return 0;
 }

@@ -23,31 +23,6 @@
 #include "verbs.h"
 
 
-static struct dfu_helper *dfu_for(struct tui *t, unsigned id, int create)
-{
-    for (int i = 0; i < 16; i++)
-        if (t->dfu[i].used && t->dfu[i].dev_id == id) return &t->dfu[i].h;
-    if (!create) return NULL;
-    for (int i = 0; i < 16; i++) {
-        if (t->dfu[i].used && dfu_helper_active(&t->dfu[i].h)) continue;
-        t->dfu[i].used = 1;
-        t->dfu[i].dev_id = id;
-        return &t->dfu[i].h;
-    }
-    return NULL;
-}
-
-/* Logs each helper's outcome once, when it changes. */
-static void dfu_report(struct tui *t)
-{
-    for (int i = 0; i < 16; i++) {
-        if (!t->dfu[i].used || t->dfu[i].h.state == t->dfu[i].last) continue;
-        t->dfu[i].last = t->dfu[i].h.state;
-        if (!dfu_helper_active(&t->dfu[i].h) && t->dfu[i].h.state != DFU_READY)
-            bench_logf(&t->con.bench, now_ms(), "%s: DFU helper: %s", t->dfu[i].h.port, dfu_helper_state_name(t->dfu[i].h.state));
-    }
-}
-
 static void hline_at(struct tui *t, int y)
 {
     move(y, 0);
@@ -203,7 +178,7 @@ static void draw_guide(struct tui *t, const struct device *d, int y, int rows)
         return;
     }
     char l[256];
-    struct dfu_helper *h = dfu_for(t, d->id, 0);
+    const struct dfu_helper *h = app_dfu_for(&t->con, d->id);
     /* The helper's countdown and outcome replace the Enter DFU guide; other
      * guides stay reachable with [ and ] once it is over. */
     if (h && h->state != DFU_READY && (dfu_helper_active(h) || t->guide_action == GUIDE_ENTER_DFU)) {
@@ -393,28 +368,10 @@ static void on_key(struct tui *t, int ch)
     case '[': t->guide_action = (t->guide_action + GUIDE_ACTIONS - 1) % GUIDE_ACTIONS; t->tab = TAB_GUIDE; break;
     case 'd': {
         struct device *d = tui_selected(t);
-        struct guide g;
         char why[300];
-        if (verb_check(verb_get(VERB_DFU), &t->con, d, why, sizeof why) != VERB_OK) { tui_say(t, "%s", why); break; }
-        if (!d->model || guide_build(d->model, GUIDE_ENTER_DFU, t->cfg->dfu_hold_ms, &g) < 0) {
-            tui_say(t, "%s: no DFU steps for this model (see the guide).", device_label(d));
-            break;
-        }
-        struct dfu_helper *h = dfu_for(t, d->id, 1);
-        if (!h) { snprintf(t->message, sizeof t->message, " Too many DFU helpers running."); break; }
-        if (dfu_helper_active(h)) break;
-        dfu_helper_init(h, &g, d->port, t->cfg->dfu_hold_ms[2] + 2000);
-        dfu_helper_start(h, now_ms());
+        if (verb_start(verb_get(VERB_DFU), &t->con, d, NULL, why, sizeof why) < 0) { tui_say(t, "%s", why); break; }
         t->tab = TAB_GUIDE;
         t->guide_action = GUIDE_ENTER_DFU;
-        loop_timer_arm(t->dfu_tick, 200);
-        break;
-    }
-    case 'c': {
-        struct device *d = tui_selected(t);
-        struct dfu_helper *h = d ? dfu_for(t, d->id, 0) : NULL;
-        if (h) dfu_helper_cancel(h);
-        dfu_report(t);
         break;
     }
     case KEY_RESIZE: break;
@@ -451,24 +408,6 @@ static void on_change(void *ctx, enum bench_note note, const struct device *d)
 {
     struct tui *t = ctx;
     t->dirty = 1;
-    if (note == NOTE_REMOVED || !d->port[0]) return;
-    for (int i = 0; i < 16; i++)
-        if (t->dfu[i].used) dfu_helper_on_device(&t->dfu[i].h, now_ms(), d->port, d->mode, d->presence == PRESENCE_PRESENT);
-    dfu_report(t);
-}
-
-static void on_dfu_tick(void *ctx)
-{
-    struct tui *t = ctx;
-    int active = 0;
-    for (int i = 0; i < 16; i++) {
-        if (!t->dfu[i].used) continue;
-        dfu_helper_tick(&t->dfu[i].h, now_ms());
-        active |= dfu_helper_active(&t->dfu[i].h);
-    }
-    dfu_report(t);
-    t->dirty = 1;
-    if (active) loop_timer_arm(t->dfu_tick, 200);
 }
 
 static void on_clock(void *ctx)
@@ -547,7 +486,6 @@ int cmd_tui(struct config *c, int argc, char **argv)
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) loop_watch_signal(t.con.loop, sigs[i], on_signal, &t);
     t.clock = loop_timer_new(t.con.loop, on_clock, &t);
     t.redraw = loop_timer_new(t.con.loop, on_redraw, &t);
-    t.dfu_tick = loop_timer_new(t.con.loop, on_dfu_tick, &t);
     loop_timer_arm(t.clock, 10000);
     loop_add_idle_hook(t.con.loop, render_hook, &t);
     t.dirty = 1;

@@ -151,7 +151,12 @@ int tui_action_key(struct tui *t, int ch)
     struct device *d = tui_selected(t);
     char why[300];
     enum verb_refusal r = verb_check(v, &t->con, d, why, sizeof why);
-    if (v->id == VERB_CANCEL && r != VERB_OK) return 0;   /* c also stops the DFU helper */
+    if (v->id == VERB_CANCEL && r != VERB_OK) return 0;
+    /* Stopping a countdown changes nothing on the device: no question. */
+    if (v->id == VERB_CANCEL && !app_op_on(&t->con, d) && app_dfu_cancel(&t->con, d) == 0) {
+        tui_say(t, "%s: DFU helper cancelled.", device_label(d));
+        return 1;
+    }
     if (r != VERB_OK) {
         tui_say(t, "%s", why);
         if (r == VERB_WRONG_MODE) point_to_guide(t, v, d);
@@ -166,7 +171,7 @@ int tui_action_key(struct tui *t, int ch)
 /* An op ended: say how, in the words the command line uses. */
 void tui_op_ended(struct tui *t, const struct app_op *op)
 {
-    if (op->state == OP_FAILED) { tui_say(t, "%s: %s failed: %.200s", op->label, op->verb ? op->verb->bar : "action", op->message); return; }
+    if (op->state == OP_FAILED) { tui_say(t, "%s: %.200s", op->label, op->message); return; }
     if (op->answer[0]) {
         tui_say(t, "%s answered: %.200s", op->label, op->answer);
         bench_logf(&t->con.bench, now_ms(), "%s: iBoot answered: %s", op->label, op->answer);
@@ -174,7 +179,7 @@ void tui_op_ended(struct tui *t, const struct app_op *op)
     }
     if (op->verb && (op->verb->id == VERB_EXIT_RECOVERY || op->verb->id == VERB_REBOOT || op->verb->id == VERB_ENTER_RECOVERY))
         tui_say(t, "%s: %s done; the device is rebooting.", op->label, op->verb->bar);
-    else tui_say(t, "%s: %s done.", op->label, op->verb ? op->verb->bar : "action");
+    else tui_say(t, "%s: done.", op->label);
 }
 
 void tui_action_hints(const struct tui *t, const struct device *d, char *out, size_t n)

@@ -27,7 +27,7 @@ has "$T/s3" 'Press and hold Top' "iPad guide uses the Top button"
 tm send-keys ']' ']'
 wait_screen s4 'Enter DFU on iPad' && ok "] steps to the DFU guide" || fail "] steps to the DFU guide"
 tm send-keys d
-wait_screen s4b 'DFU helper watches the USB port' && ok "d explains the DFU helper needs a USB port" || fail "d without a port"
+wait_screen s4b 'has no known USB port to watch' && ok "d explains the DFU helper needs a USB port" || fail "d without a port"
 tm send-keys '?'
 wait_screen s5 'ibench keys' && ok "? shows help" || fail "? shows help"
 tm send-keys x
