@@ -239,35 +239,40 @@ static void draw_log(struct tui *t, int y, int rows)
 
 static void draw_help(struct tui *t)
 {
-    static const char *const lines[] = {
+    /* Moving around, then every verb from the table (the same words as
+     * `ibench --help`), then the keys of the tabs and prompts. */
+    static const char *const head[] = {
         "ibench keys", "",
         "  Up/Down, j/k    select a device",
-        "  Tab, 1-5        Detail, Guide, Firmware, IPSW, Log",
-        "  g               button guide for the selected model",
+        "  Tab, 1-5        Detail, Guide, Firmware, IPSW, Log; g guide, l log",
         "  [ ]             previous/next guide (Recovery, exit, DFU, exit DFU)",
-        "  d / c           DFU helper countdown on the device's port / cancel",
-        "  x / e           exit Recovery (iBoot) / enter Recovery (lockdownd)",
-        "  b               reboot (Recovery, Normal, Restore)",
-        "  :               send one iBoot command (getenv VAR reads a variable)",
-        "  u               upload a file to a Recovery or DFU device; c cancels",
-        "  r / R           restore: Update (keeps data) / Erase (typed ECID digits)",
-        "  c               cancel the running upload, restore job or DFU helper",
+    };
+    static const char *const tail[] = {
         "  PgUp/PgDn, /    scroll and search the restore log (Log tab)",
-        "  f               Firmware tab; there [ ] choose a build, f fetches it, F refreshes",
-        "  i               open an IPSW (file or URL): identities, fit, completeness",
+        "  F, [ ] (Fw tab) refresh the catalog, choose a build; f fetches it",
         "  Prompts         Backspace, Ctrl-U clears, Ctrl-W drops a word, Esc cancels",
         "  ?               this help",
         "  q               quit", "",
-        "Headless twins: ibench list, watch, guide, dfu, recovery, reboot, send, cmd.",
+        "Headless twins: ibench recovery, reboot, cmd, send, dfu, restore, fw, ipsw.",
         "Press any key.",
     };
-    int h = (int)(sizeof lines / sizeof lines[0]) + 2, w = 74;
+    char lines[40][160];
+    int n = 0;
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) snprintf(lines[n++], sizeof lines[0], "%s", head[i]);
+    for (int i = 0; i < VERB_COUNT && n < 30; i++) {
+        const struct verb *v = verb_get((enum verb_id)i);
+        if (v->key) snprintf(lines[n++], sizeof lines[0], "  %-15c %s", v->key, v->summary);
+    }
+    for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++) snprintf(lines[n++], sizeof lines[0], "%s", tail[i]);
+    int w = 4;
+    for (int i = 0; i < n; i++) if ((int)strlen(lines[i]) + 2 > w) w = (int)strlen(lines[i]) + 2;
+    int h = n + 2;
     if (w > COLS) w = COLS;
     if (h > LINES) h = LINES;
     int y0 = (LINES - h) / 2, x0 = (COLS - w) / 2;
     for (int i = 0; i < h; i++) {
         tui_role_on(t, i == 1 ? R_TITLE : R_NORMAL);
-        tui_put(y0 + i, x0, w, i >= 1 && i - 1 < h - 2 ? lines[i - 1] : "");
+        tui_put(y0 + i, x0, w, i >= 1 && i - 1 < n ? lines[i - 1] : "");
         tui_role_off();
     }
 }
