@@ -31,6 +31,7 @@ enum app_flags {
 enum op_state {
     OP_FREE = 0,        /* slot unused */
     OP_RUNNING,         /* transfers or a lockdownd call in flight */
+    OP_RETURNING,       /* sent; the device reboots: waiting for it to leave and come back */
     OP_SUCCEEDED,       /* message says what happened */
     OP_FAILED,          /* message says why */
 };
@@ -44,6 +45,9 @@ struct app_op {
     char port[PORT_MAX], udid[48], label[40];
     int64_t started_ms, ended_ms;
     int progress;                   /* percent, -1 when unknown */
+    enum dev_mode expect;           /* OP_RETURNING: the mode it should come back in (MODE_UNKNOWN: any) */
+    bool left;                      /* OP_RETURNING: it has left the bus */
+    int64_t return_by_ms;           /* OP_RETURNING: give up waiting then */
     char message[300];
     char answer[IBOOT_CMD_MAX + 1]; /* getenv's value */
     /* owned resources, released when the op ends */
@@ -75,6 +79,8 @@ struct app {
     struct loop_timer *linger;      /* expires disconnected rows */
     struct app_op ops[APP_MAX_OPS];
     unsigned next_op;
+    struct loop_timer *op_timer;    /* the next OP_RETURNING deadline */
+    int return_wait_ms;             /* how long a rebooted device is awaited (0: not at all) */
     struct app_dfu dfu[APP_MAX_DFU];
     struct loop_timer *dfu_tick;
     /* Called on the loop thread after each applied event that changed the bench. */
@@ -124,6 +130,11 @@ void app_dfu_close(struct app *a);
  * result ends the op through a BEV_OP_DONE event. */
 struct app_op *app_op_new(struct app *a, const struct verb *v, const struct device *d, int lockfd);
 void app_op_end(struct app *a, struct app_op *op, int ok, const char *message, const char *answer);
+/* Instead of ending, a successful op of a verb that reboots the device
+ * waits (up to wait_ms) for it to come back, expecting mode `expect`. */
+void app_op_expect_return(struct app_op *op, enum dev_mode expect, int wait_ms);
+/* Stops waiting for the device to return: the op ends as it stands. */
+void app_op_stop_waiting(struct app *a, unsigned op_id);
 int app_op_usb(struct app *a, struct app_op *op, const char *title, struct iboot_op *iop, char *err, size_t n);
 int app_op_task(struct app *a, struct app_op *op, int (*fn)(const char *udid, char *msg, size_t n), char *err, size_t n);
 

@@ -54,16 +54,91 @@ static struct app_op *op_find(struct app *a, unsigned id)
     return NULL;
 }
 
+static void arm_op_timer(struct app *a)
+{
+    int64_t next = -1;
+    for (int i = 0; i < APP_MAX_OPS; i++)
+        if (a->ops[i].state == OP_RETURNING && (next < 0 || a->ops[i].return_by_ms < next)) next = a->ops[i].return_by_ms;
+    if (!a->op_timer) return;
+    if (next >= 0) loop_timer_arm_at(a->op_timer, next);
+    else loop_timer_disarm(a->op_timer);
+}
+
+static void release(struct app_op *op)
+{
+    if (op->map) { munmap(op->map, op->maplen); op->map = NULL; }
+    if (op->lockfd >= 0) { close(op->lockfd); op->lockfd = -1; }
+}
+
+static void settle(struct app *a, struct app_op *op, int ok, const char *fmt, const char *mode)
+{
+    op->state = ok ? OP_SUCCEEDED : OP_FAILED;
+    op->ended_ms = now_ms();
+    snprintf(op->message, sizeof op->message, fmt, mode);
+    release(op);
+    arm_op_timer(a);
+    if (a->on_op) a->on_op(a->on_op_ctx, op);
+}
+
 void app_op_end(struct app *a, struct app_op *op, int ok, const char *message, const char *answer)
 {
     if (!op || op->state != OP_RUNNING) return;
-    op->state = ok ? OP_SUCCEEDED : OP_FAILED;
-    op->ended_ms = now_ms();
-    snprintf(op->message, sizeof op->message, "%s", message ? message : "");
     snprintf(op->answer, sizeof op->answer, "%s", answer ? answer : "");
-    if (op->map) { munmap(op->map, op->maplen); op->map = NULL; }
-    if (op->lockfd >= 0) { close(op->lockfd); op->lockfd = -1; }
-    if (a->on_op) a->on_op(a->on_op_ctx, op);
+    if (ok && op->return_by_ms) {
+        /* Sent: the device lock is kept until it is back, so nobody else
+         * drives it while it reboots. */
+        op->state = OP_RETURNING;
+        snprintf(op->message, sizeof op->message, "sent; waiting for the device to come back");
+        arm_op_timer(a);
+        if (a->on_op) a->on_op(a->on_op_ctx, op);
+        return;
+    }
+    settle(a, op, ok, "%s", message ? message : "");
+}
+
+void app_op_expect_return(struct app_op *op, enum dev_mode expect, int wait_ms)
+{
+    op->expect = expect;
+    op->return_by_ms = wait_ms > 0 ? now_ms() + wait_ms : 0;
+}
+
+void app_op_stop_waiting(struct app *a, unsigned op_id)
+{
+    struct app_op *op = op_find(a, op_id);
+    if (op && op->state == OP_RETURNING) settle(a, op, 1, "%s", "sent; not waiting for the device to come back");
+}
+
+/* A device that rebooted came back: say in which mode, as a technician
+ * needs it (Recovery after an exit means iOS did not boot). */
+static void watch_return(struct app *a, const struct device *d)
+{
+    for (int i = 0; i < APP_MAX_OPS; i++) {
+        struct app_op *op = &a->ops[i];
+        if (op->state != OP_RETURNING || op->dev_id != d->id) continue;
+        if (d->presence != PRESENCE_PRESENT) { op->left = true; continue; }
+        if (!op->left || d->mode == MODE_UNKNOWN || (d->mode == MODE_NORMAL && !d->identified)) continue;
+        if (op->expect == MODE_NORMAL && d->mode == MODE_RECOVERY)
+            settle(a, op, 0, "back in %s mode: iBoot could not boot the installed iOS. Try an Update restore (keeps data) "
+                   "before an Erase.", mode_name(d->mode));
+        else if (op->expect != MODE_UNKNOWN && d->mode != op->expect)
+            settle(a, op, 0, "back in %s mode", mode_name(d->mode));
+        else settle(a, op, 1, "back in %s mode", mode_name(d->mode));
+    }
+}
+
+static void on_op_timer(void *ctx)
+{
+    struct app *a = ctx;
+    int64_t now = now_ms();
+    for (int i = 0; i < APP_MAX_OPS; i++) {
+        struct app_op *op = &a->ops[i];
+        if (op->state != OP_RETURNING || op->return_by_ms > now) continue;
+        char why[160];
+        snprintf(why, sizeof why, "not back after %d s (it may still be booting; `ibench watch` follows it)",
+                 (a->return_wait_ms + 999) / 1000);
+        settle(a, op, 0, "%s", why);
+    }
+    arm_op_timer(a);
 }
 
 static void apply_queue(void *ctx)
@@ -88,7 +163,7 @@ static void apply_queue(void *ctx)
 static void forward(void *ctx, enum bench_note note, const struct device *d)
 {
     struct app *a = ctx;
-    if (note != NOTE_REMOVED) app_dfu_on_change(a, d);
+    if (note != NOTE_REMOVED) { app_dfu_on_change(a, d); watch_return(a, d); }
     if (a->on_change) a->on_change(a->on_change_ctx, note, d);
 }
 
@@ -105,6 +180,7 @@ int app_open(struct app *a, struct config *cfg, unsigned flags)
     a->on_op = op_cb;
     a->on_op_ctx = op_ctx;
     for (int i = 0; i < APP_MAX_OPS; i++) a->ops[i].lockfd = -1;
+    a->return_wait_ms = 90 * 1000;
     a->loop = loop_new();
     a->queue = calloc(1, sizeof *a->queue);
     a->pool = pool_new(POOL_THREADS);
@@ -114,6 +190,7 @@ int app_open(struct app *a, struct config *cfg, unsigned flags)
     for (int i = 0; i < cfg->nslots; i++) bench_add_slot(&a->bench, cfg->slots[i].port, cfg->slots[i].label);
     bench_set_listener(&a->bench, forward, a);
     a->linger = loop_timer_new(a->loop, on_linger, a);
+    a->op_timer = loop_timer_new(a->loop, on_op_timer, a);
     loop_add_idle_hook(a->loop, apply_queue, a);
     a->sink = (struct sink){.loop = a->loop, .pool = a->pool, .cfg = cfg, .post = sink_to_app, .ctx = a};
     a->usb = usb_source_start(&a->sink, a->usb_error, sizeof a->usb_error);
@@ -125,8 +202,10 @@ int app_open(struct app *a, struct config *cfg, unsigned flags)
 void app_close(struct app *a)
 {
     if (!a->loop) return;
-    for (int i = 0; i < APP_MAX_OPS; i++)
+    for (int i = 0; i < APP_MAX_OPS; i++) {
         if (a->ops[i].state == OP_RUNNING) app_op_end(a, &a->ops[i], 0, "stopped: ibench is closing", NULL);
+        if (a->ops[i].state == OP_RETURNING) settle(a, &a->ops[i], 1, "%s", "sent; ibench closed before the device came back");
+    }
     mux_source_stop(a->mux);          /* no new identifications */
     pool_free(a->pool, POOL_GRACE_MS); /* joins lockdownd calls, reads, preflights */
     mux_source_free(a->mux);
@@ -136,6 +215,7 @@ void app_close(struct app *a)
     apply_queue(a);
     bench_done(&a->bench);
     loop_timer_free(a->linger);
+    loop_timer_free(a->op_timer);
     loop_free(a->loop);
     pthread_mutex_destroy(&a->queue->lock);
     for (struct qnode *n = a->queue->head; n;) { struct qnode *next = n->next; free(n); n = next; }
@@ -190,7 +270,7 @@ const struct app_op *app_op_get(const struct app *a, unsigned id)
 const struct app_op *app_op_on(const struct app *a, const struct device *d)
 {
     for (int i = 0; i < APP_MAX_OPS; i++)
-        if (a->ops[i].state == OP_RUNNING && a->ops[i].dev_id == d->id) return &a->ops[i];
+        if ((a->ops[i].state == OP_RUNNING || a->ops[i].state == OP_RETURNING) && a->ops[i].dev_id == d->id) return &a->ops[i];
     return NULL;
 }
 
@@ -264,6 +344,7 @@ int app_op_task(struct app *a, struct app_op *op, int (*fn)(const char *udid, ch
 int app_op_cancel(struct app *a, const struct device *d)
 {
     const struct app_op *op = app_op_on(a, d);
+    if (op && op->state == OP_RETURNING) { app_op_stop_waiting(a, op->id); return 0; }
     if (!op || !a->usb || !op->port[0]) return -1;
     return usb_source_cancel(a->usb, op->port);
 }

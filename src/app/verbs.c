@@ -119,13 +119,17 @@ static int run_task(struct app *a, struct app_op *op, int (*fn)(const char *, ch
 static int start_exit_recovery(struct app *a, const struct device *d, const char *arg, char *err, size_t n)
 {
     struct app_op *op = begin(a, verb_get(VERB_EXIT_RECOVERY), d, err, n);
-    return op ? run_usb(a, op, "Exit Recovery", iboot_op_exit_recovery(), err, n) : -1;
+    if (!op) return -1;
+    app_op_expect_return(op, MODE_NORMAL, a->return_wait_ms);
+    return run_usb(a, op, "Exit Recovery", iboot_op_exit_recovery(), err, n);
 }
 
 static int start_enter_recovery(struct app *a, const struct device *d, const char *arg, char *err, size_t n)
 {
     struct app_op *op = begin(a, verb_get(VERB_ENTER_RECOVERY), d, err, n);
-    return op ? run_task(a, op, lockdown_enter_recovery, err, n) : -1;
+    if (!op) return -1;
+    app_op_expect_return(op, MODE_RECOVERY, a->return_wait_ms);
+    return run_task(a, op, lockdown_enter_recovery, err, n);
 }
 
 static int restart(const char *udid, char *msg, size_t n) { return lockdown_restart(udid, 0, msg, n); }
@@ -134,6 +138,7 @@ static int start_reboot(struct app *a, const struct device *d, const char *arg, 
 {
     struct app_op *op = begin(a, verb_get(VERB_REBOOT), d, err, n);
     if (!op) return -1;
+    app_op_expect_return(op, MODE_UNKNOWN, a->return_wait_ms);
     if (d->mode == MODE_RECOVERY) return run_usb(a, op, "Reboot", iboot_op_reboot(), err, n);
     return run_task(a, op, d->mode == MODE_RESTORE ? restored_reboot_device : restart, err, n);
 }

@@ -89,6 +89,13 @@ static int op_over(void *ctx)
     return !op || op->state != OP_RUNNING;
 }
 
+static int op_settled(void *ctx)
+{
+    const struct act *a = ctx;
+    const struct app_op *op = app_op_get(&a->app, a->op_id);
+    return !op || a->interrupted || (op->state != OP_RUNNING && op->state != OP_RETURNING);
+}
+
 /* Checks, confirms and runs verb v on d; waits for its op. Returns the exit
  * code, or -1 when the op succeeded (the caller reports). */
 static int run_verb(struct config *c, enum verb_id id, struct device *d, const char *arg, char *who, size_t whon)
@@ -119,7 +126,7 @@ static int run_verb(struct config *c, enum verb_id id, struct device *d, const c
     app_run_until(&A.app, op_over, &A, -1);
     print_progress(NULL, 1);
     const struct app_op *op = app_op_get(&A.app, A.op_id);
-    if (!op || op->state != OP_SUCCEEDED) {
+    if (!op || (op->state != OP_SUCCEEDED && op->state != OP_RETURNING)) {
         fprintf(stderr, "ibench: %s %s failed: %s\n", v->what, who, op ? op->message : "no outcome");
         if (id == VERB_ENTER_RECOVERY && model)
             fprintf(stderr, "ibench: or use the buttons: ibench guide %s recovery\n", model->product_type);
@@ -128,38 +135,22 @@ static int run_verb(struct config *c, enum verb_id id, struct device *d, const c
     return -1;
 }
 
-/* After a reboot: waits for the row to leave and come back; its new mode. */
-struct back { int left, back; enum dev_mode mode; };
-
-static int came_back(void *ctx)
+/* After a reboot: the runtime follows the device back on its row; this
+ * prints what it saw. */
+static int report_return(const char *label, int wait_s)
 {
-    struct back *b = ctx;
-    const struct device *d = bench_find_id(&A.app.bench, A.dev_id);
-    if (!d || A.interrupted) return 1;
-    if (d->presence != PRESENCE_PRESENT) b->left = 1;
-    else if (b->left && d->mode != MODE_UNKNOWN && (d->mode != MODE_NORMAL || d->identified)) { b->mode = d->mode; b->back = 1; }
-    return b->back;
-}
-
-static int report_return(const char *label, int wait_s, enum dev_mode want)
-{
-    if (wait_s == 0) return EXIT_OK;
+    if (wait_s == 0) { app_op_stop_waiting(&A.app, A.op_id); return EXIT_OK; }
     fflush(stdout);
     fprintf(stderr, "%s: waiting up to %d s for the device to come back...\n", label, wait_s);
-    struct back b = {0};
-    app_run_until(&A.app, came_back, &b, wait_s * 1000);
-    if (A.interrupted) { printf("%s: stopped waiting (interrupted); `ibench watch` follows it\n", label); return EXIT_CANCELLED; }
-    if (!b.back) {
-        printf("%s: not back after %d s (it may still be booting; `ibench watch` follows it)\n", label, wait_s);
-        return EXIT_FAIL;
+    app_run_until(&A.app, op_settled, &A, -1);
+    const struct app_op *op = app_op_get(&A.app, A.op_id);
+    if (A.interrupted || !op || op->state == OP_RETURNING) {
+        app_op_stop_waiting(&A.app, A.op_id);
+        printf("%s: stopped waiting (interrupted); `ibench watch` follows it\n", label);
+        return EXIT_CANCELLED;
     }
-    printf("%s: back in %s mode\n", label, mode_name(b.mode));
-    if (want != MODE_UNKNOWN && b.mode != want) {
-        if (want == MODE_NORMAL && b.mode == MODE_RECOVERY)
-            printf("%s: it came back in Recovery: iBoot could not boot the installed iOS. Try an Update restore (keeps data) before an Erase.\n", label);
-        return EXIT_FAIL;
-    }
-    return EXIT_OK;
+    printf("%s: %s\n", label, op->message);
+    return op->state == OP_SUCCEEDED ? EXIT_OK : EXIT_FAIL;
 }
 
 /* --wait SECONDS / --no-wait, shared by recovery and reboot. */
@@ -181,16 +172,17 @@ static int parse_wait(int argc, char **argv, int *wait_s, int nargs, const char 
     return 0;
 }
 
-static int rebooting(struct config *c, enum verb_id id, const char *spec, int wait_s, enum dev_mode want, const char *done)
+static int rebooting(struct config *c, enum verb_id id, const char *spec, int wait_s, const char *done)
 {
     struct device *d = open_device(c, spec);
     if (!d) return finish(EXIT_NODEVICE);
+    A.app.return_wait_ms = wait_s * 1000;
     char who[200], label[40];
     snprintf(label, sizeof label, "%s", device_label(d));
     int rc = run_verb(c, id, d, NULL, who, sizeof who);
     if (rc >= 0) return finish(rc);
     printf("%s: %s\n", label, done);
-    return finish(report_return(label, wait_s, want));
+    return finish(report_return(label, wait_s));
 }
 
 int cmd_recovery(struct config *c, int argc, char **argv)
@@ -200,9 +192,9 @@ int cmd_recovery(struct config *c, int argc, char **argv)
     if (parse_wait(argc, argv, &wait_s, 2, usage) < 0) return EXIT_USAGE;
     const char *what = argv[optind], *spec = argv[optind + 1];
     if (!strcmp(what, "exit"))
-        return rebooting(c, VERB_EXIT_RECOVERY, spec, wait_s, MODE_NORMAL, "setenv auto-boot true, saveenv, reboot sent");
+        return rebooting(c, VERB_EXIT_RECOVERY, spec, wait_s, "setenv auto-boot true, saveenv, reboot sent");
     if (!strcmp(what, "enter"))
-        return rebooting(c, VERB_ENTER_RECOVERY, spec, wait_s, MODE_RECOVERY, "lockdownd accepted EnterRecovery");
+        return rebooting(c, VERB_ENTER_RECOVERY, spec, wait_s, "lockdownd accepted EnterRecovery");
     fprintf(stderr, "usage: %s\n", usage);
     return EXIT_USAGE;
 }
@@ -212,7 +204,7 @@ int cmd_reboot(struct config *c, int argc, char **argv)
     const char *usage = "ibench reboot DEVICE [--wait SECONDS|--no-wait]";
     int wait_s;
     if (parse_wait(argc, argv, &wait_s, 1, usage) < 0) return EXIT_USAGE;
-    return rebooting(c, VERB_REBOOT, argv[optind], wait_s, MODE_UNKNOWN, "rebooting");
+    return rebooting(c, VERB_REBOOT, argv[optind], wait_s, "rebooting");
 }
 
 int cmd_send(struct config *c, int argc, char **argv)

@@ -335,7 +335,8 @@ static void resolve_model(struct device *d)
  * after the job's last report. */
 static void show_job(struct device *d, const struct bench_job *j)
 {
-    S(d->status, j->state == BJOB_ENDED ? "" : j->status);
+    if (j->state == BJOB_ENDED) d->status[0] = 0;
+    else S(d->status, j->status);
     d->progress = j->state == BJOB_RUNNING ? j->progress : -1;
     d->restoring = j->state == BJOB_RUNNING;
 }

@@ -168,17 +168,18 @@ int tui_action_key(struct tui *t, int ch)
     return 1;
 }
 
-/* An op ended: say how, in the words the command line uses. */
+/* An op ended, or sent and now awaits the device: say how, in the words the
+ * command line uses. */
 void tui_op_ended(struct tui *t, const struct app_op *op)
 {
+    if (op->state == OP_RETURNING) { tui_say(t, "%s: %s sent; waiting for it to come back (c stops waiting).", op->label, op->verb ? op->verb->bar : "action"); return; }
     if (op->state == OP_FAILED) { tui_say(t, "%s: %.200s", op->label, op->message); return; }
     if (op->answer[0]) {
         tui_say(t, "%s answered: %.200s", op->label, op->answer);
         bench_logf(&t->con.bench, now_ms(), "%s: iBoot answered: %s", op->label, op->answer);
         return;
     }
-    if (op->verb && (op->verb->id == VERB_EXIT_RECOVERY || op->verb->id == VERB_REBOOT || op->verb->id == VERB_ENTER_RECOVERY))
-        tui_say(t, "%s: %s done; the device is rebooting.", op->label, op->verb->bar);
+    if (op->message[0]) tui_say(t, "%s: %.200s", op->label, op->message);
     else tui_say(t, "%s: done.", op->label);
 }
 

@@ -141,6 +141,27 @@ TEST(confirmation_kinds_and_exit_codes)
     bench_done(&A.bench);
 }
 
+/* A console started after an SSH drop: the job's report came before its
+ * device's row; the row shows the job as soon as its ECID is known. */
+TEST(a_row_shows_the_job_that_holds_its_device)
+{
+    setup();
+    CHECK_STR(bay("Bay 4")->status, "Restore 41% Sending");
+    CHECK_INT(bay("Bay 4")->progress, 41);
+    struct bench_ev job = {.type = BEV_JOB, .now_ms = 2, .has_ecid = true, .ecid = 0xE1, .job_id = 15,
+                           .job_state = BJOB_RUNNING, .progress = 7};
+    snprintf(job.text, sizeof job.text, "Erase 7%% Waiting for device");
+    bench_apply(&A.bench, &job);
+    plug("1-1.6", 0x1281, "CPID:8015 CPRV:11 CPFM:03 SCEP:01 BDID:06 ECID:00000000000000E1 IBFL:3C SRTG:[iBoot-3332.0.0.1.23]");
+    const struct device *late = bench_find_ecid(&A.bench, 0xE1);
+    CHECK(late != NULL);
+    if (late) { CHECK_STR(late->status, "Erase 7% Waiting for device"); CHECK(late->restoring); }
+    job.job_state = BJOB_ENDED;
+    bench_apply(&A.bench, &job);
+    if (late) { CHECK_STR(late->status, ""); CHECK(!late->restoring); }
+    bench_done(&A.bench);
+}
+
 TEST(keys_and_names_are_unique)
 {
     for (int i = 0; i < VERB_COUNT; i++)
@@ -158,6 +179,7 @@ int main(void)
     RUN(a_gone_device_is_refused_by_every_verb);
     RUN(the_key_bar_offers_only_what_passes);
     RUN(confirmation_kinds_and_exit_codes);
+    RUN(a_row_shows_the_job_that_holds_its_device);
     RUN(keys_and_names_are_unique);
     return TAP_DONE();
 }
