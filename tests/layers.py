@@ -46,25 +46,30 @@ def modules(objdir):
     return mods
 
 
-def symbols(path):
-    out = subprocess.run(["nm", "--defined-only", "-g", path], capture_output=True, text=True, check=True).stdout
-    defined = {l.split()[-1] for l in out.splitlines() if l.strip()}
-    out = subprocess.run(["nm", "-u", path], capture_output=True, text=True, check=True).stdout
-    used = {l.split()[-1] for l in out.splitlines() if l.strip()}
-    return defined, used
+def nm(args, paths):
+    """{path: set of symbols} from one nm run over every object."""
+    out = subprocess.run(["nm", "-A"] + args + paths, capture_output=True, text=True, check=True).stdout
+    syms = {p: set() for p in paths}
+    for line in out.splitlines():
+        path, _, rest = line.partition(":")
+        if rest.split():
+            syms.setdefault(path, set()).add(rest.split()[-1])
+    return syms
 
 
 def graph(objdir):
     mods = modules(objdir)
+    paths = [path for _, path in mods.values()]
+    defined = nm(["--defined-only", "-g"], paths)
+    used = nm(["-u"], paths)
     owner, uses = {}, {}
     for name, (_, path) in mods.items():
-        d, u = symbols(path)
-        for s in d:
+        for s in defined[path]:
             owner[s] = name
-        uses[name] = u
+        uses[name] = used[path]
     edges = {}
-    for a, used in uses.items():
-        for s in sorted(used):
+    for a, syms in uses.items():
+        for s in sorted(syms):
             b = owner.get(s)
             if b and b != a:
                 edges.setdefault(a, {}).setdefault(b, s)
