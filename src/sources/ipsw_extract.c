@@ -6,7 +6,8 @@
  * opened with O_NOFOLLOW one segment at a time, files are created O_EXCL under
  * a temporary name and renamed into place only after the size matched the
  * central directory and libzip verified the CRC at the end of the entry. */
-#include "ipsw.h"
+#include "ipsw_archive.h"
+#include "ipsw_extract.h"
 #include "fsutil.h"
 
 #include <errno.h>

@@ -48,29 +48,11 @@ static void dfu_report(struct tui *t)
     }
 }
 
-void tui_role_on(struct tui *t, enum role r)
-{
-    if (t->color && r != R_NORMAL) attron(COLOR_PAIR(r));
-    if (r == R_SELECTED) attron(A_REVERSE);
-    if (r == R_TITLE || r == R_KEY) attron(A_BOLD);
-    if (r == R_DIM) attron(A_DIM);
-}
-
-void tui_role_off(void) { attrset(A_NORMAL); }
-
 static void hline_at(struct tui *t, int y)
 {
     move(y, 0);
     if (t->cfg->ascii) for (int i = 0; i < COLS; i++) addch('-');
     else mvhline(y, 0, ACS_HLINE, COLS);
-}
-
-void tui_put(int y, int x, int width, const char *s)
-{
-    if (width <= 0 || y >= LINES) return;
-    char buf[512];
-    snprintf(buf, sizeof buf, "%-*.*s", width, width, s);
-    mvaddnstr(y, x, buf, width);
 }
 
 static void fmt_age(char *out, size_t n, int64_t ms)
@@ -79,14 +61,6 @@ static void fmt_age(char *out, size_t n, int64_t ms)
     if (s < 60) snprintf(out, n, "%" PRId64 "s", s);
     else if (s < 3600) snprintf(out, n, "%" PRId64 "m", s / 60);
     else snprintf(out, n, "%" PRId64 "h%02" PRId64, s / 3600, (s % 3600) / 60);
-}
-
-struct device *tui_selected(struct tui *t)
-{
-    struct bench *b = &t->con.bench;
-    struct device *d = bench_find_id(b, t->selected);
-    if (!d && b->ndev) { d = b->dev[0]; t->selected = d->id; }
-    return d;
 }
 
 static enum role mode_role(enum dev_mode m)
