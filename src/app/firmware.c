@@ -85,15 +85,17 @@ void firmware_listen(struct app *a, firmware_listener fn, void *ctx)
 
 /* --- catalogs ------------------------------------------------------------------ */
 
-struct fetch { struct app *a; char product[32]; struct catalog *cat; int ok; char err[200]; };
+struct fetch { struct app *a; char product[32]; struct catalog *cat; int ok; char err[200]; struct bench_ev note; };
 
 static void start_fetch(struct app *a, struct firmware_rt *rt);
 
-/* On the loop: a fresh catalog (or why not) from the pool. */
+/* On the loop: a fresh catalog (or why not) from the pool, with its note in
+ * the event log. */
 static void fetch_done(struct app *a, void *arg)
 {
     struct fetch *f = arg;
     struct firmware_rt *rt = a->firmware;
+    bench_apply(&a->bench, &f->note);
     if (rt) {
         rt->fetching = 0;
         if (!strcmp(rt->product, f->product)) {
@@ -116,10 +118,9 @@ static void fetch_main(void *arg)
     f->cat = calloc(1, sizeof *f->cat);
     snprintf(f->err, sizeof f->err, "out of memory");
     f->ok = f->cat && catalog_load(a->cfg, f->product, f->cat, f->err, sizeof f->err) == 0;
-    struct bench_ev ev = {.type = BEV_NOTE, .now_ms = now_ms()};
-    snprintf(ev.text, sizeof ev.text, "firmware catalog for %s: %s", f->product, f->ok ? "updated" : f->err);
+    f->note = (struct bench_ev){.type = BEV_NOTE, .now_ms = now_ms()};
+    snprintf(f->note.text, sizeof f->note.text, "firmware catalog for %s: %s", f->product, f->ok ? "updated" : f->err);
     if (app_post_call(a, fetch_done, f) < 0) { free(f->cat); free(f); }
-    app_post(a, &ev);
 }
 
 static void start_fetch(struct app *a, struct firmware_rt *rt)

@@ -54,14 +54,16 @@ static void doc_close(struct app *a)
     a->ipsw = NULL;
 }
 
-struct read_task { struct app *a; unsigned seq; char source[256]; struct ipsw_doc *doc; };
+struct read_task { struct app *a; unsigned seq; char source[256]; struct ipsw_doc *doc; struct bench_ev note; };
 
 /* On the loop: the read is done; it becomes the open document unless another
- * open came since. */
+ * open came since. The note in the event log comes with it (and redraws a
+ * console). */
 static void read_done(struct app *a, void *arg)
 {
     struct read_task *t = arg;
     struct ipsw_doc_rt *rt = a->ipsw;
+    bench_apply(&a->bench, &t->note);
     if (rt && rt->seq == t->seq) {
         ipsw_doc_free(rt->doc);
         rt->doc = t->doc;
@@ -81,12 +83,10 @@ static void read_main(void *arg)
         snprintf(t->doc->source, sizeof t->doc->source, "%s", t->source);
         snprintf(t->doc->err, sizeof t->doc->err, "out of memory");
     }
-    struct bench_ev ev = {.type = BEV_NOTE, .now_ms = now_ms()};
-    snprintf(ev.text, sizeof ev.text, "IPSW %.60s: %s", t->source,
+    t->note = (struct bench_ev){.type = BEV_NOTE, .now_ms = now_ms()};
+    snprintf(t->note.text, sizeof t->note.text, "IPSW %.60s: %s", t->source,
              t->doc && t->doc->state == IPSW_DOC_READY ? "read" : t->doc ? t->doc->err : "out of memory");
-    struct app *a = t->a;
-    if (app_post_call(a, read_done, t) < 0) { ipsw_doc_free(t->doc); free(t); }
-    app_post(a, &ev);               /* wakes the loop: a console redraws */
+    if (app_post_call(t->a, read_done, t) < 0) { ipsw_doc_free(t->doc); free(t); }
 }
 
 int ipsw_doc_open(struct app *a, const char *source, char *err, size_t n)
