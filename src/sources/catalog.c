@@ -70,7 +70,7 @@ int catalog_load(const struct config *c, const char *product, struct catalog *ca
         return -1;
     }
     snprintf(cat->product, sizeof cat->product, "%s", product);
-    char path[PATH_MAX], ferr[256];
+    char path[PATH_MAX], ferr[256] = ""; /* stays "" when the fetch worked and the parse failed */
     cache_file(c, product, path, sizeof path);
     struct body b = {0};
     if (fetch(c, product, &b, ferr, sizeof ferr) == 0 && catalog_parse(b.data, b.len, cat, err, errlen) == 0) {
