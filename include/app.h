@@ -21,10 +21,13 @@ struct mux_source;
 struct job_source;
 struct pool;
 struct verb;
+struct firmware_rt;
+struct ipsw_doc_rt;
 
 enum app_flags {
     APP_FOLLOW_JOBS = 1 << 0,   /* mirror every ibench's restore jobs on the bench */
     APP_PUMP_JOBS = 1 << 1,     /* also start queued jobs when the caps allow */
+    APP_NO_DEVICES = 1 << 2,    /* start neither USB nor usbmuxd (firmware and IPSW commands) */
 };
 
 /* A software action on one device, started by a verb. */
@@ -89,6 +92,12 @@ struct app {
     /* Called on the loop thread when an op ends. */
     void (*on_op)(void *ctx, const struct app_op *op);
     void *on_op_ctx;
+    /* State of the app layer's other modules, created on first use by its
+     * module and torn down through app_on_close(). */
+    struct firmware_rt *firmware;   /* firmware.h: downloads, catalogs, the cache listing */
+    struct ipsw_doc_rt *ipsw;       /* ipsw_doc.h: the open IPSW */
+    void (*closers[4])(struct app *a);
+    int nclosers;
 };
 
 /* Starts the loop and the sources. Returns 0 (a source that cannot start is
@@ -108,6 +117,15 @@ int app_run_until(struct app *a, int (*done)(void *ctx), void *ctx, int ms);
 /* Runs fn(arg) on the worker pool; its result must come back as an event
  * (app_post). -1 when the pool is stopping: arg has then been freed. */
 int app_background(struct app *a, void (*fn)(void *arg), void *arg);
+
+/* For the app layer's modules: fn(a, arg) runs on the loop thread where
+ * events are applied, in order with them; a pool task hands its result back
+ * this way. Thread-safe. -1 when out of memory (arg is then the caller's). */
+int app_post_call(struct app *a, void (*fn)(struct app *a, void *arg), void *arg);
+/* Registers the teardown of a module's state: app_close() runs it (last
+ * registered first) once the pool is joined and every queued event and call
+ * applied, before the loop is freed. -1 when full. */
+int app_on_close(struct app *a, void (*fn)(struct app *a));
 
 /* Ops. */
 const struct app_op *app_op_get(const struct app *a, unsigned id);

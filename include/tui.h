@@ -6,7 +6,6 @@
 #define IBENCH_TUI_H
 #include "app.h"
 #include "dfu_helper.h"
-#include "fw_queue.h"
 #include "restore.h"
 
 enum tab { TAB_DETAIL, TAB_GUIDE, TAB_FIRMWARE, TAB_IPSW, TAB_LOG, TAB_COUNT };
@@ -39,8 +38,9 @@ struct tui {
         tui_answer_fn fn;        /* carries out y or the entered line */
     } ask;
     char question[300], input[256];
-    /* firmware downloads: one manager for the bench (created on first use) */
-    struct fw_queue *fwq;
+    /* the Firmware tab's cursor, per product type shown (firmware.h keeps the rest) */
+    int fw_cursor;
+    char fw_product[32];
     /* restores */
     struct job_source *jobs;
     struct preflight pf;
@@ -86,9 +86,9 @@ int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows);
  * [ ] choose, F refreshes the catalog). Returns 1 if handled. */
 int tui_firmware_key(struct tui *t, int ch);
 void tui_draw_firmware(struct tui *t, const struct device *d, int y, int rows);
-void tui_firmware_done(struct tui *t);   /* stops downloads (partials kept) */
+void tui_firmware_done(struct tui *t);   /* forgets the tab (app_close stops the downloads) */
 
-/* tui_ipsw.c: the IPSW tab (i opens a file or URL, read on a worker thread). */
+/* tui_ipsw.c: the IPSW tab (i opens a file or URL; the runtime reads it on the pool). */
 void tui_ipsw_open(struct tui *t, const char *source);
 void tui_draw_ipsw(struct tui *t, const struct device *d, int y, int rows);
 const char *tui_ipsw_source(void);       /* the IPSW shown, "" if none */

@@ -18,7 +18,12 @@
 #define POOL_THREADS 4
 #define POOL_GRACE_MS 3000     /* a lockdownd call stuck longer than this is left to exit */
 
-struct qnode { struct qnode *next; struct bench_ev ev; };
+struct qnode {
+    struct qnode *next;
+    struct bench_ev ev;
+    void (*call)(struct app *a, void *arg);   /* app_post_call: run this instead of applying ev */
+    void *arg;
+};
 struct app_queue {
     pthread_mutex_t lock;
     struct qnode *head, *tail;
@@ -26,10 +31,9 @@ struct app_queue {
 
 void app_post(struct app *a, const struct bench_ev *ev)
 {
-    struct qnode *n = malloc(sizeof *n);
+    struct qnode *n = calloc(1, sizeof *n);
     if (!n) return;
     n->ev = *ev;
-    n->next = NULL;
     pthread_mutex_lock(&a->queue->lock);
     if (a->queue->tail) a->queue->tail->next = n;
     else a->queue->head = n;
@@ -150,7 +154,8 @@ static void apply_queue(void *ctx)
     pthread_mutex_unlock(&a->queue->lock);
     while (n) {
         struct qnode *next = n->next;
-        if (n->ev.type == BEV_OP_DONE) app_op_end(a, op_find(a, n->ev.op_id), n->ev.op_ok, n->ev.text, NULL);
+        if (n->call) n->call(a, n->arg);
+        else if (n->ev.type == BEV_OP_DONE) app_op_end(a, op_find(a, n->ev.op_id), n->ev.op_ok, n->ev.text, NULL);
         else bench_apply(&a->bench, &n->ev);
         free(n);
         n = next;
@@ -193,8 +198,10 @@ int app_open(struct app *a, struct config *cfg, unsigned flags)
     a->op_timer = loop_timer_new(a->loop, on_op_timer, a);
     loop_add_idle_hook(a->loop, apply_queue, a);
     a->sink = (struct sink){.loop = a->loop, .pool = a->pool, .cfg = cfg, .post = sink_to_app, .ctx = a};
-    a->usb = usb_source_start(&a->sink, a->usb_error, sizeof a->usb_error);
-    a->mux = mux_source_start(&a->sink, a->mux_error, sizeof a->mux_error);
+    if (!(flags & APP_NO_DEVICES)) {
+        a->usb = usb_source_start(&a->sink, a->usb_error, sizeof a->usb_error);
+        a->mux = mux_source_start(&a->sink, a->mux_error, sizeof a->mux_error);
+    }
     if (flags & APP_FOLLOW_JOBS) a->jobs = job_source_start(&a->sink, (flags & APP_PUMP_JOBS) != 0);
     return 0;
 }
@@ -213,6 +220,7 @@ void app_close(struct app *a)
     usb_source_stop(a->usb);
     app_dfu_close(a);
     apply_queue(a);
+    while (a->nclosers > 0) a->closers[--a->nclosers](a);   /* firmware, the open IPSW */
     bench_done(&a->bench);
     loop_timer_free(a->linger);
     loop_timer_free(a->op_timer);
@@ -258,6 +266,30 @@ int app_run_until(struct app *a, int (*done)(void *ctx), void *ctx, int ms)
 int app_background(struct app *a, void (*fn)(void *arg), void *arg)
 {
     return pool_submit(a->pool, fn, arg, NULL);
+}
+
+/* --- the app layer's other modules ------------------------------------------ */
+
+int app_post_call(struct app *a, void (*fn)(struct app *a, void *arg), void *arg)
+{
+    struct qnode *n = calloc(1, sizeof *n);
+    if (!n) return -1;
+    n->call = fn;
+    n->arg = arg;
+    pthread_mutex_lock(&a->queue->lock);
+    if (a->queue->tail) a->queue->tail->next = n;
+    else a->queue->head = n;
+    a->queue->tail = n;
+    pthread_mutex_unlock(&a->queue->lock);
+    loop_wake(a->loop);
+    return 0;
+}
+
+int app_on_close(struct app *a, void (*fn)(struct app *a))
+{
+    if (a->nclosers >= (int)(sizeof a->closers / sizeof a->closers[0])) return -1;
+    a->closers[a->nclosers++] = fn;
+    return 0;
 }
 
 /* --- ops -------------------------------------------------------------------- */

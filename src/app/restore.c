@@ -34,52 +34,59 @@ static void add(struct preflight *pf, const char *name, enum verdict v, const ch
 
 static void check_archive(struct preflight *pf, const struct device *d, const char *ipsw, int erase, int64_t *size)
 {
-    static struct ipsw_manifest m;
+    struct ipsw_manifest *m = calloc(1, sizeof *m);   /* about 2 MB: never a static */
     char err[400];
     int missing = 0;
     struct stat st;
     *size = stat(ipsw, &st) == 0 ? (int64_t)st.st_size : 0;
-    if (ipsw_read(ipsw, &m, &missing, NULL, err, sizeof err) < 0) { add(pf, "ipsw", V_FAIL, "%s", err); return; }
-    snprintf(pf->version, sizeof pf->version, "%s", m.version);
-    snprintf(pf->build, sizeof pf->build, "%s", m.build);
-    if (missing) { add(pf, "ipsw", V_FAIL, "%s is incomplete: %d component(s) named by its manifest are missing", ipsw, missing); return; }
-    add(pf, "ipsw", V_PASS, "iOS %s (%s), archive intact", m.version, m.build);
+    if (!m) { add(pf, "ipsw", V_FAIL, "out of memory"); return; }
+    if (ipsw_read(ipsw, m, &missing, NULL, err, sizeof err) < 0) { add(pf, "ipsw", V_FAIL, "%s", err); goto out; }
+    snprintf(pf->version, sizeof pf->version, "%s", m->version);
+    snprintf(pf->build, sizeof pf->build, "%s", m->build);
+    if (missing) { add(pf, "ipsw", V_FAIL, "%s is incomplete: %d component(s) named by its manifest are missing", ipsw, missing); goto out; }
+    add(pf, "ipsw", V_PASS, "iOS %s (%s), archive intact", m->version, m->build);
     const char *product = d->model ? d->model->product_type : d->product_type;
     int fits[IPSW_MAX_IDENTITIES] = {0};
     char why[400] = "";
-    int n = ipsw_match(&m, product, d->cpid, d->bdid, fits, why, sizeof why);
-    if (n <= 0) { add(pf, "fits", V_FAIL, "%s", why[0] ? why : "no build identity fits this device"); return; }
+    int n = ipsw_match(m, product, d->cpid, d->bdid, fits, why, sizeof why);
+    if (n <= 0) { add(pf, "fits", V_FAIL, "%s", why[0] ? why : "no build identity fits this device"); goto out; }
     const char *want = erase ? "Erase" : "Update";
-    for (int i = 0; i < m.nidentities; i++)
-        if (fits[i] && !strcmp(m.identities[i].behavior, want)) {
-            add(pf, "fits", V_PASS, "%s identity for %s (%s)", want, m.identities[i].board, product);
-            return;
+    for (int i = 0; i < m->nidentities; i++)
+        if (fits[i] && !strcmp(m->identities[i].behavior, want)) {
+            add(pf, "fits", V_PASS, "%s identity for %s (%s)", want, m->identities[i].board, product);
+            goto out;
         }
     add(pf, "fits", V_FAIL, "the IPSW has no %s identity for this device", want);
+out:
+    free(m);
 }
 
 static void check_signed(struct preflight *pf, const struct config *c, const struct device *d, int offline)
 {
-    static struct catalog cat;
     char err[300];
     const char *product = d->model ? d->model->product_type : d->product_type;
     if (!pf->build[0]) return;
-    if ((offline ? catalog_load_cached(c, product, &cat, err, sizeof err) : catalog_load(c, product, &cat, err, sizeof err)) < 0) {
+    struct catalog *cat = calloc(1, sizeof *cat);   /* about 205 KB: never a static */
+    if (!cat) snprintf(err, sizeof err, "out of memory");
+    if (!cat || (offline ? catalog_load_cached(c, product, cat, err, sizeof err) : catalog_load(c, product, cat, err, sizeof err)) < 0) {
         add(pf, "signed", V_WARN, "cannot check signing (%s); the engine will ask Apple", err);
+        free(cat);
         return;
     }
-    for (int i = 0; i < cat.n; i++) {
-        if (strcmp(cat.fw[i].build, pf->build)) continue;
-        if (!cat.fw[i].is_signed) {
-            add(pf, "signed", cat.stale ? V_WARN : V_FAIL, "Apple %s sign %s (%s) for %s%s", cat.stale ? "did not" : "does not",
-                cat.fw[i].version, cat.fw[i].build, product, cat.stale ? " (catalog is stale: it may have changed)" : "");
+    for (int i = 0; i < cat->n; i++) {
+        if (strcmp(cat->fw[i].build, pf->build)) continue;
+        if (!cat->fw[i].is_signed) {
+            add(pf, "signed", cat->stale ? V_WARN : V_FAIL, "Apple %s sign %s (%s) for %s%s", cat->stale ? "did not" : "does not",
+                cat->fw[i].version, cat->fw[i].build, product, cat->stale ? " (catalog is stale: it may have changed)" : "");
         } else {
-            add(pf, "signed", cat.stale ? V_WARN : V_PASS, "%s (%s) is signed%s", cat.fw[i].version, cat.fw[i].build,
-                cat.stale ? " per a stale catalog: Apple may have stopped" : "");
+            add(pf, "signed", cat->stale ? V_WARN : V_PASS, "%s (%s) is signed%s", cat->fw[i].version, cat->fw[i].build,
+                cat->stale ? " per a stale catalog: Apple may have stopped" : "");
         }
+        free(cat);
         return;
     }
     add(pf, "signed", V_WARN, "build %s is not in the catalog for %s: signing unknown", pf->build, product);
+    free(cat);
 }
 
 static void check_verified(struct preflight *pf, const struct config *c, const char *ipsw)

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "exit_codes.h"
+#include "firmware.h"
+#include "ipsw_doc.h"
 #include "job.h"
 #include "job_source.h"
 #include "lockdown_actions.h"
@@ -218,10 +220,10 @@ static const struct entry table[VERB_COUNT] = {
         check_dfu, NULL, "DFU helper on", start_dfu}, TOUCHES | NEEDS_MODEL},
     [VERB_FETCH] = {{VERB_FETCH, "fetch", 'f', "Fw", "fw get PRODUCT_TYPE BUILD|latest",
         "firmware for this model: list, fetch into the cache", NULL, VERB_CONFIRM_NONE,
-        check_any, NULL, "firmware fetch for", NULL}, NEEDS_MODEL},
+        check_any, NULL, "firmware fetch for", firmware_verb_fetch}, NEEDS_MODEL},
     [VERB_OPEN_IPSW] = {{VERB_OPEN_IPSW, "ipsw", 'i', "IPSW", "ipsw info FILE|URL [--device DEVICE]",
         "read an IPSW (file or URL) and what fits this device", "IPSW file or URL", VERB_CONFIRM_NONE,
-        check_any, NULL, "IPSW read for", NULL}, 0},
+        check_any, NULL, "IPSW read for", ipsw_doc_verb_open}, 0},
     [VERB_RESTORE] = {{VERB_RESTORE, "restore", 'r', "Restore", "restore DEVICE --ipsw FILE|--build BUILD|--latest",
         "Update restore (keeps data)", "IPSW file, URL or build", VERB_CONFIRM_YES,
         check_restore, NULL, "restore of", NULL}, TOUCHES | NEEDS_ECID},

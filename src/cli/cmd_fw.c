@@ -1,23 +1,57 @@
 /* `ibench fw list|get|cache|verify|prune`: the builds a device can take, which
  * are signed, cached and newest; verified downloads; the cache's contents, its
- * integrity and its size. */
+ * integrity and its size. A front end of firmware.h (downloads, through the
+ * runtime's download manager) and firmware_cache.h (catalogs, the cache). */
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <signal.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-
-#include "catalog.h"
+#include "app.h"
 #include "commands.h"
-#include "download.h"
-#include "fw_cache.h"
-#include "fw_queue.h"
+#include "firmware.h"
+#include "firmware_cache.h"
+
+static int list_catalog(const struct config *c, const struct catalog *cat, int only_signed)
+{
+    int newest = catalog_newest(cat);
+    long age_h = (long)((time(NULL) - cat->fetched) / 3600);
+    if (cat->from_cache)
+        fprintf(stderr, "ibench: %s; using the catalog cached %ld h ago%s\n", cat->note, age_h,
+                cat->stale ? " (signed flags are stale)" : "");
+    if (c->json) {
+        json_t *arr = json_array();
+        for (int i = 0; i < cat->n; i++) {
+            const struct firmware *f = &cat->fw[i];
+            if (only_signed && !f->is_signed) continue;
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:b, s:b, s:b}",
+                "identifier", f->identifier, "version", f->version, "build", f->build, "size", (json_int_t)f->size,
+                "sha1", f->sha1, "url", f->url, "released", f->released, "signed", f->is_signed,
+                "signed_stale", cat->stale, "cached", firmware_is_cached(c, f), "newest", i == newest));
+        }
+        json_t *o = json_pack("{s:s, s:o, s:b, s:I}", "product_type", cat->product, "firmwares", arr,
+                              "offline", cat->from_cache, "fetched", (json_int_t)cat->fetched);
+        json_dumpf(o, stdout, JSON_INDENT(1));
+        putchar('\n');
+        json_decref(o);
+        return EXIT_OK;
+    }
+    printf("%-10s %-10s %-10s %9s  %-8s %s\n", "VERSION", "BUILD", "RELEASED", "SIZE", "SIGNED", "");
+    for (int i = 0; i < cat->n; i++) {
+        const struct firmware *f = &cat->fw[i];
+        if (only_signed && !f->is_signed) continue;
+        printf("%-10s %-10s %-10.10s %6.2f GB  %-8s %s%s\n", f->version, f->build, f->released, f->size / 1e9,
+               f->is_signed ? (cat->stale ? "yes?" : "yes") : "no", firmware_is_cached(c, f) ? "cached " : "",
+               i == newest ? "newest" : "");
+    }
+    if (cat->stale) printf("yes? = signed when the catalog was fetched %ld h ago; Apple may have stopped since.\n", age_h);
+    return EXIT_OK;
+}
 
 static int fw_list(struct config *c, int argc, char **argv)
 {
@@ -29,48 +63,14 @@ static int fw_list(struct config *c, int argc, char **argv)
         else return EXIT_USAGE;
     }
     if (argc - optind != 1) { fprintf(stderr, "usage: ibench fw list PRODUCT_TYPE [--signed] [--json]\n"); return EXIT_USAGE; }
-    static struct catalog cat;
+    struct catalog *cat = calloc(1, sizeof *cat);   /* about 205 KB */
     char err[512];
-    if (catalog_load(c, argv[optind], &cat, err, sizeof err) < 0) {
-        fprintf(stderr, "ibench: %s\n", err);
-        return EXIT_NETWORK;
-    }
-    int newest = catalog_newest(&cat);
-    long age_h = (long)((time(NULL) - cat.fetched) / 3600);
-    if (cat.from_cache)
-        fprintf(stderr, "ibench: %s; using the catalog cached %ld h ago%s\n", cat.note, age_h,
-                cat.stale ? " (signed flags are stale)" : "");
-    if (c->json) {
-        json_t *arr = json_array();
-        for (int i = 0; i < cat.n; i++) {
-            const struct firmware *f = &cat.fw[i];
-            if (only_signed && !f->is_signed) continue;
-            char path[PATH_MAX + 128];
-            catalog_cache_path(c, f, path, sizeof path);
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:b, s:b, s:b}",
-                "identifier", f->identifier, "version", f->version, "build", f->build, "size", (json_int_t)f->size,
-                "sha1", f->sha1, "url", f->url, "released", f->released, "signed", f->is_signed,
-                "signed_stale", cat.stale, "cached", access(path, R_OK) == 0, "newest", i == newest));
-        }
-        json_t *o = json_pack("{s:s, s:o, s:b, s:I}", "product_type", cat.product, "firmwares", arr,
-                              "offline", cat.from_cache, "fetched", (json_int_t)cat.fetched);
-        json_dumpf(o, stdout, JSON_INDENT(1));
-        putchar('\n');
-        json_decref(o);
-        return EXIT_OK;
-    }
-    printf("%-10s %-10s %-10s %9s  %-8s %s\n", "VERSION", "BUILD", "RELEASED", "SIZE", "SIGNED", "");
-    for (int i = 0; i < cat.n; i++) {
-        const struct firmware *f = &cat.fw[i];
-        if (only_signed && !f->is_signed) continue;
-        char path[PATH_MAX + 128];
-        catalog_cache_path(c, f, path, sizeof path);
-        printf("%-10s %-10s %-10.10s %6.2f GB  %-8s %s%s\n", f->version, f->build, f->released, f->size / 1e9,
-               f->is_signed ? (cat.stale ? "yes?" : "yes") : "no", access(path, R_OK) == 0 ? "cached " : "",
-               i == newest ? "newest" : "");
-    }
-    if (cat.stale) printf("yes? = signed when the catalog was fetched %ld h ago; Apple may have stopped since.\n", age_h);
-    return EXIT_OK;
+    if (!cat) return EXIT_FAIL;
+    int rc = EXIT_NETWORK;
+    if (firmware_catalog_load(c, argv[optind], cat, err, sizeof err) < 0) fprintf(stderr, "ibench: %s\n", err);
+    else rc = list_catalog(c, cat, only_signed);
+    free(cat);
+    return rc;
 }
 
 
@@ -85,23 +85,9 @@ static int exit_code(int rc)
     }
 }
 
-/* Picks the firmware a technician means by VERSION, BUILD or "latest"; -1 if none. */
-static int pick_build(const struct catalog *cat, const char *want)
-{
-    int pick = -1;
-    for (int i = 0; i < cat->n; i++) {
-        const struct firmware *f = &cat->fw[i];
-        if (strcmp(want, "latest") == 0) {
-            if (f->is_signed && (pick < 0 || strcmp(f->released, cat->fw[pick].released) > 0)) pick = i;
-        } else if (strcmp(f->build, want) == 0 || (strcmp(f->version, want) == 0 && pick < 0)) {
-            pick = i;
-        }
-    }
-    return pick;
-}
-
-/* `fw get` runs every request through the download manager, so the same
- * build named twice is fetched once and max_downloads holds here too. */
+/* `fw get` runs every request through the runtime's download manager, so
+ * the same build named twice is fetched once and max_downloads holds here
+ * too. */
 struct want {
     struct firmware fw;
     char path[PATH_MAX + 128];
@@ -109,11 +95,11 @@ struct want {
 };
 
 struct get {
-    struct loop *loop;
-    struct fw_queue *q;
+    struct app app;
     struct want *w;
     int n, left, tty;
     int64_t last_print;
+    struct fwq_job jobs[FWQ_MAX_JOBS];
 };
 
 static void fmt_progress(const struct fwq_job *j, int position, int many, char *out, size_t n)
@@ -133,18 +119,17 @@ static void fmt_progress(const struct fwq_job *j, int position, int many, char *
         snprintf(out, n, "%6.1f%%  %.1f of %.1f MB  %.1f MB/s  ETA %s", pct, p->done / 1e6, p->total / 1e6, p->rate / 1e6, eta);
 }
 
-static void on_changed(void *ctx)
+static void on_changed(void *ctx, const char *message)
 {
     struct get *g = ctx;
     int64_t now = now_ms();
     if (now - g->last_print < (g->tty ? 250 : 1000)) return;
     g->last_print = now;
-    static struct fwq_job jobs[FWQ_MAX_JOBS];
-    int n = fw_queue_jobs(g->q, jobs, FWQ_MAX_JOBS), shown = 0;
+    int n = firmware_jobs(&g->app, g->jobs, FWQ_MAX_JOBS), shown = 0;
     char line[1024] = "", part[256];
     for (int i = 0; i < n; i++) {
-        if (jobs[i].state == FWQ_DONE) continue;
-        fmt_progress(&jobs[i], fwq_position(fw_queue_book(g->q), jobs[i].id), n > 1, part, sizeof part);
+        if (g->jobs[i].state == FWQ_DONE) continue;
+        fmt_progress(&g->jobs[i], firmware_position(&g->app, g->jobs[i].id), n > 1, part, sizeof part);
         size_t len = strlen(line);
         snprintf(line + len, sizeof line - len, "%s%s", shown++ ? "  " : "", part);
     }
@@ -165,7 +150,7 @@ static void on_got(void *ctx, int request, int rc, const char *msg, const char *
         else fprintf(stderr, "ibench: %s\n", msg);
         fflush(stdout);
         g->last_print = 0;
-        if (--g->left == 0) loop_stop(g->loop, 0);
+        if (--g->left == 0) loop_stop(g->app.loop, 0);
     }
 }
 
@@ -175,13 +160,38 @@ static void on_sig(void *ctx, int signo)
     for (int i = 0; i < g->n; i++) {
         struct want *w = &g->w[i];
         if (w->finished || w->request <= 0) continue;
-        fw_queue_cancel(g->q, w->request);
+        firmware_cancel(&g->app, w->request);
         w->finished = 1;
         w->rc = EXIT_CANCELLED;
         fprintf(stderr, "%sibench: %s %s: cancelled; what was downloaded is kept and resumes next time\n", g->tty ? "\n" : "",
                 w->fw.identifier, w->fw.build);
     }
-    loop_stop(g->loop, 0);
+    loop_stop(g->app.loop, 0);
+}
+
+/* Resolves every PRODUCT_TYPE BUILD pair into g->w; EXIT_OK or why not. */
+static int resolve(struct config *c, struct get *g, char **argv)
+{
+    struct catalog *cat = calloc(1, sizeof *cat);   /* about 205 KB */
+    char err[512];
+    int rc = cat ? EXIT_OK : EXIT_FAIL;
+    for (int i = 0; i < g->n && rc == EXIT_OK; i++) {
+        const char *product = argv[1 + 2 * i], *want = argv[2 + 2 * i];
+        if (strcmp(cat->product, product) != 0 || cat->n == 0) {
+            if (firmware_catalog_load(c, product, cat, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); rc = EXIT_NETWORK; break; }
+            if (cat->from_cache) fprintf(stderr, "ibench: %s; using the catalog of %s cached earlier\n", cat->note, product);
+        }
+        int pick = catalog_pick(cat, want);
+        if (pick < 0) {
+            fprintf(stderr, "ibench: no build '%s' for %s in the catalog (see ibench fw list %s)\n", want, product, product);
+            rc = EXIT_USAGE;
+            break;
+        }
+        g->w[i].fw = cat->fw[pick];
+        catalog_cache_path(c, &g->w[i].fw, g->w[i].path, sizeof g->w[i].path);
+    }
+    free(cat);
+    return rc;
 }
 
 static int fw_get(struct config *c, int argc, char **argv)
@@ -190,56 +200,38 @@ static int fw_get(struct config *c, int argc, char **argv)
         fprintf(stderr, "usage: ibench fw get PRODUCT_TYPE VERSION|BUILD|latest [PRODUCT_TYPE VERSION|BUILD|latest...]\n");
         return EXIT_USAGE;
     }
-    static struct catalog cat;
-    static struct get g;
+    struct get *g = calloc(1, sizeof *g);
+    if (!g) return EXIT_FAIL;
+    g->n = (argc - 1) / 2;
+    g->w = calloc((size_t)g->n, sizeof *g->w);
+    int rc = g->w ? resolve(c, g, argv) : EXIT_FAIL;
+    if (rc == EXIT_OK && app_open(&g->app, c, APP_NO_DEVICES) < 0) rc = EXIT_FAIL;
+    if (rc != EXIT_OK) { free(g->w); free(g); return rc; }
+    g->tty = isatty(STDERR_FILENO);
+    g->left = g->n;
+    g->last_print = now_ms(); /* the first line once something has happened */
+    firmware_listen(&g->app, on_changed, g);
+    loop_watch_signal(g->app.loop, SIGINT, on_sig, g);
+    loop_watch_signal(g->app.loop, SIGTERM, on_sig, g);
     char err[512];
-    g.n = (argc - 1) / 2;
-    g.w = calloc((size_t)g.n, sizeof *g.w);
-    if (!g.w) return EXIT_FAIL;
-    int rc = EXIT_OK;
-    for (int i = 0; i < g.n && rc == EXIT_OK; i++) {
-        const char *product = argv[1 + 2 * i], *want = argv[2 + 2 * i];
-        if (strcmp(cat.product, product) != 0 || cat.n == 0) {
-            if (catalog_load(c, product, &cat, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); rc = EXIT_NETWORK; break; }
-            if (cat.from_cache) fprintf(stderr, "ibench: %s; using the catalog of %s cached earlier\n", cat.note, product);
-        }
-        int pick = pick_build(&cat, want);
-        if (pick < 0) {
-            fprintf(stderr, "ibench: no build '%s' for %s in the catalog (see ibench fw list %s)\n", want, product, product);
-            rc = EXIT_USAGE;
-            break;
-        }
-        g.w[i].fw = cat.fw[pick];
-        catalog_cache_path(c, &g.w[i].fw, g.w[i].path, sizeof g.w[i].path);
-    }
-    if (rc != EXIT_OK) { free(g.w); return rc; }
-    g.loop = loop_new();
-    g.q = g.loop ? fw_queue_new(g.loop, c) : NULL;
-    if (!g.q) { loop_free(g.loop); free(g.w); return EXIT_FAIL; }
-    g.tty = isatty(STDERR_FILENO);
-    g.left = g.n;
-    g.last_print = now_ms(); /* the first line once something has happened */
-    fw_queue_set_notify(g.q, on_changed, &g);
-    loop_watch_signal(g.loop, SIGINT, on_sig, &g);
-    loop_watch_signal(g.loop, SIGTERM, on_sig, &g);
-    for (int i = 0; i < g.n; i++) {
-        const struct firmware *f = &g.w[i].fw;
+    for (int i = 0; i < g->n; i++) {
+        const struct firmware *f = &g->w[i].fw;
         if (!f->is_signed) fprintf(stderr, "ibench: note: %s (%s) is not signed; it cannot be restored now\n", f->version, f->build);
-        if (access(g.w[i].path, R_OK) != 0)
-            fprintf(stderr, "ibench: %s %s (%s), %.2f GB -> %s\n", f->identifier, f->version, f->build, f->size / 1e9, g.w[i].path);
-        g.w[i].request = fw_queue_get(g.q, f, on_got, &g, err, sizeof err);
-        if (g.w[i].request < 0) {
+        if (!firmware_is_cached(c, f))
+            fprintf(stderr, "ibench: %s %s (%s), %.2f GB -> %s\n", f->identifier, f->version, f->build, f->size / 1e9, g->w[i].path);
+        g->w[i].request = firmware_get(&g->app, f, on_got, g, err, sizeof err);
+        if (g->w[i].request < 0) {
             fprintf(stderr, "ibench: %s\n", err);
-            g.w[i].finished = 1;
-            g.w[i].rc = EXIT_FAIL;
-            g.left--;
+            g->w[i].finished = 1;
+            g->w[i].rc = EXIT_FAIL;
+            g->left--;
         }
     }
-    if (g.left > 0) loop_run(g.loop);
-    fw_queue_free(g.q);
-    loop_free(g.loop);
-    for (int i = 0; i < g.n && rc == EXIT_OK; i++) rc = g.w[i].finished ? g.w[i].rc : EXIT_FAIL;
-    free(g.w);
+    if (g->left > 0) loop_run(g->app.loop);
+    app_close(&g->app);   /* stops what is left (partials kept) */
+    for (int i = 0; i < g->n && rc == EXIT_OK; i++) rc = g->w[i].finished ? g->w[i].rc : EXIT_FAIL;
+    free(g->w);
+    free(g);
     return rc;
 }
 
@@ -265,7 +257,7 @@ static int fw_cache_cmd(struct config *c, int argc, char **argv)
     if (optind != argc) { fprintf(stderr, "usage: ibench fw cache [--json]\n"); return EXIT_USAGE; }
     struct fw_cache_list l;
     char err[512];
-    if (fw_cache_scan(c, &l, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); return EXIT_ENVIRONMENT; }
+    if (firmware_cache_list(c, &l, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); return EXIT_ENVIRONMENT; }
     time_t now = time(NULL);
     if (c->json) {
         json_t *arr = json_array();
@@ -315,63 +307,28 @@ static int fw_cache_cmd(struct config *c, int argc, char **argv)
     return EXIT_OK;
 }
 
-struct verify_progress { const char *name; int tty; };
+struct verify_progress { const char *name; int tty, shown; };
 
 static void on_hash_progress(void *ctx, int64_t done, int64_t total)
 {
     struct verify_progress *v = ctx;
+    v->shown = 1;
     fprintf(stderr, "%sverifying %s: %.0f%% of %.2f GB%s", v->tty ? "\r" : "", v->name,
             total ? 100.0 * (double)done / (double)total : 100.0, total / 1e9, v->tty ? "   " : "\n");
 }
 
-enum verify_result { V_OK, V_CORRUPT, V_SKIPPED };
-
-/* Re-hashes one complete cache entry against its recorded checksums. A corrupt
- * file is deleted with its sidecars (it can never be used, and a fresh
- * download needs the room); `fw get` fetches it again. */
-static enum verify_result verify_one(const struct config *c, const struct fw_cache_entry *e)
+/* Re-hashes one complete cache entry and says what came of it. */
+static enum firmware_verify verify_one(const struct config *c, const struct fw_cache_entry *e)
 {
-    char path[PATH_MAX + 300], err[PATH_MAX + 100];
-    snprintf(path, sizeof path, "%s/%s", c->cache_dir, e->name);
-    if (!e->sha1[0] && !e->sha256[0]) {
-        printf("SKIPPED %s: no checksum recorded and none in the cached catalog\n", e->name);
-        return V_SKIPPED;
-    }
-    int fd = fw_cache_lock(path, true, err, sizeof err);
-    if (fd < 0) { printf("SKIPPED %s: %s\n", e->name, err); return V_SKIPPED; }
-    struct verify_progress vp = {e->name, isatty(STDERR_FILENO)};
-    char h1[41], h256[65];
-    bool want256 = e->sha256[0] != 0;
-    int rc = fw_cache_hash_file(path, want256, h1, h256, on_hash_progress, &vp, err, sizeof err);
-    if (vp.tty) fputc('\n', stderr);
-    enum verify_result res = V_OK;
-    char why[256] = "";
-    if (rc < 0) {
-        printf("SKIPPED %s: %s\n", e->name, err);
-        res = V_SKIPPED;
-    } else if (e->total > 0 && e->size != e->total) {
-        snprintf(why, sizeof why, "%lld bytes, expected %lld", (long long)e->size, (long long)e->total);
-    } else if (e->sha1[0] && strcasecmp(h1, e->sha1) != 0) {
-        snprintf(why, sizeof why, "SHA-1 %s, expected %s", h1, e->sha1);
-    } else if (want256 && strcasecmp(h256, e->sha256) != 0) {
-        snprintf(why, sizeof why, "SHA-256 %s, expected %s", h256, e->sha256);
-    }
-    if (rc == 0 && why[0]) {
-        res = V_CORRUPT;
-        static const char *const ext[] = {"", ".sha1", ".sha256"};
-        for (size_t i = 0; i < 3; i++) {
-            char f[PATH_MAX + 320];
-            snprintf(f, sizeof f, "%s%s", path, ext[i]);
-            unlink(f);
-        }
-        printf("CORRUPT %s: %s; deleted (ibench fw get %s %s fetches it again)\n", e->name, why, e->product, e->build);
-    } else if (rc == 0) {
-        /* Rewriting the sidecars records when it was verified (their mtime). */
-        fw_cache_write_sums(path, h1, want256 ? h256 : "");
-        printf("OK %s (SHA-1%s)\n", e->name, want256 ? ", SHA-256" : "");
-    }
-    fw_cache_unlock(fd, path, true);
-    return res;
+    struct verify_progress vp = {e->name, isatty(STDERR_FILENO), 0};
+    char detail[PATH_MAX + 200];
+    enum firmware_verify r = firmware_cache_verify(c, e, on_hash_progress, &vp, detail, sizeof detail);
+    if (vp.tty && vp.shown) fputc('\n', stderr);
+    if (r == FIRMWARE_VERIFY_SKIPPED) printf("SKIPPED %s: %s\n", e->name, detail);
+    else if (r == FIRMWARE_VERIFY_CORRUPT)
+        printf("CORRUPT %s: %s; deleted (ibench fw get %s %s fetches it again)\n", e->name, detail, e->product, e->build);
+    else printf("OK %s (%s)\n", e->name, detail);
+    return r;
 }
 
 static int fw_verify(struct config *c, int argc, char **argv)
@@ -379,13 +336,12 @@ static int fw_verify(struct config *c, int argc, char **argv)
     if (argc > 3) { fprintf(stderr, "usage: ibench fw verify [FILE | PRODUCT_TYPE BUILD]\n"); return EXIT_USAGE; }
     struct fw_cache_list l;
     char err[512];
-    if (fw_cache_scan(c, &l, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); return EXIT_ENVIRONMENT; }
+    if (firmware_cache_list(c, &l, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); return EXIT_ENVIRONMENT; }
     const char *file = argc == 2 ? argv[1] : NULL;
     const char *base = file ? (strrchr(file, '/') ? strrchr(file, '/') + 1 : file) : NULL;
     if (file && strchr(file, '/')) {
         /* A path must be the cache's own file, not a look-alike elsewhere. */
-        char rp[PATH_MAX], rc_dir[PATH_MAX];
-        if (!realpath(file, rp) || !realpath(c->cache_dir, rc_dir) || strncmp(rp, rc_dir, strlen(rc_dir)) != 0 || rp[strlen(rc_dir)] != '/') {
+        if (!firmware_cache_owns(c, file)) {
             fprintf(stderr, "ibench: %s is not a file in the firmware cache %s\n", file, c->cache_dir);
             fw_cache_list_free(&l);
             return EXIT_USAGE;
@@ -399,9 +355,9 @@ static int fw_verify(struct config *c, int argc, char **argv)
         if (argc == 3 && (strcmp(e->product, argv[1]) != 0 || strcmp(e->build, argv[2]) != 0)) continue;
         matched++;
         switch (verify_one(c, e)) {
-        case V_OK: ok++; break;
-        case V_CORRUPT: corrupt++; break;
-        case V_SKIPPED: skipped++; break;
+        case FIRMWARE_VERIFY_OK: ok++; break;
+        case FIRMWARE_VERIFY_CORRUPT: corrupt++; break;
+        case FIRMWARE_VERIFY_SKIPPED: skipped++; break;
         }
     }
     fw_cache_list_free(&l);
@@ -436,7 +392,7 @@ static int fw_prune(struct config *c, int argc, char **argv)
     if (optind != argc) { fprintf(stderr, "usage: ibench fw prune [--older-than DAYS] [--max-size SIZE] [--dry-run]\n"); return EXIT_USAGE; }
     struct fw_cache_list l;
     char err[512];
-    if (fw_cache_scan(c, &l, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); return EXIT_ENVIRONMENT; }
+    if (firmware_cache_list(c, &l, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); return EXIT_ENVIRONMENT; }
     time_t now = time(NULL);
     int64_t stale = older >= 0 ? older : STALE_PARTIAL_DAYS * 86400;
     fw_cache_plan_prune(&l, now, older, max, stale, NULL);
@@ -458,7 +414,7 @@ static int fw_prune(struct config *c, int argc, char **argv)
             gone += e->size;
             continue;
         }
-        if (fw_cache_remove(c, e, err, sizeof err) < 0) {
+        if (firmware_cache_remove(c, e, err, sizeof err) < 0) {
             printf("kept %s%s: %s\n", e->name, e->partial ? ".part" : "", err);
             left += e->size;
             if (!strstr(err, "in use")) rc = EXIT_ENVIRONMENT;

@@ -1,7 +1,8 @@
 /* `ibench ipsw info FILE|URL [--device X] [--json]`: what an IPSW holds,
  * whether it is complete, and which of its identities fit a device.
  * `ibench ipsw extract FILE|URL [-o DIR] [--device X [--identity B]] [PATTERN...]`:
- * files out of it, on worker threads, with progress on a terminal. */
+ * files out of it, on worker threads, with progress on a terminal.
+ * A front end of ipsw_doc.h: it parses, calls the app and prints. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -14,35 +15,39 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "ipsw.h"
+#include "ipsw_doc.h"
 #include "models.h"
 
 static int info(struct config *c, const char *file, const char *device)
 {
-    static struct ipsw_manifest m;
-    char err[400], why[400] = "";
-    int missing = 0, fits[IPSW_MAX_IDENTITIES] = {0}, nfit = -1;
+    char why[400] = "";
+    int fits[IPSW_MAX_IDENTITIES] = {0}, nfit = -1;
     const struct model *dev = NULL;
     if (device && !(dev = models_find(device))) {
         fprintf(stderr, "ibench: unknown device '%s' (product type or board; see `ibench models`)\n", device);
         return EXIT_USAGE;
     }
-    static struct ipsw_transfer xfer;
-    int remote = ipsw_is_url(file);
-    if (ipsw_read(file, &m, &missing, &xfer, err, sizeof err) < 0) {
-        fprintf(stderr, "ibench: %s\n", remote && xfer.failed ? xfer.err : err);
-        if (remote) fprintf(stderr, "Transferred: %lld bytes in %lld requests\n", (long long)xfer.bytes, (long long)xfer.requests);
-        return remote && xfer.failed ? EXIT_NETWORK : EXIT_INTEGRITY;
+    struct ipsw_doc *doc = ipsw_doc_read(file);
+    if (!doc) { fprintf(stderr, "ibench: out of memory\n"); return EXIT_FAIL; }
+    int remote = doc->remote;
+    if (doc->state != IPSW_DOC_READY) {
+        fprintf(stderr, "ibench: %s\n", doc->network ? doc->net_err : doc->err);
+        if (remote) fprintf(stderr, "Transferred: %lld bytes in %lld requests\n", doc->transferred, doc->requests);
+        int rc = doc->network ? EXIT_NETWORK : EXIT_INTEGRITY;
+        ipsw_doc_free(doc);
+        return rc;
     }
-    if (remote) fprintf(stderr, "Transferred: %lld bytes in %lld requests\n", (long long)xfer.bytes, (long long)xfer.requests);
-    if (dev) nfit = ipsw_match(&m, dev->product_type, dev->cpid, dev->bdid, fits, why, sizeof why);
+    if (remote) fprintf(stderr, "Transferred: %lld bytes in %lld requests\n", doc->transferred, doc->requests);
+    const struct ipsw_manifest *mp = doc->m;
+    int missing = doc->missing;
+    if (dev) nfit = ipsw_match(mp, dev->product_type, dev->cpid, dev->bdid, fits, why, sizeof why);
     if (c->json) {
-        json_t *o = json_pack("{s:s, s:s, s:b, s:i}", "version", m.version, "build", m.build, "complete", missing == 0,
+        json_t *o = json_pack("{s:s, s:s, s:b, s:i}", "version", mp->version, "build", mp->build, "complete", missing == 0,
                               "missing_components", missing);
         json_t *prods = json_array(), *ids = json_array();
-        for (int i = 0; i < m.nproducts; i++) json_array_append_new(prods, json_string(m.products[i]));
-        for (int i = 0; i < m.nidentities; i++) {
-            const struct ipsw_identity *id = &m.identities[i];
+        for (int i = 0; i < mp->nproducts; i++) json_array_append_new(prods, json_string(mp->products[i]));
+        for (int i = 0; i < mp->nidentities; i++) {
+            const struct ipsw_identity *id = &mp->identities[i];
             char chip[16], board[16];
             snprintf(chip, sizeof chip, "0x%04x", id->chip_id);
             snprintf(board, sizeof board, "0x%02x", id->board_id);
@@ -58,8 +63,8 @@ static int info(struct config *c, const char *file, const char *device)
         json_object_set_new(o, "supported_product_types", prods);
         json_object_set_new(o, "identities", ids);
         if (remote) {
-            json_object_set_new(o, "transferred_bytes", json_integer((json_int_t)xfer.bytes));
-            json_object_set_new(o, "requests", json_integer((json_int_t)xfer.requests));
+            json_object_set_new(o, "transferred_bytes", json_integer((json_int_t)doc->transferred));
+            json_object_set_new(o, "requests", json_integer((json_int_t)doc->requests));
         }
         if (dev) {
             json_object_set_new(o, "device", json_string(dev->product_type));
@@ -70,12 +75,12 @@ static int info(struct config *c, const char *file, const char *device)
         putchar('\n');
         json_decref(o);
     } else {
-        printf("iOS %s (%s)\nFor: ", m.version, m.build);
-        for (int i = 0; i < m.nproducts; i++) printf("%s%s", i ? ", " : "", m.products[i]);
+        printf("iOS %s (%s)\nFor: ", mp->version, mp->build);
+        for (int i = 0; i < mp->nproducts; i++) printf("%s%s", i ? ", " : "", mp->products[i]);
         printf("\nArchive: %s\n", missing ? "INCOMPLETE" : "complete (every manifest path present)");
         if (missing) printf("  %d component path(s) named by the manifest are missing\n", missing);
-        for (int i = 0; i < m.nidentities; i++) {
-            const struct ipsw_identity *id = &m.identities[i];
+        for (int i = 0; i < mp->nidentities; i++) {
+            const struct ipsw_identity *id = &mp->identities[i];
             printf("\n%s%-7s %-8s ApChipID 0x%04x ApBoardID 0x%02x  %s\n", dev ? (fits[i] ? "* " : "  ") : "",
                    id->behavior, id->board, id->chip_id, id->board_id, id->variant);
             for (int k = 0; k < id->ncomponents; k++) {
@@ -88,6 +93,7 @@ static int info(struct config *c, const char *file, const char *device)
                                     nfit == 1 ? "y" : "ies", dev->product_type, dev->name);
         else if (dev) printf("\nDoes not fit: %s\n", why);
     }
+    ipsw_doc_free(doc);
     if (dev && nfit == 0) return EXIT_NODEVICE;
     return missing ? EXIT_INTEGRITY : EXIT_OK;
 }
@@ -129,7 +135,6 @@ static int extract(struct config *c, int argc, char **argv)
                                          {"output", required_argument, 0, 'o'}, {"identity", required_argument, 0, 'i'},
                                          {"threads", required_argument, 0, 't'}, {0, 0, 0, 0}};
     struct ipsw_extract_opts o = {0};
-    static struct ipsw_transfer xfer;
     const char *device = NULL;
     o.out_dir = ".";
     optind = 0;
@@ -178,14 +183,16 @@ static int extract(struct config *c, int argc, char **argv)
     o.progress = x_on_progress;
     o.user = &view;
     o.cancel = &x_cancel;
-    o.xfer = &xfer;
+    struct ipsw_transfer *xfer = calloc(1, sizeof *xfer);
+    if (!xfer) return EXIT_FAIL;
+    o.xfer = xfer;
     struct sigaction sa = {0}, old_int, old_term;
     sa.sa_handler = x_on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     struct ipsw_extract_result r;
-    int st = ipsw_extract_run(&o, &r);
+    int st = ipsw_doc_extract(&o, &r);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (view.shown) fputc('\n', stderr);
@@ -196,8 +203,8 @@ static int extract(struct config *c, int argc, char **argv)
                               "output", o.out_dir);
         if (st != IPSW_X_OK) json_object_set_new(j, "error", json_string(r.err));
         if (remote) {
-            json_object_set_new(j, "transferred_bytes", json_integer((json_int_t)xfer.bytes));
-            json_object_set_new(j, "requests", json_integer((json_int_t)xfer.requests));
+            json_object_set_new(j, "transferred_bytes", json_integer((json_int_t)xfer->bytes));
+            json_object_set_new(j, "requests", json_integer((json_int_t)xfer->requests));
         }
         json_dumpf(j, stdout, JSON_INDENT(1));
         putchar('\n');
@@ -207,7 +214,8 @@ static int extract(struct config *c, int argc, char **argv)
     } else if (r.files) {
         fprintf(stderr, "ibench: %d complete file%s kept; no partial file left\n", r.files, r.files == 1 ? "" : "s");
     }
-    if (remote) fprintf(stderr, "Transferred: %lld bytes in %lld requests\n", (long long)xfer.bytes, (long long)xfer.requests);
+    if (remote) fprintf(stderr, "Transferred: %lld bytes in %lld requests\n", (long long)xfer->bytes, (long long)xfer->requests);
+    free(xfer);
     switch (st) {
     case IPSW_X_OK: return EXIT_OK;
     case IPSW_X_NOMATCH: return EXIT_FAIL;

@@ -50,20 +50,22 @@ static void dl_done(void *ctx, int rc, const char *message, const char *path)
 /* --build/--latest: the cached, verified IPSW, downloading it first if needed. */
 static int fetch_ipsw(struct config *c, const char *product, const char *build, char *out, size_t n)
 {
-    static struct catalog cat;
+    struct catalog *cat = calloc(1, sizeof *cat);   /* about 205 KB: never a static */
     char err[300];
-    if (catalog_load(c, product, &cat, err, sizeof err) < 0) { fprintf(stderr, "ibench: firmware catalog: %s\n", err); return EXIT_NETWORK; }
+    if (!cat) return EXIT_FAIL;
+    if (catalog_load(c, product, cat, err, sizeof err) < 0) { fprintf(stderr, "ibench: firmware catalog: %s\n", err); free(cat); return EXIT_NETWORK; }
     int idx = -1;
     if (!build) {
-        for (int i = 0; i < cat.n; i++)
-            if (cat.fw[i].is_signed && (idx < 0 || strcmp(cat.fw[i].released, cat.fw[idx].released) > 0)) idx = i;
-        if (idx < 0) { fprintf(stderr, "ibench: no signed build for %s in the catalog\n", product); return EXIT_FAIL; }
+        for (int i = 0; i < cat->n; i++)
+            if (cat->fw[i].is_signed && (idx < 0 || strcmp(cat->fw[i].released, cat->fw[idx].released) > 0)) idx = i;
+        if (idx < 0) { fprintf(stderr, "ibench: no signed build for %s in the catalog\n", product); free(cat); return EXIT_FAIL; }
     } else {
-        for (int i = 0; i < cat.n; i++)
-            if (!strcmp(cat.fw[i].build, build) || !strcmp(cat.fw[i].version, build)) idx = i;
-        if (idx < 0) { fprintf(stderr, "ibench: no build %s for %s in the catalog\n", build, product); return EXIT_USAGE; }
+        for (int i = 0; i < cat->n; i++)
+            if (!strcmp(cat->fw[i].build, build) || !strcmp(cat->fw[i].version, build)) idx = i;
+        if (idx < 0) { fprintf(stderr, "ibench: no build %s for %s in the catalog\n", build, product); free(cat); return EXIT_USAGE; }
     }
-    const struct firmware *f = &cat.fw[idx];
+    const struct firmware fw = cat->fw[idx], *f = &fw;
+    free(cat);
     catalog_cache_path(c, f, out, n);
     if (access(out, R_OK) == 0) return EXIT_OK;
     fprintf(stderr, "%s %s (%s) is not in the cache: downloading %.1f GB first\n", product, f->version, f->build, (double)f->size / 1e9);

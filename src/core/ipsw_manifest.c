@@ -1,12 +1,13 @@
 /* BuildManifest.plist reader. The manifest comes from an untrusted archive:
  * every node's type is checked before use and every string is bounded. */
-#include "ipsw.h"
+#include "ipsw_manifest.h"
 #include "sanitize.h"
 
 #include <plist/plist.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Printable UTF-8 only: these strings reach terminals, JSON and file names. */
 static int text_ok(const char *s)
@@ -173,4 +174,9 @@ int ipsw_name_is_safe(const char *name)
         p = slash + 1;
     }
     return 1;
+}
+
+int ipsw_is_url(const char *s)
+{
+    return s && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0);
 }

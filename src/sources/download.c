@@ -1,67 +1,32 @@
 /* One firmware download on the loop (curl multi-socket: curl tells us which
  * sockets to watch and when to time out; we tell it what became ready).
  *
- * The loop thread only receives: it copies each chunk from curl into a ring
- * of large buffers. A writer thread per download empties the ring: one
- * write(2) per buffer, SHA-1 (and SHA-256) over the same bytes, write-behind
- * so the final fsync is short. When the ring is full the transfer
- * pauses (CURL_WRITEFUNC_PAUSE) until the writer frees a buffer, so memory
- * stays RING_SLOTS * SLOT_SIZE whatever the file size. The writer also
- * re-hashes a partial file before a resume, off the loop. It talks back
- * through an eventfd the loop watches. */
+ * The loop thread only receives: it copies each chunk from curl into the
+ * ring of its writer (dl_writer.c: the thread that writes, hashes and
+ * fsyncs). When the ring is full the transfer pauses (CURL_WRITEFUNC_PAUSE)
+ * until the writer frees a buffer, so memory stays DL_RING_SLOTS *
+ * DL_SLOT_SIZE whatever the file size. Here: the HTTP transfer, the lock
+ * shared with other ibench processes, and the verdict (size, checksums,
+ * rename into the cache). */
 #include "download.h"
 
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dl_writer.h"
 #include "fw_cache.h"
-#include "sanitize.h"
 
-#define RING_SLOTS 8
-#define SLOT_SIZE (1u << 20)      /* > CURLOPT_BUFFERSIZE: a chunk always fits an empty slot */
 #define RECV_BUFFER (512L * 1024)
-#define WRITEBACK_STEP (32 << 20) /* write-behind step */
 #define FLUSH_AFTER_MS 200        /* a partly filled slot goes to the writer after this long */
-
-struct slot {
-    unsigned char *buf;
-    size_t len;
-    int reset;                    /* truncate the file and restart the hashes first */
-};
-
-/* Shared between the loop thread and the writer; guarded by mu. */
-struct writer {
-    pthread_t thread;
-    int started;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    struct slot slots[RING_SLOTS];
-    uint64_t submitted, consumed;  /* slots handed over / written; slot i = n % RING_SLOTS */
-    int want_space;                /* the loop paused the transfer: say when a slot frees */
-    int finish_req, quit;
-    int hashed, finished;          /* the partial is re-hashed; all written, fsynced, digests ready */
-    int err;                       /* errno of a failed write, read or fsync; 0 = none */
-    char why[256];
-    int64_t resume_len;            /* bytes of the partial to re-hash first */
-    int evfd;
-    /* writer-only state */
-    int fd, want_sha256;
-    int64_t off, synced;
-    EVP_MD_CTX *sha1, *sha256;
-    char h1[41], h256[65];
-};
 
 struct download {
     struct loop *loop;
@@ -72,7 +37,7 @@ struct download {
     struct firmware fw;
     char final[PATH_MAX], part[PATH_MAX + 8];
     int fd, lockfd;
-    struct writer w;
+    struct dl_writer w;
     int filling;                   /* the slot at w.submitted is being filled */
     size_t fill_len;
     int64_t fill_since_ms;         /* a slow link still reaches the disk often (kill -9 loses little) */
@@ -91,141 +56,11 @@ struct download {
 
 static void finish(struct download *d, int rc, const char *msg);
 
-/* ---- the writer thread ---- */
-
-static int reset_hashes(struct writer *w)
-{
-    return EVP_DigestInit_ex(w->sha1, EVP_sha1(), NULL) == 1 && EVP_DigestInit_ex(w->sha256, EVP_sha256(), NULL) == 1 ? 0 : -1;
-}
-
-static void notify(struct writer *w)
-{
-    uint64_t one = 1;
-    ssize_t r = write(w->evfd, &one, sizeof one); /* a full counter still wakes the loop */
-    (void)r;
-}
-
-static void fail(struct writer *w, int e, const char *what)
-{
-    pthread_mutex_lock(&w->mu);
-    if (!w->err) {
-        w->err = e ? e : EIO;
-        snprintf(w->why, sizeof w->why, "%s: %s", what, strerror(w->err));
-    }
-    pthread_mutex_unlock(&w->mu);
-}
-
-static int rehash_partial(struct writer *w)
-{
-    unsigned char *buf = w->slots[0].buf; /* the ring is idle until this is done */
-    int64_t left = w->resume_len, at = 0;
-    while (left > 0) {
-        ssize_t n = pread(w->fd, buf, left < (int64_t)SLOT_SIZE ? (size_t)left : SLOT_SIZE, at);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) { fail(w, n < 0 ? errno : EIO, "cannot read the partial file"); return -1; }
-        EVP_DigestUpdate(w->sha1, buf, (size_t)n);
-        if (w->want_sha256) EVP_DigestUpdate(w->sha256, buf, (size_t)n);
-        at += n;
-        left -= n;
-    }
-    w->off = w->synced = at;
-    return 0;
-}
-
-static void write_slot(struct writer *w, struct slot *s)
-{
-    if (s->reset) {
-        if (ftruncate(w->fd, 0) < 0 || reset_hashes(w) < 0) { fail(w, errno, "cannot start the download over"); return; }
-        w->off = w->synced = 0;
-    }
-    for (size_t done = 0; done < s->len;) {
-        ssize_t n = pwrite(w->fd, s->buf + done, s->len - done, w->off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            fail(w, errno, errno == ENOSPC || errno == EDQUOT ? "disk full while writing the download" : "cannot write the download");
-            return;
-        }
-        done += (size_t)n;
-        w->off += n;
-    }
-    EVP_DigestUpdate(w->sha1, s->buf, s->len);
-    if (w->want_sha256) EVP_DigestUpdate(w->sha256, s->buf, s->len);
-    if (w->off - w->synced >= WRITEBACK_STEP) {
-        /* Write-behind: start write-back of the newest step, wait for the one
-         * two steps back. Dirty pages stay bounded, the disk works while the
-         * network does, and the fsync before the rename has little left. */
-        sync_file_range(w->fd, w->synced, w->off - w->synced, SYNC_FILE_RANGE_WRITE);
-        if (w->synced >= 2 * WRITEBACK_STEP)
-            sync_file_range(w->fd, w->synced - 2 * WRITEBACK_STEP, WRITEBACK_STEP,
-                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
-        w->synced = w->off;
-    }
-}
-
-static void *writer_main(void *arg)
-{
-    struct writer *w = arg;
-    int ok = w->resume_len <= 0 || rehash_partial(w) == 0;
-    pthread_mutex_lock(&w->mu);
-    w->hashed = ok;
-    pthread_mutex_unlock(&w->mu);
-    notify(w);
-    for (;;) {
-        pthread_mutex_lock(&w->mu);
-        while (w->consumed == w->submitted && !(w->finish_req && !w->finished) && !w->quit)
-            pthread_cond_wait(&w->cv, &w->mu);
-        if (w->consumed < w->submitted) {
-            struct slot *s = &w->slots[w->consumed % RING_SLOTS];
-            int skip = w->err != 0; /* after a failure the rest is dropped: the file stays a clean prefix */
-            pthread_mutex_unlock(&w->mu);
-            if (!skip) write_slot(w, s);
-            pthread_mutex_lock(&w->mu);
-            w->consumed++;
-            int wake = w->want_space || w->err;
-            w->want_space = 0;
-            pthread_mutex_unlock(&w->mu);
-            if (wake) notify(w);
-            continue;
-        }
-        if (w->finish_req && !w->finished) {
-            int failed = w->err != 0;
-            pthread_mutex_unlock(&w->mu);
-            unsigned char md[EVP_MAX_MD_SIZE];
-            unsigned len;
-            if (!failed && fsync(w->fd) < 0) fail(w, errno, errno == ENOSPC ? "disk full while writing the download" : "cannot write the download");
-            EVP_DigestFinal_ex(w->sha1, md, &len);
-            hex_encode(w->h1, sizeof w->h1, md, len);
-            EVP_DigestFinal_ex(w->sha256, md, &len);
-            hex_encode(w->h256, sizeof w->h256, md, len);
-            pthread_mutex_lock(&w->mu);
-            w->finished = 1;
-            pthread_mutex_unlock(&w->mu);
-            notify(w);
-            continue;
-        }
-        pthread_mutex_unlock(&w->mu); /* quit, and nothing left to write */
-        break;
-    }
-    return NULL;
-}
-
-static int writer_err(struct download *d)
-{
-    pthread_mutex_lock(&d->w.mu);
-    int e = d->w.err;
-    pthread_mutex_unlock(&d->w.mu);
-    return e;
-}
-
 /* Hands the slot being filled to the writer. */
 static void submit_fill(struct download *d)
 {
     if (!d->filling) return;
-    pthread_mutex_lock(&d->w.mu);
-    d->w.slots[d->w.submitted % RING_SLOTS].len = d->fill_len;
-    d->w.submitted++;
-    pthread_cond_signal(&d->w.cv);
-    pthread_mutex_unlock(&d->w.mu);
+    dl_writer_submit(&d->w, d->fill_len);
     d->filling = 0;
     d->fill_len = 0;
 }
@@ -234,18 +69,8 @@ static void submit_fill(struct download *d)
  * writer is asked to say when one frees). */
 static int take_slot(struct download *d)
 {
-    pthread_mutex_lock(&d->w.mu);
-    int room = d->w.submitted - d->w.consumed < RING_SLOTS;
-    if (room) {
-        struct slot *s = &d->w.slots[d->w.submitted % RING_SLOTS];
-        s->len = 0;
-        s->reset = d->pending_reset;
-        d->pending_reset = 0;
-    } else {
-        d->w.want_space = 1;
-    }
-    pthread_mutex_unlock(&d->w.mu);
-    if (room) { d->filling = 1; d->fill_len = 0; d->fill_since_ms = now_ms(); }
+    int room = dl_writer_take(&d->w, d->pending_reset);
+    if (room) { d->pending_reset = 0; d->filling = 1; d->fill_len = 0; d->fill_since_ms = now_ms(); }
     return room;
 }
 
@@ -282,16 +107,16 @@ static size_t on_write(char *ptr, size_t sz, size_t nm, void *ud)
             d->rate_b0 = 0;
         }
     }
-    if (writer_err(d)) return 0;               /* curl ends the transfer; check_done says why */
-    if (n > SLOT_SIZE) return 0;               /* cannot happen with our receive buffer */
-    if (d->filling && d->fill_len + n > SLOT_SIZE) submit_fill(d);
+    if (dl_writer_error(&d->w, NULL, 0)) return 0; /* curl ends the transfer; check_done says why */
+    if (n > DL_SLOT_SIZE) return 0;            /* cannot happen with our receive buffer */
+    if (d->filling && d->fill_len + n > DL_SLOT_SIZE) submit_fill(d);
     if (!d->filling && !take_slot(d)) {
         d->paused = 1;
         return CURL_WRITEFUNC_PAUSE;           /* nothing taken; curl offers it again */
     }
-    memcpy(d->w.slots[d->w.submitted % RING_SLOTS].buf + d->fill_len, ptr, n);
+    memcpy(dl_writer_fill_buf(&d->w) + d->fill_len, ptr, n);
     d->fill_len += n;
-    if (d->fill_len == SLOT_SIZE || now_ms() - d->fill_since_ms >= FLUSH_AFTER_MS) submit_fill(d);
+    if (d->fill_len == DL_SLOT_SIZE || now_ms() - d->fill_since_ms >= FLUSH_AFTER_MS) submit_fill(d);
     d->p.done += (int64_t)n;
     report(d);
     return n;
@@ -300,7 +125,7 @@ static size_t on_write(char *ptr, size_t sz, size_t nm, void *ud)
 static int verify(struct download *d, char *msg, size_t n)
 {
     struct stat st;
-    const char *h1 = d->w.h1, *h256 = d->w.h256;
+    const char *h1 = dl_writer_sha1(&d->w), *h256 = dl_writer_sha256(&d->w);
     if (fstat(d->fd, &st) < 0 || st.st_size != d->fw.size) {
         snprintf(msg, n, "size mismatch: got %lld bytes, the catalog says %lld; the partial file was deleted",
                  (long long)st.st_size, (long long)d->fw.size);
@@ -348,13 +173,8 @@ static void describe_curl_error(struct download *d, CURLcode rc, char *msg, size
 /* The writer has written and fsynced everything received: settle the outcome. */
 static void complete(struct download *d)
 {
-    char msg[768];
-    pthread_mutex_lock(&d->w.mu);
-    int err = d->w.err;
-    char why[256];
-    snprintf(why, sizeof why, "%s", d->w.why);
-    pthread_mutex_unlock(&d->w.mu);
-    if (err) {
+    char msg[768], why[256];
+    if (dl_writer_error(&d->w, why, sizeof why)) {
         snprintf(msg, sizeof msg, "%s; %s", why,
                  d->p.done > 0 ? "the partial file is kept and resumes when there is room" : "nothing was cached");
         finish(d, DOWNLOAD_ERR_DISK, msg);
@@ -380,10 +200,7 @@ static void drain(struct download *d)
 {
     d->draining = 1;
     submit_fill(d);
-    pthread_mutex_lock(&d->w.mu);
-    d->w.finish_req = 1;
-    pthread_cond_signal(&d->w.cv);
-    pthread_mutex_unlock(&d->w.mu);
+    dl_writer_finish(&d->w);
 }
 
 static void check_done(struct download *d)
@@ -419,23 +236,18 @@ static void on_timer(void *ctx)
 static void on_writer(void *ctx, int fd, short re)
 {
     struct download *d = ctx;
-    uint64_t v;
-    ssize_t r = read(fd, &v, sizeof v);
-    (void)r;
-    pthread_mutex_lock(&d->w.mu);
-    int hashed = d->w.hashed, finished = d->w.finished, err = d->w.err;
-    int room = d->w.submitted - d->w.consumed < RING_SLOTS;
-    pthread_mutex_unlock(&d->w.mu);
-    if (finished && d->draining) { complete(d); return; }
+    struct dl_writer_state st;
+    dl_writer_poll(&d->w, &st);
+    if (st.finished && d->draining) { complete(d); return; }
     if (!d->added) {
-        if (err) { drain(d); return; }           /* the partial could not be read */
-        if (hashed) {
+        if (st.err) { drain(d); return; }        /* the partial could not be read */
+        if (st.hashed) {
             d->added = 1;
             curl_multi_add_handle(d->multi, d->easy);
         }
         return;
     }
-    if (d->paused && (room || err)) {
+    if (d->paused && (st.room || st.err)) {
         d->paused = 0;
         curl_easy_pause(d->easy, CURLPAUSE_CONT); /* on error the write callback refuses and curl ends */
         check_done(d);
@@ -472,20 +284,11 @@ static void release(struct download *d)
         curl_easy_cleanup(d->easy);
     }
     if (d->multi) curl_multi_cleanup(d->multi);
-    if (d->w.started) {
-        /* What was received is written before the writer stops: the partial stays a clean prefix. */
-        submit_fill(d);
-        pthread_mutex_lock(&d->w.mu);
-        d->w.quit = 1;
-        pthread_cond_signal(&d->w.cv);
-        pthread_mutex_unlock(&d->w.mu);
-        pthread_join(d->w.thread, NULL);
-    }
+    /* What was received is written before the writer stops: the partial stays a clean prefix. */
+    submit_fill(d);
+    dl_writer_stop(&d->w);
     if (d->ev_watch) loop_watch_remove(d->ev_watch);
-    if (d->w.evfd >= 0) close(d->w.evfd);
-    pthread_mutex_destroy(&d->w.mu);
-    pthread_cond_destroy(&d->w.cv);
-    for (int i = 0; i < RING_SLOTS; i++) free(d->w.slots[i].buf);
+    dl_writer_done(&d->w);
     if (d->timer) loop_timer_free(d->timer);
     if (d->wait) loop_timer_free(d->wait);
     if (d->fd >= 0) {
@@ -495,8 +298,6 @@ static void release(struct download *d)
         close(d->fd);
     }
     fw_cache_unlock(d->lockfd, d->final, true);
-    EVP_MD_CTX_free(d->w.sha1);
-    EVP_MD_CTX_free(d->w.sha256);
     free(d);
 }
 
@@ -536,13 +337,10 @@ static int begin(struct download *d, char *err, size_t errlen)
         d->p.done = st.st_size;
     }
     d->p.waiting = 0;
-    for (int i = 0; i < RING_SLOTS; i++)
-        if (!(d->w.slots[i].buf = malloc(SLOT_SIZE))) { snprintf(err, errlen, "out of memory"); return DOWNLOAD_ERR_DISK; }
-    d->w.fd = d->fd;
-    d->w.want_sha256 = f->sha256[0] != 0; /* only when there is one to compare */
-    d->w.resume_len = st.st_size;
-    d->w.evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (d->w.evfd < 0 || !(d->ev_watch = loop_watch_fd(d->loop, d->w.evfd, POLLIN, on_writer, d))) {
+    /* SHA-256 only when there is one to compare. */
+    if (dl_writer_alloc(&d->w, d->fd, f->sha256[0] != 0, st.st_size) < 0) { snprintf(err, errlen, "out of memory"); return DOWNLOAD_ERR_DISK; }
+    int evfd = dl_writer_eventfd(&d->w);
+    if (evfd < 0 || !(d->ev_watch = loop_watch_fd(d->loop, evfd, POLLIN, on_writer, d))) {
         snprintf(err, errlen, "cannot start the writer: %s", strerror(errno));
         return DOWNLOAD_ERR_DISK;
     }
@@ -570,11 +368,10 @@ static int begin(struct download *d, char *err, size_t errlen)
     if (d->resumed) curl_easy_setopt(d->easy, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)st.st_size);
     d->rate_t0_ms = d->last_report_ms = now_ms();
     d->rate_b0 = d->p.done;
-    if (pthread_create(&d->w.thread, NULL, writer_main, &d->w) != 0) {
+    if (dl_writer_start(&d->w) < 0) {
         snprintf(err, errlen, "cannot start the writer thread");
         return DOWNLOAD_ERR_DISK;
     }
-    d->w.started = 1;
     /* The transfer is added once the writer has re-hashed the partial (on_writer). */
     return 0;
 }
@@ -619,9 +416,8 @@ struct download *download_start(struct loop *l, const struct config *c, const st
     if (!d) { snprintf(err, errlen, "out of memory"); return NULL; }
     d->loop = l;
     d->fw = *f;
-    d->fd = d->lockfd = d->w.evfd = d->w.fd = -1;
-    pthread_mutex_init(&d->w.mu, NULL);
-    pthread_cond_init(&d->w.cv, NULL);
+    d->fd = d->lockfd = -1;
+    int hashing = dl_writer_init(&d->w);
     d->progress = progress;
     d->done = done;
     d->ctx = ctx;
@@ -634,9 +430,7 @@ struct download *download_start(struct loop *l, const struct config *c, const st
         release(d);
         return NULL;
     }
-    d->w.sha1 = EVP_MD_CTX_new();
-    d->w.sha256 = EVP_MD_CTX_new();
-    if (!d->w.sha1 || !d->w.sha256 || reset_hashes(&d->w) < 0) { snprintf(err, errlen, "cannot start hashing"); release(d); return NULL; }
+    if (hashing < 0) { snprintf(err, errlen, "cannot start hashing"); release(d); return NULL; }
     char lerr[PATH_MAX + 100];
     int fd = fw_cache_lock(d->final, true, lerr, sizeof lerr);
     if (fd == FW_CACHE_ERR) {

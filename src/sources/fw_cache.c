@@ -1,5 +1,5 @@
-/* The firmware cache folder: listing, lock files, checksum sidecars, hashing
- * and the prune plan. File names in the folder are outside input too (anyone
+/* The firmware cache folder: listing, lock files, checksum sidecars and
+ * hashing (the name shape and the prune plan are the pure fw_cache_list.c). File names in the folder are outside input too (anyone
  * may drop a file there): only names of our own shape are considered. */
 #include "fw_cache.h"
 
@@ -19,56 +19,6 @@
 #include "catalog.h"
 #include "sanitize.h"
 #include "fsutil.h"
-
-#define SUFFIX "_Restore.ipsw"
-
-static int token_char(char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == ',' || ch == '.' || ch == '-';
-}
-
-/* Copies one '_'-terminated safe token; returns the char after it or NULL. */
-static const char *take_token(const char *s, char out[32])
-{
-    size_t n = 0;
-    while (s[n] && s[n] != '_') {
-        if (!token_char(s[n]) || n >= 31) return NULL;
-        out[n] = s[n];
-        n++;
-    }
-    out[n] = 0;
-    return n && s[n] == '_' ? s + n + 1 : NULL;
-}
-
-int fw_cache_parse_name(const char *name, char product[32], char version[32], char build[32])
-{
-    size_t len = strlen(name), sl = strlen(SUFFIX);
-    if (len <= sl || len >= 256 || strcmp(name + len - sl, SUFFIX) != 0) return -1;
-    const char *p = take_token(name, product);
-    if (p) p = take_token(p, version);
-    if (p) p = take_token(p, build);
-    /* after the build only "Restore.ipsw" may remain */
-    return p && strcmp(p, &SUFFIX[1]) == 0 ? 0 : -1;
-}
-
-int64_t fw_cache_parse_size(const char *s)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || !(v >= 0) || s[0] == '-' || s[0] == '+' || strncasecmp(s, "nan", 3) == 0 || strncasecmp(s, "inf", 3) == 0)
-        return -1;
-    static const struct { const char *suffix; double mul; } units[] = {
-        {"", 1}, {"B", 1}, {"K", 1e3}, {"KB", 1e3}, {"M", 1e6}, {"MB", 1e6}, {"G", 1e9}, {"GB", 1e9}, {"T", 1e12}, {"TB", 1e12},
-        {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
-    };
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (strcasecmp(end, units[i].suffix) != 0) continue;
-        double b = v * units[i].mul;
-        return b < 9e18 ? (int64_t)b : -1;
-    }
-    return -1;
-}
 
 /* ---- lock files ---- */
 
@@ -248,19 +198,19 @@ static int by_name(const void *a, const void *b)
 }
 
 /* Expected size and checksums from the cached catalog of the product. */
-static void from_catalog(const struct config *c, struct fw_cache_entry *e)
+static void from_catalog(const struct config *c, struct catalog *cat, struct fw_cache_entry *e)
 {
-    static struct catalog cat; /* large; scans run on one thread */
     char err[256];
-    if (strcmp(cat.product, e->product) != 0 && catalog_load_cached(c, e->product, &cat, err, sizeof err) < 0) {
-        snprintf(cat.product, sizeof cat.product, "%s", e->product); /* remembered as absent */
-        cat.n = 0;
+    if (!cat) return;
+    if (strcmp(cat->product, e->product) != 0 && catalog_load_cached(c, e->product, cat, err, sizeof err) < 0) {
+        snprintf(cat->product, sizeof cat->product, "%s", e->product); /* remembered as absent */
+        cat->n = 0;
     }
-    for (int i = 0; i < cat.n; i++) {
-        if (strcmp(cat.fw[i].build, e->build) || strcmp(cat.fw[i].identifier, e->product)) continue;
-        e->total = cat.fw[i].size;
-        if (!e->sha1[0]) snprintf(e->sha1, sizeof e->sha1, "%s", cat.fw[i].sha1);
-        if (!e->sha256[0]) snprintf(e->sha256, sizeof e->sha256, "%s", cat.fw[i].sha256);
+    for (int i = 0; i < cat->n; i++) {
+        if (strcmp(cat->fw[i].build, e->build) || strcmp(cat->fw[i].identifier, e->product)) continue;
+        e->total = cat->fw[i].size;
+        if (!e->sha1[0]) snprintf(e->sha1, sizeof e->sha1, "%s", cat->fw[i].sha1);
+        if (!e->sha256[0]) snprintf(e->sha256, sizeof e->sha256, "%s", cat->fw[i].sha256);
         return;
     }
 }
@@ -279,6 +229,7 @@ int fw_cache_scan(const struct config *c, struct fw_cache_list *out, char *err, 
     if (statvfs(c->cache_dir, &vfs) == 0) out->free_bytes = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize;
     struct dirent *de;
     int rc = 0;
+    struct catalog *cat = calloc(1, sizeof *cat); /* the last product looked up, reused while entries repeat it */
     while ((de = readdir(d))) {
         char name[256];
         size_t len = strlen(de->d_name);
@@ -306,57 +257,15 @@ int fw_cache_scan(const struct config *c, struct fw_cache_list *out, char *err, 
             snprintf(side, sizeof side, "%s.sha256", path);
             read_sum(side, 64, e.sha256, NULL);
         }
-        from_catalog(c, &e);
+        from_catalog(c, cat, &e);
         if (!partial && e.total < 0) e.total = e.size;
         out->bytes += e.size;
         if (add(out, &e) < 0) { snprintf(err, errlen, "out of memory listing the cache"); rc = -1; break; }
     }
     closedir(d);
+    free(cat);
     if (out->n) qsort(out->e, (size_t)out->n, sizeof *out->e, by_name);
     return rc;
-}
-
-void fw_cache_list_free(struct fw_cache_list *l)
-{
-    free(l->e);
-    memset(l, 0, sizeof *l);
-}
-
-/* ---- pruning ---- */
-
-int fw_cache_plan_prune(struct fw_cache_list *l, time_t now, int64_t older_than_s, int64_t max_bytes,
-                        int64_t stale_partial_s, int64_t *freed)
-{
-    int marked = 0;
-    int64_t total = 0, gain = 0;
-    for (int i = 0; i < l->n; i++) {
-        struct fw_cache_entry *e = &l->e[i];
-        e->prune = false;
-        total += e->size;
-        if (e->locked) continue;
-        int64_t age = (int64_t)(now - e->used);
-        if ((e->partial && stale_partial_s >= 0 && age > stale_partial_s) ||
-            (!e->partial && older_than_s >= 0 && age > older_than_s)) {
-            e->prune = true;
-            gain += e->size;
-            marked++;
-        }
-    }
-    /* Then the least recently used complete files until the total fits. */
-    while (max_bytes >= 0 && total - gain > max_bytes) {
-        struct fw_cache_entry *lru = NULL;
-        for (int i = 0; i < l->n; i++) {
-            struct fw_cache_entry *e = &l->e[i];
-            if (e->prune || e->locked || e->partial) continue;
-            if (!lru || e->used < lru->used || (e->used == lru->used && strcmp(e->name, lru->name) < 0)) lru = e;
-        }
-        if (!lru) break;
-        lru->prune = true;
-        gain += lru->size;
-        marked++;
-    }
-    if (freed) *freed = gain;
-    return marked;
 }
 
 int fw_cache_remove(const struct config *c, const struct fw_cache_entry *e, char *err, size_t errlen)

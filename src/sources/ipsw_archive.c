@@ -1,6 +1,7 @@
 /* Reads an IPSW's manifest through libzip, with the archive checked first
  * (ZIP_CHECKCONS) and sizes taken from the central directory. */
-#include "ipsw.h"
+#include "ipsw_archive.h"
+#include "ipsw_remote.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +15,6 @@ static void zip_error_text(int code, char *out, size_t n)
     zip_error_init_with_code(&e, code);
     snprintf(out, n, "%s", zip_error_strerror(&e));
     zip_error_fini(&e);
-}
-
-int ipsw_is_url(const char *s)
-{
-    return s && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0);
 }
 
 zip_t *ipsw_open(const char *file_or_url, int check, struct ipsw_transfer *xfer, char *err, size_t errlen)

@@ -6,7 +6,7 @@
  * one buffer of its body, instead of sending the whole file. Every answer is
  * checked: status 206, a Content-Range naming exactly the bytes asked for and
  * the same total size each time, and no more body than asked for. */
-#include "ipsw.h"
+#include "ipsw_remote.h"
 
 #include <curl/curl.h>
 #include <errno.h>

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "fw_cache.h"
+#include "firmware.h"
 #include "job_source.h"
 #include "tui.h"
 
@@ -22,20 +22,6 @@ static void say(struct tui *t, const char *msg)
     t->dirty = 1;
 }
 
-/* The most recently used complete IPSW in the cache for a product type. */
-static void newest_cached(const struct config *c, const char *product, char *out, size_t n)
-{
-    struct fw_cache_list l = {0};
-    char err[200];
-    out[0] = 0;
-    if (fw_cache_scan(c, &l, err, sizeof err) < 0) return;
-    const struct fw_cache_entry *best = NULL;
-    for (int i = 0; i < l.n; i++)
-        if (!l.e[i].partial && !strcmp(l.e[i].product, product) && (!best || l.e[i].used >= best->used)) best = &l.e[i];
-    if (best) snprintf(out, n, "%s/%s", c->cache_dir, best->name);
-    fw_cache_list_free(&l);
-}
-
 static void restore_submit(struct tui *t, struct device *d, const char *input);
 
 static void start_prompt(struct tui *t, struct device *d, int erase)
@@ -46,7 +32,7 @@ static void start_prompt(struct tui *t, struct device *d, int erase)
     /* The IPSW open in the IPSW tab, else the newest cached one for the model. */
     const char *open = tui_ipsw_source();
     if (open[0] && !strstr(open, "://")) snprintf(initial, sizeof initial, "%s", open);
-    else newest_cached(t->cfg, product, initial, sizeof initial);
+    else firmware_newest_cached(&t->con, product, initial, sizeof initial);
     t->show_preflight = 0;
     tui_ask_line(t, d, sizeof t->input - 1, initial, restore_submit, "%s %s with IPSW (Enter, Esc cancels): ",
                  erase ? "ERASE" : "Update", device_label(d));
@@ -100,7 +86,7 @@ int tui_restore_key(struct tui *t, int ch)
         char initial[256];
         snprintf(initial, sizeof initial, "%s", tui_ipsw_source());
         if (!initial[0] && d && (d->model || d->product_type[0]))
-            newest_cached(t->cfg, d->model ? d->model->product_type : d->product_type, initial, sizeof initial);
+            firmware_newest_cached(&t->con, d->model ? d->model->product_type : d->product_type, initial, sizeof initial);
         tui_ask_line(t, NULL, sizeof t->input - 1, initial, open_ipsw, "IPSW file or URL (Enter, Esc cancels): ");
         return 1;
     }
