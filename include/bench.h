@@ -162,6 +162,10 @@ const struct bench_job *bench_job_for(const struct bench *b, uint64_t ecid);
  * decimal), UDID, slot label or port path. NULL if none or ambiguous. */
 struct device *bench_resolve(const struct bench *b, const char *what);
 
+/* A whole string as a number in base 10 or 16 (no prefix, no sign); -1
+ * when it is not one or does not fit 64 bits. */
+int bench_parse_u64(const char *s, int base, uint64_t *out);
+
 void bench_logf(struct bench *b, int64_t now_ms, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* i-th most recent log line, 0 = newest; NULL past the end. */

@@ -23,3 +23,6 @@ printf 'void zz_back(void);\nvoid zz_front(void) { zz_back(); }\n' > "$T/cyc2.c"
 cc -c -o "$T/obj/tui/zz_cycle2.o" "$T/cyc2.c"
 python3 "$IBENCH_TOP/tests/layers.py" "$T/obj" "$IBENCH_TOP/src" >"$T/cyc.out"
 has "$T/cyc.out" 'not ok - no dependency cycle between modules: .*zz_cycle' "a cycle between two modules is caught"
+# Small files, one concept each: none over 600 lines.
+long=$(wc -l "$IBENCH_TOP"/src/*/*.c "$IBENCH_TOP"/include/*.h | awk '$2 != "total" && $1 > 600 { print $2 " (" $1 ")" }')
+check "no source file over 600 lines${long:+: $long}" [ -z "$long" ]
