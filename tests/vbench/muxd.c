@@ -535,8 +535,9 @@ static gboolean conn_readable(gint fd, GIOCondition cond, gpointer data)
     if (n > 0) {
       if (c->state != CONN_LISTEN)
         g_byte_array_append(c->in, buf, (guint)n);
-      if (c->state == CONN_SERVICE && c->in->len >= 1u << 20) {
-        /* ASR streams megabytes: let the service consume as it goes */
+      if (c->state == CONN_SERVICE) {
+        /* ASR streams megabytes: the service consumes as it goes, so a device
+         * that leaves mid-image stops reading where a real one would */
         struct mux_dev *sd = muxd_find_dev(c->m, c->dev_id);
         int src = sd ? muxd_restore_service_data(c->m, sd, c, c->in) : -1;
         if (src < 0) {
