@@ -131,7 +131,7 @@ def restore_archive(out, product, version, build, fs_kb):
     def comp(path, fourcc, **info):
         if path not in files:
             body = filler(path, 2048)
-            files[path] = im4p(fourcc, "vbench %s %s" % (fourcc, build), body) if fourcc else body
+            files[path] = im4p(fourcc, "vbench %s %s %s" % (fourcc, build, os.path.basename(path)), body) if fourcc else body
         d = {"Path": path}
         d.update(info)
         return {"Info": d, "Digest": hashlib.sha384(files[path]).digest(), "Trusted": True}

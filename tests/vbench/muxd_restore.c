@@ -20,9 +20,10 @@
  * Faults: MUXD_FAULT_VANISH_ASR leaves the bus halfway through the image;
  * MUXD_FAULT_FAIL_STATUS sends StatusMsg 14 (AMRError 14) halfway through
  * flashing and reboots into Recovery.
- * Holds (restore_pause): "asr" before ASR asks for the payload, "verify" and
- * "flash" after the first progress message of those operations, until
- * muxd_restore_resume.
+ * Holds (restore_pause): "asr" once the whole image is in (before the next
+ * restored message), "verify" and "flash" after the first progress message of
+ * those operations, until muxd_restore_resume. (Not inside ASR itself: the
+ * engine gives ASR answers only a few seconds.)
  *
  * ASR (raw XML plists, no length prefix): the device sends Initiate (with
  * Checksum Chunks), reads the client's stream description, asks for two
@@ -58,7 +59,7 @@ static const struct act { enum act_kind kind; const char *what; int op; } script
   {A_STATUS, NULL, 0},
 };
 
-enum { ASR_NONE, ASR_INFO, ASR_OOB, ASR_HELD, ASR_PAYLOAD, ASR_DONE };
+enum { ASR_NONE, ASR_INFO, ASR_OOB, ASR_PAYLOAD, ASR_DONE };
 
 struct restore_sess {
   muxd_t *m;
@@ -193,16 +194,8 @@ void muxd_restore_resume(muxd_t *m, const char *udid)
     if (s->waiting && !strcmp(s->waiting, "hold")) {
       s->waiting = NULL;
       schedule(s, TICK_MS);
-    } else if (s->astate == ASR_HELD && s->asr) {
-      plist_t p = plist_new_dict();
-      plist_dict_set_item(p, "Command", plist_new_string("Payload"));
-      char *xml = NULL;
-      uint32_t n = 0;
-      plist_to_xml(p, &xml, &n);
-      muxd_conn_write(s->asr, xml, n);
-      free(xml);
-      plist_free(p);
-      s->astate = ASR_PAYLOAD;
+    } else if (s->waiting && !strcmp(s->waiting, "hold-next")) {
+      advance(s);
     }
   }
 }
@@ -336,11 +329,6 @@ static void asr_oob(struct restore_sess *s)
 
 static void asr_payload(struct restore_sess *s)
 {
-  if (held(s, "asr")) {
-    s->astate = ASR_HELD;
-    muxd_logf(s->m, udid_of(s), "restored holding at asr");
-    return;
-  }
   plist_t p = plist_new_dict();
   plist_dict_set_item(p, "Command", plist_new_string("Payload"));
   asr_send(s, p);
@@ -373,7 +361,11 @@ static void asr_finish(struct restore_sess *s)
             (unsigned long long)s->got, (unsigned long long)s->size, g_checksum_get_string(s->whole),
             s->sums_ok + s->sums_bad, s->sums_bad ? "BAD" : "ok",
             s->version[0] ? s->version : "?", s->build[0] ? s->build : "?");
-  if (s->waiting && !strcmp(s->waiting, "asr") && !s->sums_bad) advance(s);
+  if (!s->waiting || strcmp(s->waiting, "asr") || s->sums_bad) return;
+  if (held(s, "asr")) {          /* the engine waits on restored, which has no deadline */
+    s->waiting = "hold-next";
+    muxd_logf(s->m, udid_of(s), "restored holding at asr");
+  } else advance(s);
 }
 
 /* Takes a whole XML plist off the front of in (NULL if not complete yet). */

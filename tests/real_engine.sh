@@ -1,0 +1,39 @@
+# Shared by tests/integration/restore_real_*.sh: Debian 12's real
+# /usr/bin/idevicerestore (1.0.0), run by ibench, restoring an emulated
+# iPhone X (iPhone10,3) on the virtual bench, whose signing server answers the
+# engine through its proxy (tests/vbench/README.md). Sourced after lib.sh's
+# variables are known; sets up config, the archive and helpers.
+. "$IBENCH_TOP/tests/lib.sh"
+command -v idevicerestore >/dev/null 2>&1 || { echo "idevicerestore not installed"; exit 77; }
+need_vbench
+[ "${IBENCH_NETNS:-}" = 1 ] || { echo "refusing to run the real engine outside the private network namespace"; exit 77; }
+# The engine's own waits (signing fallbacks, iBoot reconnects) are the same
+# whatever ibench is built with; the ASan pass covers ibench's restore code in
+# restore_jobs.
+case "$IBENCH_BUILD" in *asan*) echo "real engine runs in the plain pass only"; exit 77 ;; esac
+if ping -c1 -W1 17.151.36.30 >/dev/null 2>&1; then echo "network reachable: refusing to run the real engine"; exit 77; fi
+
+export IBENCH_ENGINE=/usr/bin/idevicerestore IBENCH_API_URL="http://127.0.0.1:1/v4"
+mkdir -p "$XDG_CONFIG_HOME/ibench"
+printf 'restore_retries = 0\n[slots]\n1-1.3 = Bay 3\n' > "$XDG_CONFIG_HOME/ibench/config"
+ECID=0012345678ABCDEF
+DEV="device A model=iPhone10,3 ecid=0x$ECID port=1-1.3 ios=14.8 build=18H17"
+IPSW="$T/iPhone10,3_15.8.3_19H386_Restore.ipsw"
+python3 "$IBENCH_TOP/tests/ipsw_gen.py" "$IPSW" --product iPhone10,3 --version 15.8.3 --build 19H386
+# The filesystem image as the device must receive it over ASR.
+FS_SHA1=$(python3 -c 'import hashlib, sys, zipfile
+print(hashlib.sha1(zipfile.ZipFile(sys.argv[1]).read("038-00000-001.dmg")).hexdigest())' "$IPSW")
+FS_SIZE=$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).getinfo("038-00000-001.dmg").file_size)' "$IPSW")
+
+# bench NAME SCENARIO-FILE COMMAND...: runs COMMAND on a bench with control
+# FIFO $T/NAME.ctl and log $T/NAME.vb, from the top of the tree.
+bench() { _n=$1; _s=$2; shift 2; mkfifo "$T/$_n.ctl"
+          ( cd "$IBENCH_TOP" && timeout 200 "$VBENCH" --scenario "$_s" --fifo "$T/$_n.ctl" --log "$T/$_n.vb" -- "$@" ); }
+# job_of FILE: the job id ibench announced in its output.
+job_of() { sed -n 's/^job \([0-9]*\): .* queued .*/\1/p' "$1" | head -n 1; }
+# history_row JOB KEY=VALUE...: ok when ibench history --json has that row with those values.
+history_row() { "$IBENCH" history --json | python3 -c 'import json, sys
+rows = {r["job"]: r for r in json.load(sys.stdin)}
+r = rows.get(int(sys.argv[1]))
+want = dict(a.split("=", 1) for a in sys.argv[2:])
+sys.exit(not (r and all(str(r.get(k)) == v for k, v in want.items())))' "$@"; }
