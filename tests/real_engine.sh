@@ -21,9 +21,10 @@ DEV="device A model=iPhone10,3 ecid=0x$ECID port=1-1.3 ios=14.8 build=18H17"
 IPSW="$T/iPhone10,3_15.8.3_19H386_Restore.ipsw"
 python3 "$IBENCH_TOP/tests/ipsw_gen.py" "$IPSW" --product iPhone10,3 --version 15.8.3 --build 19H386
 # The filesystem image as the device must receive it over ASR.
-FS_SHA1=$(python3 -c 'import hashlib, sys, zipfile
-print(hashlib.sha1(zipfile.ZipFile(sys.argv[1]).read("038-00000-001.dmg")).hexdigest())' "$IPSW")
-FS_SIZE=$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).getinfo("038-00000-001.dmg").file_size)' "$IPSW")
+set -- $(python3 -c 'import hashlib, sys, zipfile
+d = zipfile.ZipFile(sys.argv[1]).read("038-00000-001.dmg")
+print(hashlib.sha1(d).hexdigest(), len(d))' "$IPSW")
+FS_SHA1=$1 FS_SIZE=$2
 
 # bench NAME SCENARIO-FILE COMMAND...: runs COMMAND on a bench with control
 # FIFO $T/NAME.ctl and log $T/NAME.vb, from the top of the tree.
@@ -37,3 +38,5 @@ rows = {r["job"]: r for r in json.load(sys.stdin)}
 r = rows.get(int(sys.argv[1]))
 want = dict(a.split("=", 1) for a in sys.argv[2:])
 sys.exit(not (r and all(str(r.get(k)) == v for k, v in want.items())))' "$@"; }
+# RESTORE_KEEP=DIR keeps the benches' logs and the jobs' engine logs there.
+[ -n "${RESTORE_KEEP:-}" ] && on_exit "mkdir -p '$RESTORE_KEEP' && cp -r \"\$T\"/*.vb \"\$T\"/*.out \"\$IBENCH_STATE/jobs\" '$RESTORE_KEEP'/ 2>/dev/null"
