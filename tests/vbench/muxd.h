@@ -21,9 +21,11 @@
  *             Pair/ValidatePair -> PasswordProtected (a passcode-locked device),
  *             StartSession -> InvalidHostID, StartService/SetValue/... ->
  *             SessionInactive, Goodbye -> Success and close.
- *  restored   QueryType -> com.apple.mobile.restored + RestoreProtocolVersion;
- *             QueryValue HardwareInfo / SerialNumber; Reboot -> Success +
- *             action "restart"; Goodbye.
+ *  restored   QueryType -> com.apple.mobile.restored + RestoreProtocolVersion
+ *             (+ SerialNumber, HardwareModel); QueryValue HardwareInfo /
+ *             SerialNumber; Reboot -> Success + action "restart"; Goodbye;
+ *             StartRestore -> the restore script of muxd_restore.c, which also
+ *             serves ASR (port 12345) and FDR (1082) of Restore devices.
  * Nothing emits "shutdown" yet: unpaired lockdownd has no reboot/shutdown
  * request (that needs diagnostics_relay over a paired session).
  */
