@@ -222,10 +222,12 @@ void vb_bus_init(void)
 }
 
 /* libusb puts a device that arrives at the head of its list, so a device that
- * re-enumerates (iBSS -> iBEC -> ...) would be first, where libirecovery 1.0.0
- * crashes on it (it keeps reading the list it has freed, whose first two slots
- * the allocator reuses). Announcing bus 2's root hub again after an iBoot-mode
- * arrival keeps a non-Apple device at the head, as at the bench's start. */
+ * re-enumerates after booting an image (iBSS -> iBEC -> ...) would be first,
+ * where libirecovery 1.0.0 (in the restore engine, which opens it again)
+ * crashes (it keeps reading the list it has freed, whose first two slots the
+ * allocator reuses). Announcing bus 2's root hub again after such an arrival
+ * keeps a non-Apple device at the head, as at the bench's start. Only then:
+ * other clients see the hub's remove/add as hotplug events. */
 static void keep_hub_first(void)
 {
   if (!bus2) return;
@@ -329,7 +331,8 @@ void vb_plug(struct vb_dev *d, const char *mode)
   int n = vb_iboot_descriptors(d, pid, desc, (int)sizeof desc);
   umockdev_testbed_set_attribute_binary(vb_testbed, d->syspath, "descriptors", desc, (gssize)n);
   umockdev_testbed_uevent(vb_testbed, d->syspath, "add");
-  if (pid != 0x12a8) keep_hub_first();
+  if (pid != 0x12a8 && d->reenum) keep_hub_first();
+  d->reenum = 0;
   vb_log(d, "plugged %s port=%s pid=0x%04x", mode, d->port, pid);
 }
 

@@ -300,6 +300,7 @@ static void boot(struct vb_dev *d, const char *stage, const struct image *im)
 {
   vb_log(d, "boot %s (%s%s%s)", stage, im->type, im->desc[0] ? ": " : "", im->desc);
   snprintf(d->stage, sizeof d->stage, "%s", stage);
+  d->reenum = 1;
   if (strcmp(stage, "restore")) { d->ramdisk[0] = 0; d->devicetree = d->firmware = 0; }
   g_timeout_add(50, boot_later, d);
 }

@@ -52,6 +52,7 @@ struct vb_dev {
   /* booting (kept across plugs while a restore goes on) */
   GByteArray *last;            /* the last complete upload */
   char stage[8];               /* what runs in Recovery: "" (iBoot), "ibss", "ibec" */
+  int reenum;                  /* the next plug is a re-enumeration after a boot */
   char ramdisk[96];            /* description of the loaded restore ramdisk, "" if none */
   int devicetree, firmware;    /* device tree loaded; firmware images loaded */
   char pause[64];              /* restore phases to hold at ("asr verify flash"), see resume */
