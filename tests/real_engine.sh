@@ -15,9 +15,16 @@ if ping -c1 -W1 17.151.36.30 >/dev/null 2>&1; then echo "network reachable: refu
 
 export IBENCH_ENGINE=/usr/bin/idevicerestore IBENCH_API_URL="http://127.0.0.1:1/v4"
 mkdir -p "$XDG_CONFIG_HOME/ibench"
-printf 'restore_retries = 0\n[slots]\n1-1.3 = Bay 3\n' > "$XDG_CONFIG_HOME/ibench/config"
+# Benches may run side by side (each its own USB testbed, usbmuxd and signing
+# server, one device each, so libirecovery 1.0.0 never sees two); their
+# devices share a port path, so the hub cap must not queue them.
+printf 'restore_retries = 0\nmax_restores = 8\nmax_restores_per_hub = 8\n[slots]\n1-1.3 = Bay 3\n' > "$XDG_CONFIG_HOME/ibench/config"
 ECID=0012345678ABCDEF
-DEV="device A model=iPhone10,3 ecid=0x$ECID port=1-1.3 ios=14.8 build=18H17"
+# dev [ECID]: the scenario's device line (an iPhone X on iOS 14.8 at 1-1.3);
+# side-by-side benches give each device its own ECID (ibench drives one
+# restore per device).
+dev() { echo "device A model=iPhone10,3 ecid=0x${1:-$ECID} port=1-1.3 ios=14.8 build=18H17"; }
+DEV=$(dev)
 IPSW="$T/iPhone10,3_15.8.3_19H386_Restore.ipsw"
 python3 "$IBENCH_TOP/tests/ipsw_gen.py" "$IPSW" --product iPhone10,3 --version 15.8.3 --build 19H386
 # The filesystem image as the device must receive it over ASR.

@@ -5,12 +5,18 @@
 # One Recovery/DFU device per bench: libirecovery 1.0.0 crashes with two.
 . "$IBENCH_TOP/tests/real_engine.sh"
 
+# One bench after the other (see restore_real_faults); each device has its own ECID.
 # 1. Update from DFU.
-printf '%s\nat 0 plug A dfu\n' "$DEV" > "$T/dfu.scn"
+E1=0012345678ABCD01
+printf '%s\nat 0 plug A dfu\n' "$(dev $E1)" > "$T/dfu.scn"
 # After the engine's DONE the device reboots into iOS: wait (bounded) until
 # ibench lists it in Normal before the bench ends.
 bench dfu "$T/dfu.scn" sh -c '"$0" --yes restore "Bay 3" --ipsw "$1"; echo "rc=$?"
   i=0; while ! "$0" list --json | grep -Eq "\"mode\": ?\"normal\"" && [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done' "$IBENCH" "$IPSW" > "$T/dfu.out" 2>&1
+# 2. Erase from Recovery, confirmed by the ECID's last digits.
+printf '%s\nat 0 plug A recovery\n' "$DEV" > "$T/er.scn"
+bench er "$T/er.scn" sh -c '"$0" --yes restore "Bay 3" --ipsw "$1" --erase --confirm-erase cdef; echo "rc=$?"' "$IBENCH" "$IPSW" > "$T/er.out" 2>&1
+
 job=$(job_of "$T/dfu.out")
 log="$IBENCH_STATE/jobs/$job/engine.log"
 has "$T/dfu.out" "^job $job: succeeded\$" "DFU: the Update succeeds"
@@ -25,12 +31,9 @@ has "$T/dfu.vb" '^[0-9.]+ A plugged recovery port=1-1\.3 ' "DFU: the device come
 has "$T/dfu.vb" '^[0-9.]+ A boot ibec \(ibec: ' "DFU: then iBEC boots"
 has "$T/dfu.vb" "^[0-9.]+ A asr received $FS_SIZE of $FS_SIZE bytes, sha1=$FS_SHA1, [0-9]+ chunk checksums ok, iOS 15\\.8\\.3 \\(19H386\\)\$" "DFU: the whole filesystem image arrived over ASR"
 has "$T/dfu.vb" '^[0-9.]+ A plugged normal port=1-1\.3 ' "DFU: the device reboots into Normal"
-history_row "$job" result=succeeded ecid=$ECID behavior=Update build=19H386
+history_row "$job" result=succeeded ecid=$E1 behavior=Update build=19H386
 check "DFU: history --json shows the succeeded Update" [ $? = 0 ]
 
-# 2. Erase from Recovery, confirmed by the ECID's last digits.
-printf '%s\nat 0 plug A recovery\n' "$DEV" > "$T/er.scn"
-bench er "$T/er.scn" sh -c '"$0" --yes restore "Bay 3" --ipsw "$1" --erase --confirm-erase cdef; echo "rc=$?"' "$IBENCH" "$IPSW" > "$T/er.out" 2>&1
 job=$(job_of "$T/er.out")
 log="$IBENCH_STATE/jobs/$job/engine.log"
 has "$T/er.out" "^job $job: succeeded\$" "Erase: succeeds"
