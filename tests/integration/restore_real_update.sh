@@ -29,7 +29,10 @@ bench up "$T/scn" sh -c '
   # Normal again, after Restore, with the new iOS
   until_seen "$t/watch" "\"mode\":\"normal\".*\"ios_version\":\"15\\.8\\.3\""
   "$ibench" list --json > "$t/list"
-  kill $w' "$IBENCH" "$T" "$IPSW" > "$T/up.out" 2>&1
+  kill $w
+  # Newer engines take the signing server as -s URL: the same server, direct.
+  printf "<?xml version=\"1.0\"?><plist version=\"1.0\"><dict><key>ApECID</key><integer>5124095577148911</integer></dict></plist>" > "$t/req"
+  curl -s -H "Content-Type: text/xml" --data-binary @"$t/req" "$VBENCH_TSS_URL" > "$t/direct"' "$IBENCH" "$T" "$IPSW" > "$T/up.out" 2>&1
 
 job=$(job_of "$T/restore")
 log="$IBENCH_STATE/jobs/$job/engine.log"
@@ -63,6 +66,8 @@ has "$T/up.vb" '^[0-9.]+ A plugged normal port=1-1\.3 ' "the device reboots into
 has "$T/restore" "^job $job: +[0-9]+%  step 2/6 upload filesystem" "progress: step 2 (upload filesystem) shown"
 has "$T/restore" "^job $job: +[0-9]+%  step 3/6 verify filesystem - Verifying restore \\(14\\)\$" "progress: step 3 (verify) with the operation"
 has "$T/restore" "^job $job: +[0-9]+%  step 4/6 flash firmware - Flashing firmware \\(18\\)\$" "progress: step 4 (flash firmware) with the operation"
+has "$T/direct" '^STATUS=0&MESSAGE=SUCCESS&REQUEST_STRING=<\?xml' "the signing server also answers at \$VBENCH_TSS_URL (for -s URL)"
+has "$T/direct" '<key>ApImg4Ticket</key>' "... with a ticket"
 history_row "$job" result=succeeded ecid=$ECID behavior=Update build=19H386
 check "history --json shows the succeeded Update" [ $? = 0 ]
 python3 - "$T/watch" "$T/list" > "$T/rows" 2>&1 <<'PY'
