@@ -1,7 +1,10 @@
 # Debian's real idevicerestore (1.0.0) driven by ibench against an emulated
-# iPhone 8 in Recovery, inside the test runner's private network namespace:
-# it identifies the device, reads the IPSW and the nonces, then cannot reach
-# Apple's signing server, and ibench must say exactly that.
+# iPhone 8 in Recovery, inside the test runner's private network namespace,
+# with no signing server at all (the bench's own, reached through the proxy
+# variables vbench sets, is taken away): it identifies the device, reads the
+# IPSW and the nonces, then cannot reach Apple's signing server, and ibench
+# must say exactly that. (restore_real_update, _dfu and _faults run whole
+# restores with the bench's signing server.)
 . "$IBENCH_TOP/tests/lib.sh"
 command -v idevicerestore >/dev/null 2>&1 || { echo "idevicerestore not installed"; exit 77; }
 need_vbench
@@ -43,6 +46,7 @@ device A model=iPhone10,1 ecid=0x0012345678ABCDEF port=1-1.3
 at 0 plug A recovery
 S
 ( cd "$IBENCH_TOP" && timeout 240 "$VBENCH" --scenario "$T/scn" --log "$T/vb.log" -- \
+    env -u http_proxy -u https_proxy -u HTTPS_PROXY \
     "$IBENCH" --yes restore "Bay 3" --ipsw "$T/ios15.ipsw" ) >"$T/out" 2>&1
 rc=$?
 log=$(ls "$IBENCH_STATE"/jobs/*/engine.log 2>/dev/null | head -n1)
@@ -54,4 +58,5 @@ has "$log" '^Getting ApNonce in recovery mode' "... and reads its ApNonce"
 has "$log" 'ERROR: Unable to send TSS request' "... and fails at the signing request"
 has "$T/out" "Apple's signing server could not be reached" "ibench explains that Apple's signing server was unreachable"
 has "$T/out" 'next: Check the bench.s internet connection' "... and what to do"
+hasnt "$T/vb.log" ' - tss (request|CONNECT)' "nothing reached the bench's signing server"
 check "restore exits 1" [ $rc = 1 ]
