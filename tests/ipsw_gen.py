@@ -4,7 +4,7 @@ identities for two boards, the files it names, and hostile variants.
 usage: ipsw_gen.py OUT.ipsw [--variant VARIANT] [--big-mb N]
        ipsw_gen.py OUT.ipsw --product TYPE [--version V] [--build B] [--fs-kb N]
   --product   an archive a real restore engine accepts for that ProductType
-              (board, CPID and BDID from src/models.tsv): IM4P-wrapped boot
+              (board, CPID and BDID from src/core/models.tsv): IM4P-wrapped boot
               chain, ramdisks, trust cache, SEP and NOR firmware, Erase and
               Update identities, Restore.plist, and a filesystem image (a
               UDIF-shaped dmg of --fs-kb KiB, default 1024, whose first bytes
@@ -110,13 +110,13 @@ def fs_image(version, build, kb):
 
 def model_row(product):
     here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, "..", "src", "models.tsv")) as f:
+    with open(os.path.join(here, "..", "src", "core", "models.tsv")) as f:
         head = f.readline().rstrip("\n").split("\t")
         for line in f:
             row = dict(zip(head, line.rstrip("\n").split("\t")))
             if row.get("product_type") == product:
                 return row
-    sys.exit("ipsw_gen: %s is not in src/models.tsv" % product)
+    sys.exit("ipsw_gen: %s is not in src/core/models.tsv" % product)
 
 def restore_archive(out, product, version, build, fs_kb):
     """An IPSW a real engine restores: what idevicerestore reads (manifest,
