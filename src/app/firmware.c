@@ -30,6 +30,7 @@ struct firmware_rt {
     struct loop_timer *rescan;      /* lists the cache folder again */
     struct fw_cache_list cache;     /* the cache folder as last listed */
     int listed, listing;            /* a listing arrived / one is out on the pool */
+    unsigned marks;                 /* downloads marked in the listing by hand (mark_cached) */
     int64_t listed_ms, followed_ms;
     struct fw_req req[MAX_DEVICE_REQUESTS];   /* which device asked for what */
     firmware_listener listener;
@@ -151,13 +152,18 @@ static void on_load(void *ctx)
 
 /* --- the cache listing ---------------------------------------------------------- */
 
-struct listing { struct app *a; struct fw_cache_list l; int ok; };
+struct listing { struct app *a; struct fw_cache_list l; int ok; unsigned marks; };
+
+static void start_listing(struct app *a, struct firmware_rt *rt);
 
 static void listing_done(struct app *a, void *arg)
 {
     struct listing *r = arg;
     struct firmware_rt *rt = a->firmware;
-    if (rt) {
+    if (rt && r->marks != rt->marks) {
+        rt->listing = 0;            /* read before a download ended: it would hide it */
+        start_listing(a, rt);
+    } else if (rt) {
         rt->listing = 0;
         if (r->ok) {
             fw_cache_list_free(&rt->cache);
@@ -186,6 +192,7 @@ static void start_listing(struct app *a, struct firmware_rt *rt)
     struct listing *r = calloc(1, sizeof *r);
     if (!r) return;
     r->a = a;
+    r->marks = rt->marks;
     rt->listing = 1;
     if (app_background(a, listing_main, r) < 0) rt->listing = 0;
 }
@@ -234,6 +241,7 @@ static void mark_cached(struct firmware_rt *rt, const char *path, int64_t size)
     e->partial = false;
     e->size = e->total = size;
     e->used = time(NULL);
+    rt->marks++;
 }
 
 void firmware_follow(struct app *a, const char *product)
