@@ -1,11 +1,24 @@
-/* Finding and sizing up the restore engine (see engine.h). */
+/* Finding the restore engine and sizing it up (see engine.h): its version
+ * line and its --help, each read from a child with a time limit, then judged
+ * by the pure engine_version.c. */
 #include "engine.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "loop.h"
+
+extern char **environ;
 
 int find_on_path(const char *name, char *out, size_t n)
 {
@@ -21,18 +34,63 @@ int find_on_path(const char *name, char *out, size_t n)
     return -1;
 }
 
-/* "idevicerestore 1.0.0" -> 1, 0, 0; also "1.0.0-git-abc". */
-static void parse_version(struct engine_info *e)
+/* Runs `path arg` in its own process group with stdout and stderr into a
+ * pipe, reads at most n - 1 bytes until it ends or timeout_ms pass, then
+ * kills the group. Returns the bytes read, -1 if it could not start; *timed_out
+ * is set when it had to be killed. Safe from any thread (posix_spawn). */
+static int probe(const char *path, const char *arg, int timeout_ms, char *out, size_t n, int *timed_out)
 {
-    e->major = e->minor = e->patch = -1;
-    const char *num = strpbrk(e->version, "0123456789");
-    if (num && sscanf(num, "%d.%d.%d", &e->major, &e->minor, &e->patch) < 2) e->major = e->minor = e->patch = -1;
-    if (e->patch < 0 && e->minor >= 0) e->patch = 0;
-    /* 1.0.0 (2020) predates Cryptex support (iOS 16, 2022) and links
-     * libirecovery 1.0.0, which crashes with two Recovery/DFU devices. */
-    int old = e->major == 1 && e->minor == 0 && e->patch == 0;
-    e->max_ios_major = old ? 15 : 0;
-    e->old_irecovery = old;
+    int fds[2];
+    out[0] = 0;
+    if (pipe2(fds, O_CLOEXEC) < 0) return -1;
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+    posix_spawnattr_init(&at);
+    sigset_t none, dflt;
+    sigemptyset(&none);
+    sigemptyset(&dflt);
+    sigaddset(&dflt, SIGPIPE);
+    sigaddset(&dflt, SIGTERM);
+    sigaddset(&dflt, SIGINT);
+    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigdefault(&at, &dflt);
+    posix_spawnattr_setpgroup(&at, 0);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    char *argv[] = {(char *)path, (char *)arg, NULL};
+    pid_t pid;
+    int rc = posix_spawn(&pid, path, &fa, &at, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    close(fds[1]);
+    if (rc != 0) { close(fds[0]); return -1; }
+    size_t got = 0;
+    int64_t end = now_ms() + timeout_ms;
+    *timed_out = 0;
+    for (;;) {
+        int64_t left = end - now_ms();
+        if (left <= 0) { *timed_out = 1; break; }
+        struct pollfd p = {.fd = fds[0], .events = POLLIN};
+        int r = poll(&p, 1, (int)left);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) { *timed_out = r == 0; break; }
+        char buf[4096];
+        ssize_t k = read(fds[0], buf, sizeof buf);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break;                  /* EOF: every writer closed */
+        size_t take = (size_t)k < n - 1 - got ? (size_t)k : n - 1 - got;
+        memcpy(out + got, buf, take);
+        got += take;
+    }
+    close(fds[0]);
+    out[got] = 0;
+    /* The whole group: an engine that forked must not outlive its probe. */
+    kill(-pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+    return (int)got;
 }
 
 int engine_detect(const struct config *c, struct engine_info *e, char *err, size_t errlen)
@@ -43,45 +101,40 @@ int engine_detect(const struct config *c, struct engine_info *e, char *err, size
         snprintf(err, errlen, "no restore engine: %s not found (install idevicerestore, or set --engine / IBENCH_ENGINE)", name);
         return -1;
     }
-    char cmd[PATH_MAX + 32];
-    snprintf(cmd, sizeof cmd, "'%s' -v 2>&1", e->path);
-    FILE *p = strchr(e->path, '\'') ? NULL : popen(cmd, "r");
-    if (p) {
-        if (!fgets(e->version, sizeof e->version, p)) e->version[0] = 0;
-        pclose(p);
+    static __thread char text[65536];
+    int slow = 0, n = probe(e->path, "-v", ENGINE_PROBE_MS, text, sizeof text, &slow);
+    e->timed_out |= slow;
+    engine_version_parse(e, text, n > 0 ? (size_t)n : 0);
+    n = probe(e->path, "--help", ENGINE_PROBE_MS, text, sizeof text, &slow);
+    e->timed_out |= slow;
+    if (n > 0) {
+        e->help_read = 1;
+        e->opts = engine_help_parse(text, (size_t)n);
     }
-    e->version[strcspn(e->version, "\r\n")] = 0;
-    for (char *s = e->version; *s; s++) if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = '?';
-    parse_version(e);
+    engine_judge(e);
     return 0;
 }
 
-int engine_can_restore(const struct engine_info *e, const char *version, char *why, size_t n)
-{
-    int major = atoi(version);
-    if (e->max_ios_major && major > e->max_ios_major) {
-        snprintf(why, n, "%s (%s) cannot restore iOS %s: it supports up to iOS %d; install a newer idevicerestore "
-                 "(built with libirecovery >= 1.3, libimobiledevice >= 1.4) and point --engine at it",
-                 e->path, e->version[0] ? e->version : "unknown version", version, e->max_ios_major);
-        return -1;
-    }
-    return 0;
-}
-
-int engine_argv(const struct engine_info *e, uint64_t ecid, int erase, const char *cache_dir, const char *ipsw,
-                char ecid_buf[24], const char *argv[12])
+int engine_argv(const struct engine_info *e, const struct engine_run *r, char ecid_buf[24], char log_buf[PATH_MAX + 16],
+                const char *argv[ENGINE_ARGV_MAX])
 {
     int n = 0;
-    snprintf(ecid_buf, 24, "0x%" PRIx64, ecid);
+    snprintf(ecid_buf, 24, "0x%" PRIx64, r->ecid);
     argv[n++] = e->path;
     argv[n++] = "-i";
     argv[n++] = ecid_buf;
     argv[n++] = "-y";
     argv[n++] = "-P";
-    if (erase) argv[n++] = "-e";
-    argv[n++] = "-C";
-    argv[n++] = cache_dir;
-    argv[n++] = ipsw;
+    if (r->erase) argv[n++] = "-e";
+    if (r->cache_dir && r->cache_dir[0]) {
+        argv[n++] = "-C";
+        argv[n++] = r->cache_dir;
+    }
+    if (r->logfile && r->logfile[0] && (e->opts & ENGINE_OPT_LOGFILE)) {
+        snprintf(log_buf, PATH_MAX + 16, "--logfile=%s", r->logfile);
+        argv[n++] = log_buf;
+    }
+    argv[n++] = r->ipsw;
     argv[n] = NULL;
     return n;
 }
