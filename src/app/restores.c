@@ -49,6 +49,7 @@ struct task {
     char source[PATH_MAX];
     int erase;
     unsigned flags;
+    int known_engine;               /* engine/have_engine given: no probe */
     int outcome;                    /* 0 preflight done, 1 download first (fw), -1 refused (message) */
     struct firmware fw;
     struct preflight pf;
@@ -170,7 +171,7 @@ static void run_resolve(struct task *t)
     const struct device *d = &t->facts.dev;
     const char *product = d->model ? d->model->product_type : d->product_type;
     char err[400];
-    t->have_engine = engine_detect(t->cfg, &t->engine, err, sizeof err) == 0;
+    if (!t->known_engine) t->have_engine = engine_detect(t->cfg, &t->engine, err, sizeof err) == 0;
     if (ipsw_is_url(t->source)) {
         /* Read the remote manifest (Range requests, bounded by curl's
          * timeouts) for its build; the job then reads the verified copy. */
@@ -285,6 +286,11 @@ static int start_resolve(struct restores *r, const struct device *d, const char 
     snprintf(t->source, sizeof t->source, "%s", source);
     t->erase = r->cur.erase;
     t->flags = r->flags;
+    const struct engine_info *e;
+    if (r->a->jobs && job_source_have_engine(r->a->jobs, &e)) {   /* probed when the runtime started */
+        t->engine = *e;
+        t->have_engine = t->known_engine = 1;
+    }
     return submit(r, t);
 }
 

@@ -178,13 +178,12 @@ static int iphone_of(const char *s, int *ma, int *mi)
 
 static void what(const struct engine_info *e, char *out, size_t n)
 {
-    snprintf(out, n, "%s (%s, %s)", e->path[0] ? e->path : "the engine", e->version[0] ? e->version : "version unknown",
-             engine_kind_name(e->kind));
+    const char *base = strrchr(e->path, '/');
+    snprintf(out, n, "%s (%s)", base ? base + 1 : e->path[0] ? e->path : "the engine", e->version[0] ? e->version : "version unknown");
 }
 
 static const char *const upgrade =
-    "install a newer idevicerestore (Debian 13's 1.0.1 restores iOS 17 and 18.0; an upstream build restores "
-    "current iOS) and point --engine at it";
+    "point --engine at a newer idevicerestore (1.0.1: iOS 17-18.0; an upstream build: current iOS)";
 
 int engine_can_restore(const struct engine_info *e, const char *ios, const char *product, char *why, size_t n)
 {
