@@ -63,8 +63,8 @@ static void check_engine(struct doctor *d)
     const char *slow = e.timed_out ? " (it did not answer -v/--help within 5 s and was stopped)" : "";
     if (e.kind == ENGINE_UNKNOWN) report(d, "engine", WARN, "%s: cannot read its version%s; %s", e.path, slow, limits);
     else if (e.kind == ENGINE_CURRENT) report(d, "engine", PASS, "%s (%s): %s%s", e.path, e.version, limits, slow);
-    else report(d, "engine", WARN, "%s is idevicerestore %d.%d.%d%s%s (%s): %s%s", e.path, e.major, e.minor, e.patch,
-                e.suffix[0] ? " " : "", e.suffix, engine_kind_name(e.kind), limits, slow);
+    else report(d, "engine", WARN, "%s is idevicerestore %d.%d.%d%s%s: %s%s", e.path, e.major, e.minor, e.patch,
+                e.suffix[0] ? " " : "", e.suffix, limits, slow);
     if (e.help_read)
         report(d, "engine opts", PASS, "--server %s, --logfile %s, --variant %s", e.opts & ENGINE_OPT_SERVER ? "yes" : "no",
                e.opts & ENGINE_OPT_LOGFILE ? "yes (each job gets its own log)" : "no", e.opts & ENGINE_OPT_VARIANT ? "yes" : "no");
