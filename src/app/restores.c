@@ -10,6 +10,7 @@
  * freed by whichever comes last, restores_close() or the last task (a task
  * stuck in a network call may outlive the pool's grace). */
 #include "restore.h"
+#include "restore_resolve.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,20 +46,12 @@ struct task {
     const struct config *cfg;
     unsigned id;                    /* request id; job id for T_LOG */
     /* T_RESOLVE */
-    struct restore_facts facts;
-    char source[PATH_MAX];
-    int erase;
-    unsigned flags;
-    int known_engine;               /* engine/have_engine given: no probe */
-    int outcome;                    /* 0 preflight done, 1 download first (fw), -1 refused (message) */
-    struct firmware fw;
-    struct preflight pf;
-    char ipsw[PATH_MAX], message[400];
-    struct engine_info engine;
-    int have_engine;
+    struct restore_resolution res;
     /* T_SUBMIT */
     struct job job;
-    int ok;
+    struct engine_info engine;
+    int have_engine, ok;
+    char message[400];
     /* T_LOG */
     char dir[PATH_MAX];
     long long off, new_off;
@@ -117,89 +110,6 @@ static void finish_task(struct task *t, int deliver)
 
 static void drop_task(void *arg) { finish_task(arg, 0); }
 
-static int is_build(const char *s)
-{
-    size_t n = strlen(s);
-    int letter = 0;
-    if (n < 4 || n > 12 || s[0] < '0' || s[0] > '9') return 0;
-    for (size_t i = 0; i < n; i++) {
-        if ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')) letter = 1;
-        else if (s[i] < '0' || s[i] > '9') return 0;
-    }
-    return letter;
-}
-
-/* A build, "latest" or a URL's build: the cached IPSW, or the firmware to
- * download. 0 with t->ipsw, 1 with t->fw, -1 with t->message. */
-static int resolve_build(struct task *t, const char *product, const char *build, const char *url)
-{
-    char err[300];
-    struct catalog *cat = calloc(1, sizeof *cat);
-    if (!cat) { snprintf(t->message, sizeof t->message, "out of memory"); return -1; }
-    int fresh = t->flags & RESTORE_FRESH_CATALOG;
-    if ((fresh ? catalog_load(t->cfg, product, cat, err, sizeof err) : catalog_load_cached(t->cfg, product, cat, err, sizeof err)) < 0) {
-        snprintf(t->message, sizeof t->message, "no firmware catalog for %s (%s): give an IPSW file, or fetch the catalog "
-                 "first (`ibench fw list %s`)", product, err, product);
-        free(cat);
-        return -1;
-    }
-    int idx = -1;
-    for (int i = 0; i < cat->n; i++) {
-        const struct firmware *f = &cat->fw[i];
-        if (!build) { if (f->is_signed && (idx < 0 || strcmp(f->released, cat->fw[idx].released) > 0)) idx = i; }
-        else if (!strcmp(f->build, build) || (!url && !strcmp(f->version, build))) idx = i;
-    }
-    if (idx < 0) {
-        if (url) snprintf(t->message, sizeof t->message, "%s holds build %s, which the catalog for %s does not list: ibench "
-                          "restores only an IPSW it can verify; download it and give the file", url, build, product);
-        else if (build) snprintf(t->message, sizeof t->message, "no build %s for %s in the catalog", build, product);
-        else snprintf(t->message, sizeof t->message, "no signed build for %s in the catalog", product);
-        free(cat);
-        return -1;
-    }
-    t->fw = cat->fw[idx];
-    free(cat);
-    catalog_cache_path(t->cfg, &t->fw, t->ipsw, sizeof t->ipsw);
-    if (access(t->ipsw, R_OK) == 0) return 0;
-    snprintf(t->message, sizeof t->message, "%s %s (%s) is not in the cache: downloading %.1f GB first", product, t->fw.version,
-             t->fw.build, (double)t->fw.size / 1e9);
-    return 1;
-}
-
-static void run_resolve(struct task *t)
-{
-    const struct device *d = &t->facts.dev;
-    const char *product = d->model ? d->model->product_type : d->product_type;
-    char err[400];
-    if (!t->known_engine) t->have_engine = engine_detect(t->cfg, &t->engine, err, sizeof err) == 0;
-    if (ipsw_is_url(t->source)) {
-        /* Read the remote manifest (Range requests, bounded by curl's
-         * timeouts) for its build; the job then reads the verified copy. */
-        struct ipsw_manifest *m = calloc(1, sizeof *m);
-        int missing = 0;
-        if (!m || ipsw_read(t->source, m, &missing, NULL, err, sizeof err) < 0) {
-            snprintf(t->message, sizeof t->message, "cannot read %s: %s", t->source, m ? err : "out of memory");
-            free(m);
-            t->outcome = -1;
-            return;
-        }
-        char build[32];
-        snprintf(build, sizeof build, "%s", m->build);
-        free(m);
-        t->outcome = resolve_build(t, product, build, t->source);
-    } else if (!strcmp(t->source, "latest")) {
-        t->outcome = resolve_build(t, product, NULL, NULL);
-    } else if (is_build(t->source) && access(t->source, F_OK) != 0) {
-        t->outcome = resolve_build(t, product, t->source, NULL);
-    } else {
-        snprintf(t->ipsw, sizeof t->ipsw, "%s", t->source);
-        t->outcome = 0;
-    }
-    if (t->outcome == 0)
-        restore_preflight(t->cfg, &t->facts, t->ipsw, t->erase, &t->engine, t->have_engine,
-                          !(t->flags & RESTORE_FRESH_CATALOG), &t->pf);
-}
-
 static void run_submit(struct task *t)
 {
     char err[300];
@@ -239,7 +149,7 @@ static void run_task(void *arg)
 {
     struct task *t = arg;
     switch (t->kind) {
-    case T_RESOLVE: run_resolve(t); break;
+    case T_RESOLVE: restore_resolve(&t->res); break;
     case T_SUBMIT: run_submit(t); break;
     case T_LOG: run_log(t); break;
     }
@@ -282,14 +192,16 @@ static int start_resolve(struct restores *r, const struct device *d, const char 
 {
     struct task *t = task_new(r, T_RESOLVE, r->cur.id);
     if (!t) return -1;
-    restore_facts_take(r->a, d, &t->facts);
-    snprintf(t->source, sizeof t->source, "%s", source);
-    t->erase = r->cur.erase;
-    t->flags = r->flags;
+    struct restore_resolution *x = &t->res;
+    x->cfg = r->a->cfg;
+    restore_facts_take(r->a, d, &x->facts);
+    snprintf(x->source, sizeof x->source, "%s", source);
+    x->erase = r->cur.erase;
+    x->flags = r->flags;
     const struct engine_info *e;
     if (r->a->jobs && job_source_have_engine(r->a->jobs, &e)) {   /* probed when the runtime started */
-        t->engine = *e;
-        t->have_engine = t->known_engine = 1;
+        x->engine = *e;
+        x->have_engine = x->known_engine = 1;
     }
     return submit(r, t);
 }
@@ -518,12 +430,12 @@ static void apply_task(struct restores *r, struct task *t)
     switch (t->kind) {
     case T_RESOLVE:
         if (t->id != q->id || q->stage != RESTORE_RESOLVING) break;
-        q->engine = t->engine;
-        q->have_engine = t->have_engine;
-        if (t->outcome < 0) { q->refusal = VERB_BAD_ARGUMENT; set_stage(r, RESTORE_REFUSED, "%s", t->message); break; }
-        if (t->outcome > 0) { start_download(r, &t->fw, t->message); break; }
-        q->pf = t->pf;
-        snprintf(q->ipsw, sizeof q->ipsw, "%s", t->ipsw);
+        q->engine = t->res.engine;
+        q->have_engine = t->res.have_engine;
+        if (t->res.outcome < 0) { q->refusal = VERB_BAD_ARGUMENT; set_stage(r, RESTORE_REFUSED, "%s", t->res.message); break; }
+        if (t->res.outcome > 0) { start_download(r, &t->res.fw, t->res.message); break; }
+        q->pf = t->res.pf;
+        snprintf(q->ipsw, sizeof q->ipsw, "%s", t->res.ipsw);
         if (q->pf.failed) {
             q->refusal = VERB_WRONG_MODE;
             set_stage(r, RESTORE_REFUSED, "Preflight failed (%d): nothing started.", q->pf.failed);
@@ -598,85 +510,6 @@ void restores_close(struct app *a)
     int now = r->outstanding == 0;
     pthread_mutex_unlock(&r->lock);
     if (now) { pthread_mutex_destroy(&r->lock); free(r); }
-}
-
-/* --- headless helpers (blocking, no runtime) ------------------------------------ */
-
-struct job *restore_jobs_list(const struct config *c, int *n)
-{
-    struct engine_info e;
-    char err[300];
-    struct job *jobs = NULL;
-    *n = 0;
-    if (engine_detect(c, &e, err, sizeof err) == 0) job_queue_pump(c, &e, &jobs, n);   /* also finishes ended jobs */
-    else jobs = job_list(c, n);
-    for (int i = 0; i < *n; i++) job_poll(c, &jobs[i]);
-    return jobs;
-}
-
-int restore_jobs_find(const struct config *c, unsigned id, struct job *out)
-{
-    if (!job_find(c, id, out)) return -1;
-    job_poll(c, out);
-    return 0;
-}
-
-int restore_jobs_cancel(const struct config *c, unsigned id, struct job *j, char *err, size_t n)
-{
-    if (restore_jobs_find(c, id, j) < 0) { snprintf(err, n, "no job %u", id); return -1; }
-    if (job_finished(j)) return 0;
-    if (job_cancel(j) < 0) { snprintf(err, n, "cannot cancel job %u: %s", id, strerror(errno)); return -1; }
-    for (int i = 0; i < 100 && !job_finished(j); i++) { usleep(100000); job_poll(c, j); }
-    return 0;
-}
-
-int restore_jobs_prune(const struct config *c, int days, void (*removed)(void *ctx, const struct job *j), void *ctx)
-{
-    return job_prune(c, days, removed, ctx);
-}
-
-void restore_jobs_count(const struct config *c, int *running, int *queued, int *kept)
-{
-    int n = 0;
-    struct job *jobs = job_list(c, &n);
-    *running = *queued = 0;
-    for (int i = 0; i < n; i++) {
-        job_settle(c, &jobs[i]);
-        *running += jobs[i].state == JOB_RUNNING;
-        *queued += jobs[i].state == JOB_QUEUED;
-    }
-    *kept = n;
-    free(jobs);
-}
-
-void *restore_history_rows(const struct config *c)
-{
-    char path[PATH_MAX + 16];
-    snprintf(path, sizeof path, "%s/history.jsonl", c->state_dir);
-    FILE *f = fopen(path, "re");
-    json_t *rows = json_array();
-    if (!f) return rows;
-    char *line = NULL;
-    size_t cap = 0;
-    while (getline(&line, &cap, f) > 0) {
-        json_t *o = json_loads(line, 0, NULL);       /* a torn last line does not parse: skipped */
-        if (!json_is_object(o)) { json_decref(o); continue; }
-        /* A retried job is recorded once per attempt; keep the last. */
-        json_int_t id = json_integer_value(json_object_get(o, "job"));
-        size_t k;
-        json_t *v;
-        json_array_foreach(rows, k, v)
-            if (json_integer_value(json_object_get(v, "job")) == id) { json_array_remove(rows, k); break; }
-        json_array_append_new(rows, o);
-    }
-    free(line);
-    fclose(f);
-    return rows;
-}
-
-int restore_engine_probe(const struct config *c, struct engine_info *e, char *err, size_t n)
-{
-    return engine_detect(c, e, err, n);
 }
 
 /* --- the verbs' starts (verbs.c's table) ------------------------------------------ */

@@ -49,7 +49,7 @@ has "$T/d.git" '^ok +engine opts +--server yes, --logfile yes' "doctor: its opti
 has "$T/d.old" '^WARN +engine +.* is idevicerestore 1\.0\.0: it cannot restore iOS 16 or later \(the 2020 release.* nor any iPhone after iPhone12,8' "doctor: the 2020 1.0.0 with its iOS and model limits"
 printf '#!/bin/sh\necho "idevicerestore 1.0.1"\n' > "$T/deb13"; chmod +x "$T/deb13"
 "$IBENCH" --engine "$T/deb13" doctor >"$T/d.13" 2>&1
-has "$T/d.13" 'engine +.*1\.0\.1 .*it restores iOS 17 and 18\.0 and iPhones up to iPhone17,x' "doctor: Debian 13's 1.0.1 and its limits"
+has "$T/d.13" 'engine +.*1\.0\.1: it restores iOS 17 and 18\.0 and iPhones up to iPhone17,x' "doctor: Debian 13's 1.0.1 and its limits"
 
 # 2. A hung engine: every probe is killed, doctor ends and says so.
 printf '#!/bin/sh\nsleep 600\n' > "$T/hang"; chmod +x "$T/hang"
