@@ -247,12 +247,13 @@ static int prune_jobs(struct config *c, int days)
 int cmd_jobs(struct config *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"cancel", required_argument, 0, 'x'},
-                                         {"prune", optional_argument, 0, 'p'}, {0, 0, 0, 0}};
+                                         {"prune", optional_argument, 0, 'p'}, {"yes", no_argument, 0, 'y'}, {0, 0, 0, 0}};
     long cancel = 0, prune = -1;
     int ch;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "y", opts, NULL)) != -1) {
         char *end = NULL;
         if (ch == 'j') c->json = true;
+        else if (ch == 'y') c->yes = true;     /* a global option, also taken here */
         else if (ch == 'x') cancel = strtol(optarg, NULL, 10);
         else if (ch == 'p') prune = optarg ? strtol(optarg, &end, 10) : c->job_retention_days;
         if (ch == '?' || (end && (*end || prune < 1 || prune > 3650))) {

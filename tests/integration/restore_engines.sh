@@ -75,7 +75,8 @@ vb() { s=$1; shift; nb=$((nb + 1)); mkfifo "$T/ctl.$nb"
 # 3. iOS 18 with the git build: not refused for the engine's version, and two
 #    Recovery devices are fine (its libirecovery is not 1.0.0).
 printf '%s success A 1\n' "$A" > "$T/plan"
-vb "$T/pair" sh -c '"$0" --yes --engine "$2" restore "Bay 3" --ipsw "$1"; echo "rc=$?"' "$IBENCH" "$T/ios18.ipsw" "$T/git/idevicerestore" >"$T/r18.out" 2>&1
+# (--yes after the command, as ibench(1) writes it.)
+vb "$T/pair" sh -c '"$0" --engine "$2" restore "Bay 3" --ipsw "$1" --yes; echo "rc=$?"' "$IBENCH" "$T/ios18.ipsw" "$T/git/idevicerestore" >"$T/r18.out" 2>&1
 has "$T/r18.out" '^  ok   engine +.*idevicerestore 1\.0\.0-213-g405fcd1$' "iOS 18 with the git build: the engine passes the preflight"
 hasnt "$T/r18.out" 'FAIL (engine|bench)' "... with no engine or two-device refusal"
 has "$T/r18.out" '^job [0-9]+: succeeded$' "... and the restore runs to success"
