@@ -14,7 +14,7 @@ void restore_question(const struct restore_request *r, int short_ecid, char *out
     snprintf(hex, sizeof hex, "%016llX", (unsigned long long)r->ecid);
     if (r->erase)
         snprintf(out, n, "ERASE %s deletes all its data. Type the last 4 digits of its ECID (...%s): ",
-                 short_ecid ? r->who : r->short_who, hex + 12);
+                 short_ecid ? r->short_who : r->who, hex + 12);
     else
         snprintf(out, n, "Update %s to iOS %s (%s), keeping its data?", r->who, r->pf.version, r->pf.build);
 }

@@ -360,20 +360,21 @@ static void split_lines(struct restores *r)
     if (!r->lines) return;
     memcpy(r->lines, r->raw, r->len);
     r->lines[r->len] = 0;
-    /* The newest RESTORE_LOG_LINES lines; \r ends a line too (progress bars). */
-    char *p = r->lines, *end = r->lines + r->len;
+    /* \r ends a line too (progress bars); empty lines are skipped. The
+     * newest RESTORE_LOG_LINES are kept: count first, then index. */
+    char *end = r->lines + r->len;
     int total = 0;
-    while (p < end) {
+    for (char *p = r->lines; p < end;) {
         char *e = p;
         while (e < end && *e != '\n' && *e != '\r' && *e) e++;
-        if (e > p) {
-            if (r->log.nlines == RESTORE_LOG_LINES) {
-                memmove(r->log.line, r->log.line + 1, sizeof r->log.line[0] * (RESTORE_LOG_LINES - 1));
-                r->log.nlines--;
-            }
-            r->log.line[r->log.nlines++] = p;
-            total++;
-        }
+        total += e > p;
+        p = e + 1;
+    }
+    int skip = total > RESTORE_LOG_LINES ? total - RESTORE_LOG_LINES : 0;
+    for (char *p = r->lines; p < end;) {
+        char *e = p;
+        while (e < end && *e != '\n' && *e != '\r' && *e) e++;
+        if (e > p && skip-- <= 0) r->log.line[r->log.nlines++] = p;
         if (e < end) *e = 0;
         p = e + 1;
     }
@@ -382,7 +383,10 @@ static void split_lines(struct restores *r)
 static void apply_log(struct restores *r, struct task *t)
 {
     r->log_busy = 0;
-    if (t->id != r->log.job_id) return;
+    if (t->id != r->log.job_id) {            /* read for a job no longer followed: the new one's turn */
+        if (r->log_again) { r->log_again = 0; read_log(r); }
+        return;
+    }
     if (t->reset) r->len = 0;
     if (t->len) {
         if (r->len + t->len > RESTORE_LOG_BYTES) {     /* keep the newest bytes, from a line start */

@@ -14,8 +14,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     engine_version_parse(&e, (const char *)data, cut);
     if (strlen(e.version) >= sizeof e.version || strlen(e.suffix) >= sizeof e.suffix || strlen(e.git_hash) >= sizeof e.git_hash)
         __builtin_trap();
-    char why[600], limits[400];
-    engine_can_restore(&e, (const char *)data + cut, "iPhone12,8", why, sizeof why);
+    char why[600], limits[400], ios[64], product[64];
+    size_t a = size - cut < sizeof ios - 1 ? size - cut : sizeof ios - 1;   /* the help text's start as an iOS version, */
+    memcpy(ios, data + cut, a);
+    ios[a] = 0;
+    size_t b = cut < sizeof product - 1 ? cut : sizeof product - 1;          /* the version line's as a product type */
+    memcpy(product, data, b);
+    product[b] = 0;
+    engine_can_restore(&e, ios, product, why, sizeof why);
     engine_limits(&e, limits, sizeof limits);
     if (e.kind == ENGINE_2020 && e.commits > 0) __builtin_trap();   /* never a git build read as 2020 */
     return 0;
