@@ -39,7 +39,7 @@ static void erase_digits(struct tui *t, struct device *d, const char *input)
     if (restore_confirm(&t->con, S.request, input, err, sizeof err) < 0) { t->show_preflight = 0; tui_say(t, "%s", err); }
 }
 
-/* The runtime moved the request on, or the log or a suggestion came in. */
+/* The runtime moved the request on, or the log came in. */
 static void on_restore(void *ctx, enum restore_note note, const struct restore_request *r)
 {
     struct tui *t = ctx;
