@@ -19,6 +19,7 @@
 struct usb_source;
 struct mux_source;
 struct job_source;
+struct restores;
 struct pool;
 struct verb;
 struct firmware_rt;
@@ -77,6 +78,7 @@ struct app {
     struct usb_source *usb;         /* NULL if libusb could not start (reason in usb_error) */
     struct mux_source *mux;         /* NULL if usbmuxd is unreachable (reason in mux_error) */
     struct job_source *jobs;        /* NULL unless APP_FOLLOW_JOBS */
+    struct restores *restores;      /* restore requests, job logs (restore.h) */
     char usb_error[160], mux_error[160];
     struct app_queue *queue;        /* events posted from other threads */
     struct loop_timer *linger;      /* expires disconnected rows */

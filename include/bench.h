@@ -86,6 +86,7 @@ enum bench_ev_type {
     BEV_TICK,            /* time passes: expire lingering rows */
     BEV_JOB,             /* ecid, job_id, job_state, progress, text: a restore job of any ibench */
     BEV_OP_DONE,         /* op_id, op_ok, text: a software action ended (the runtime's, not the bench's) */
+    BEV_RESTORE,         /* a restore task ended on the pool; its result waits in the runtime (restore.h) */
 };
 
 struct bench_ev {

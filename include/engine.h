@@ -8,23 +8,31 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "engine_version.h"
 
-struct engine_info {
-    char path[PATH_MAX];
-    char version[96];          /* as printed, sanitized; "" if unreadable */
-    int major, minor, patch;   /* -1 when unknown */
-    int max_ios_major;         /* newest iOS it can restore; 0 = no known limit */
-    int old_irecovery;         /* links a libirecovery that crashes with two Recovery/DFU devices */
-};
+#define ENGINE_PROBE_MS 5000     /* `-v` and `--help` each: an engine that hangs is killed */
+#define ENGINE_ARGV_MAX 14
 
-/* Finds the engine (configured path, else idevicerestore on PATH) and reads
- * its version. 0, or -1 with a reason. */
+/* Finds the engine (configured path, else idevicerestore on PATH), reads its
+ * version (`-v`) and its options (`--help`), each probe killed after
+ * ENGINE_PROBE_MS, and judges what it can restore. 0, or -1 with a reason
+ * (only when there is no engine; an unreadable one is ENGINE_UNKNOWN, a slow
+ * one has timed_out set). Safe from any thread; blocks up to 2 x
+ * ENGINE_PROBE_MS, so never call it on the loop thread where a front end waits. */
 int engine_detect(const struct config *c, struct engine_info *e, char *err, size_t errlen);
-/* 0 if this engine can restore iOS `version` ("17.5.1"), else -1 and why. */
-int engine_can_restore(const struct engine_info *e, const char *version, char *why, size_t n);
-/* argv for one restore; returns argc. Strings point into bufs (>= 2 x 24 bytes). */
-int engine_argv(const struct engine_info *e, uint64_t ecid, int erase, const char *cache_dir, const char *ipsw,
-                char ecid_buf[24], const char *argv[12]);
+
+/* One restore's command line: ECID-targeted, non-interactive, plain progress,
+ * a private cache folder and, where the engine has --logfile, its own log. */
+struct engine_run {
+    uint64_t ecid;
+    int erase;
+    const char *ipsw;
+    const char *cache_dir;     /* -C; NULL: none */
+    const char *logfile;       /* --logfile= when the engine lists it; NULL: none */
+};
+/* argv for one restore; returns argc. Strings point into the buffers. */
+int engine_argv(const struct engine_info *e, const struct engine_run *r, char ecid_buf[24], char log_buf[PATH_MAX + 16],
+                const char *argv[ENGINE_ARGV_MAX]);
 int find_on_path(const char *name, char *out, size_t n);
 
 #endif

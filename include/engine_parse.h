@@ -29,6 +29,7 @@ struct engine_state {
     int progress;              /* overall 0..1000 */
     char operation[96];        /* "Restoring image (13)" */
     int operation_code;        /* -1 when none */
+    char label[32];            /* upstream's "<Label>: <pct>" lines: "Uploading" (the newest) */
     char mode_found[24];       /* "Recovery" from "Found device in Recovery mode" */
     uint64_t ecid;             /* from "ECID: <decimal>" */
     char board[24], product[24];

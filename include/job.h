@@ -23,36 +23,7 @@
 
 #include "config.h"
 #include "engine.h"
-#include "engine_parse.h"
-
-enum job_state { JOB_QUEUED, JOB_RUNNING, JOB_SUCCEEDED, JOB_FAILED, JOB_CANCELLED, JOB_LOST };
-
-struct job {
-    unsigned id;
-    char dir[PATH_MAX];
-    /* what */
-    uint64_t ecid;
-    char product_type[32], board[32], model_name[64], version[32], build[32];
-    bool erase;
-    char ipsw[PATH_MAX];
-    char port[32], slot[32];
-    /* how it went */
-    enum job_state state;
-    int64_t created, started, ended;   /* Unix ms */
-    int pid;                           /* supervisor (process group leader) */
-    int exit_code;                     /* engine's exit status; -1 unknown */
-    int term_signal;                   /* signal that ended the engine, 0 if none */
-    bool cancel_requested, recorded, retryable;
-    int attempt;                       /* 1, 2... when a retryable failure is retried */
-    long long log_start;               /* where this attempt's output begins in engine.log */
-    char triage[24], cause[200], next_step[240];
-    /* live view, not persisted */
-    struct engine_state parse;
-    long long log_offset;
-};
-
-const char *job_state_key(enum job_state s);       /* "queued", "running", ... */
-bool job_finished(const struct job *j);
+#include "job_record.h"
 
 /* Creates a queued job (new id, folder, job.json). 0, or -1 with err. */
 int job_create(const struct config *c, struct job *j, char *err, size_t errlen);
@@ -67,9 +38,14 @@ struct job *job_find(const struct config *c, unsigned id, struct job *out);
  * and queued jobs are never touched. Returns how many went. */
 int job_prune(const struct config *c, int days, void (*removed)(void *ctx, const struct job *j), void *ctx);
 
-/* Starts the engine under a supervisor. -1 with err when the device is
+#define JOB_LOG_HEAD (1 << 20)   /* engine.log keeps the first MiB of each attempt... */
+#define JOB_LOG_TAIL (4 << 20)   /* ...and its last 4 MiB (job_run.c) */
+
+/* Starts the engine under a supervisor, in the job's private folders. -1 with err when the device is
  * already driven by another job (its lock is held) or fork fails. */
 int job_start(const struct config *c, struct job *j, const struct engine_info *e, char *err, size_t errlen);
+/* Removes a job's work/, tmp/ and cache/ folders (its logs stay). */
+void job_remove_work(const struct job *j);
 /* Reads new engine output into j->parse, and notices the end: sets the final
  * state, triage and ended, saves, and appends the history row. Returns 1 when
  * something changed. `on_line` (may be NULL) sees each new log line. */

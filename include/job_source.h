@@ -16,6 +16,8 @@ struct job_source *job_source_start(const struct sink *sk, int pump);
 void job_source_stop(struct job_source *s);
 /* The newest job for a device (running first), or NULL. Valid until the next tick. */
 const struct job *job_source_for(const struct job_source *s, uint64_t ecid);
+/* Job `id` as followed here, or NULL. Valid until the next tick. */
+const struct job *job_source_get(const struct job_source *s, unsigned id);
 int job_source_running(const struct job_source *s);
 /* Creates and queues a job; the next tick starts it when the caps allow. */
 int job_source_submit(struct job_source *s, struct job *j, char *err, size_t errlen);

@@ -13,6 +13,7 @@
 #include "job_source.h"
 #include "mux_source.h"
 #include "pool.h"
+#include "restore.h"
 #include "usb_source.h"
 
 #define POOL_THREADS 4
@@ -156,7 +157,9 @@ static void apply_queue(void *ctx)
         struct qnode *next = n->next;
         if (n->call) n->call(a, n->arg);
         else if (n->ev.type == BEV_OP_DONE) app_op_end(a, op_find(a, n->ev.op_id), n->ev.op_ok, n->ev.text, NULL);
+        else if (n->ev.type == BEV_RESTORE) restores_event(a, &n->ev);
         else bench_apply(&a->bench, &n->ev);
+        if (!n->call && n->ev.type == BEV_JOB) restores_event(a, &n->ev);   /* a job's log changed */
         free(n);
         n = next;
     }
@@ -203,6 +206,7 @@ int app_open(struct app *a, struct config *cfg, unsigned flags)
         a->mux = mux_source_start(&a->sink, a->mux_error, sizeof a->mux_error);
     }
     if (flags & APP_FOLLOW_JOBS) a->jobs = job_source_start(&a->sink, (flags & APP_PUMP_JOBS) != 0);
+    if (restores_open(a) < 0) return -1;
     return 0;
 }
 
@@ -215,6 +219,7 @@ void app_close(struct app *a)
     }
     mux_source_stop(a->mux);          /* no new identifications */
     pool_free(a->pool, POOL_GRACE_MS); /* joins lockdownd calls, reads, preflights */
+    restores_close(a);
     mux_source_free(a->mux);
     job_source_stop(a->jobs);
     usb_source_stop(a->usb);

@@ -1,4 +1,6 @@
-/* Restore preflight and queue (see restore.h). */
+/* The restore preflight (see restore.h): run on a worker thread from a
+ * snapshot of what the loop thread knows (restore_facts); every big
+ * structure is on the heap, so several can run at once. */
 #include "restore.h"
 
 #include <errno.h>
@@ -15,9 +17,11 @@
 #include "catalog.h"
 #include "fw_cache.h"
 #include "ipsw.h"
+#include "job.h"
 
 const char *verdict_word(enum verdict v) { return v == V_PASS ? "ok" : v == V_WARN ? "warn" : "FAIL"; }
 
+static void add(struct preflight *pf, const char *name, enum verdict v, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static void add(struct preflight *pf, const char *name, enum verdict v, const char *fmt, ...)
 {
     if (pf->n >= PREFLIGHT_MAX) return;
@@ -32,13 +36,13 @@ static void add(struct preflight *pf, const char *name, enum verdict v, const ch
     if (v == V_WARN) pf->warned++;
 }
 
-static void check_archive(struct preflight *pf, const struct device *d, const char *ipsw, int erase, int64_t *size)
+static void check_archive(struct preflight *pf, const struct device *d, const char *ipsw, int erase)
 {
-    struct ipsw_manifest *m = calloc(1, sizeof *m);   /* about 2 MB: never a static */
+    struct ipsw_manifest *m = calloc(1, sizeof *m);
     char err[400];
     int missing = 0;
     struct stat st;
-    *size = stat(ipsw, &st) == 0 ? (int64_t)st.st_size : 0;
+    pf->ipsw_size = stat(ipsw, &st) == 0 ? (long long)st.st_size : 0;
     if (!m) { add(pf, "ipsw", V_FAIL, "out of memory"); return; }
     if (ipsw_read(ipsw, m, &missing, NULL, err, sizeof err) < 0) { add(pf, "ipsw", V_FAIL, "%s", err); goto out; }
     snprintf(pf->version, sizeof pf->version, "%s", m->version);
@@ -66,20 +70,21 @@ static void check_signed(struct preflight *pf, const struct config *c, const str
     char err[300];
     const char *product = d->model ? d->model->product_type : d->product_type;
     if (!pf->build[0]) return;
-    struct catalog *cat = calloc(1, sizeof *cat);   /* about 205 KB: never a static */
-    if (!cat) snprintf(err, sizeof err, "out of memory");
-    if (!cat || (offline ? catalog_load_cached(c, product, cat, err, sizeof err) : catalog_load(c, product, cat, err, sizeof err)) < 0) {
+    struct catalog *cat = calloc(1, sizeof *cat);
+    if (!cat) { add(pf, "signed", V_WARN, "cannot check signing: out of memory"); return; }
+    if ((offline ? catalog_load_cached(c, product, cat, err, sizeof err) : catalog_load(c, product, cat, err, sizeof err)) < 0) {
         add(pf, "signed", V_WARN, "cannot check signing (%s); the engine will ask Apple", err);
         free(cat);
         return;
     }
     for (int i = 0; i < cat->n; i++) {
-        if (strcmp(cat->fw[i].build, pf->build)) continue;
-        if (!cat->fw[i].is_signed) {
+        const struct firmware *f = &cat->fw[i];
+        if (strcmp(f->build, pf->build)) continue;
+        if (!f->is_signed) {
             add(pf, "signed", cat->stale ? V_WARN : V_FAIL, "Apple %s sign %s (%s) for %s%s", cat->stale ? "did not" : "does not",
-                cat->fw[i].version, cat->fw[i].build, product, cat->stale ? " (catalog is stale: it may have changed)" : "");
+                f->version, f->build, product, cat->stale ? " (catalog is stale: it may have changed)" : "");
         } else {
-            add(pf, "signed", cat->stale ? V_WARN : V_PASS, "%s (%s) is signed%s", cat->fw[i].version, cat->fw[i].build,
+            add(pf, "signed", cat->stale ? V_WARN : V_PASS, "%s (%s) is signed%s", f->version, f->build,
                 cat->stale ? " per a stale catalog: Apple may have stopped" : "");
         }
         free(cat);
@@ -99,44 +104,74 @@ static void check_verified(struct preflight *pf, const struct config *c, const c
     else add(pf, "verified", V_WARN, "not from the firmware cache: its checksum was not checked against the catalog");
 }
 
-void restore_preflight(struct app *con, const struct device *d, const char *ipsw, int erase,
+void restore_facts_take(const struct app *a, const struct device *d, struct restore_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    f->dev = *d;
+    snprintf(f->mux_error, sizeof f->mux_error, "%s", a->mux_error);
+    snprintf(f->usb_error, sizeof f->usb_error, "%s", a->usb_error);
+    for (int i = 0; i < a->bench.ndev; i++) {
+        const struct device *o = a->bench.dev[i];
+        if (o->id != d->id && o->presence == PRESENCE_PRESENT && mode_is_iboot(o->mode)) {
+            snprintf(f->other_iboot, sizeof f->other_iboot, "%s", device_label(o));
+            snprintf(f->other_mode, sizeof f->other_mode, "%s", mode_name(o->mode));
+            break;
+        }
+    }
+    for (int i = 0; i < a->bench.njobs; i++) f->running_jobs += a->bench.jobs[i].state == BJOB_RUNNING;
+}
+
+/* Each job extracts into its own folder under the state folder (job_run.c):
+ * about the IPSW's size per restore running at once. */
+static void check_disk(struct preflight *pf, const struct config *c, int running)
+{
+    char dir[PATH_MAX + 8];
+    snprintf(dir, sizeof dir, "%s/jobs", c->state_dir);
+    mkdir(c->state_dir, 0755);
+    mkdir(dir, 0755);
+    struct statvfs vfs;
+    if (statvfs(dir, &vfs) != 0) { add(pf, "disk", V_WARN, "cannot read free space of %s: %s", dir, strerror(errno)); return; }
+    double free_b = (double)vfs.f_bavail * vfs.f_frsize, one = (double)pf->ipsw_size;
+    double all = one * (running + 1);
+    if (free_b < one)
+        add(pf, "disk", V_FAIL, "%.1f GB free in %s; each restore extracts up to about the IPSW's size (%.1f GB) into its "
+            "own folder", free_b / 1e9, dir, one / 1e9);
+    else
+        add(pf, "disk", free_b < all ? V_WARN : V_PASS, "%.1f GB free in %s; each restore running at once needs up to about "
+            "the IPSW's size (%.1f GB) in its own folder: %.1f GB with the %d running now%s", free_b / 1e9, dir, one / 1e9,
+            all / 1e9, running, free_b < all ? " (not enough if they all extract)" : "");
+}
+
+void restore_preflight(const struct config *c, const struct restore_facts *f, const char *ipsw, int erase,
                        const struct engine_info *e, int have_engine, int offline, struct preflight *pf)
 {
     memset(pf, 0, sizeof *pf);
-    const struct config *c = con->cfg;
-    int64_t size = 0;
+    const struct device *d = &f->dev;
+    const char *product = d->model ? d->model->product_type : d->product_type;
     if (!d->has_ecid) add(pf, "device", V_FAIL, "the device's ECID is not known yet, and the engine is targeted by ECID");
-    check_archive(pf, d, ipsw, erase, &size);
+    check_archive(pf, d, ipsw, erase);
     check_signed(pf, c, d, offline);
     check_verified(pf, c, ipsw);
-    if (con->mux_error[0]) add(pf, "usbmuxd", V_FAIL, "%s: the engine follows the device into Restore mode through usbmuxd", con->mux_error);
+    if (f->mux_error[0]) add(pf, "usbmuxd", V_FAIL, "%s: the engine follows the device into Restore mode through usbmuxd", f->mux_error);
     else add(pf, "usbmuxd", V_PASS, "usbmuxd answers");
-    if (con->usb_error[0]) add(pf, "usb", V_FAIL, "%s", con->usb_error);
+    if (f->usb_error[0]) add(pf, "usb", V_FAIL, "%s", f->usb_error);
     else if (d->ident_error[0] && strstr(d->ident_error, "permission")) add(pf, "usb", V_FAIL, "%s", d->ident_error);
     else add(pf, "usb", V_PASS, "USB access works");
-    char why[400];
+    char why[600], limits[400];
     if (!have_engine) add(pf, "engine", V_FAIL, "no restore engine (install idevicerestore or set --engine)");
-    else if (pf->version[0] && engine_can_restore(e, pf->version, why, sizeof why) < 0) add(pf, "engine", V_FAIL, "%s", why);
-    else add(pf, "engine", V_PASS, "%s%s%s", e->path, e->version[0] ? " " : "", e->version);
-    struct statvfs vfs;
-    mkdir(c->cache_dir, 0755);
-    if (statvfs(c->cache_dir, &vfs) == 0) {
-        double free_b = (double)vfs.f_bavail * vfs.f_frsize;
-        if (free_b < (double)size) add(pf, "disk", V_FAIL, "%.1f GB free in %s; the engine needs about %.1f GB to extract the IPSW",
-                                      free_b / 1e9, c->cache_dir, (double)size / 1e9);
-        else add(pf, "disk", V_PASS, "%.1f GB free in %s", free_b / 1e9, c->cache_dir);
-    } else {
-        add(pf, "disk", V_WARN, "cannot read free space of %s: %s", c->cache_dir, strerror(errno));
+    else if (engine_can_restore(e, pf->version, product, why, sizeof why) < 0) add(pf, "engine", V_FAIL, "%s", why);
+    else {
+        engine_limits(e, limits, sizeof limits);
+        add(pf, "engine", e->kind == ENGINE_UNKNOWN || e->timed_out ? V_WARN : V_PASS, "%s %s%s", e->path,
+            e->version[0] ? e->version : "(no version)", e->timed_out ? ": it did not answer -v/--help within 5 s" : "");
+        add(pf, "limits", V_PASS, "%s", limits);
     }
+    check_disk(pf, c, f->running_jobs);
     if (d->has_ecid && job_device_busy(c, d->ecid)) add(pf, "busy", V_FAIL, "another restore is already driving this device (see `ibench jobs`)");
     if (have_engine && e->old_irecovery) {
-        const struct device *other = NULL;
-        for (int i = 0; i < con->bench.ndev; i++) {
-            const struct device *o = con->bench.dev[i];
-            if (o != d && o->presence == PRESENCE_PRESENT && mode_is_iboot(o->mode)) { other = o; break; }
-        }
-        if (other) add(pf, "bench", V_FAIL, "%s is also in %s: this engine links libirecovery 1.0.0, which crashes with two "
-                       "Recovery/DFU devices attached; unplug it or restore one at a time", device_label(other), mode_name(other->mode));
+        if (f->other_iboot[0])
+            add(pf, "bench", V_FAIL, "%s is also in %s: this engine links libirecovery 1.0.0, which crashes with two "
+                "Recovery/DFU devices attached; unplug it or restore one at a time", f->other_iboot, f->other_mode);
         else add(pf, "bench", V_PASS, "no other Recovery/DFU device attached");
     }
 }

@@ -17,6 +17,7 @@
 #include "job.h"
 #include "job_source.h"
 #include "lockdown_actions.h"
+#include "restore.h"
 
 #define REFUSE(code, ...) (snprintf(why, n, __VA_ARGS__), (code))
 
@@ -226,10 +227,10 @@ static const struct entry table[VERB_COUNT] = {
         check_any, NULL, "IPSW read for", ipsw_doc_verb_open}, 0},
     [VERB_RESTORE] = {{VERB_RESTORE, "restore", 'r', "Restore", "restore DEVICE --ipsw FILE|--build BUILD|--latest",
         "Update restore (keeps data)", "IPSW file, URL or build", VERB_CONFIRM_YES,
-        check_restore, NULL, "restore of", NULL}, TOUCHES | NEEDS_ECID},
+        check_restore, NULL, "restore of", restore_verb_update}, TOUCHES | NEEDS_ECID},
     [VERB_ERASE] = {{VERB_ERASE, "erase", 'R', "Erase", "restore DEVICE --erase --ipsw FILE|--build BUILD|--latest",
         "Erase restore (deletes all data; type the ECID's last 4 digits)", "IPSW file, URL or build", VERB_CONFIRM_DIGITS,
-        check_restore, NULL, "erase of", NULL}, TOUCHES | NEEDS_ECID},
+        check_restore, NULL, "erase of", restore_verb_erase}, TOUCHES | NEEDS_ECID},
     [VERB_CANCEL] = {{VERB_CANCEL, "cancel", 'c', "Cancel", "jobs --cancel ID",
         "stop the action or restore running on the device", NULL, VERB_CONFIRM_YES,
         check_cancel, "Cancel what runs on", "cancel on", start_cancel}, 0},

@@ -12,23 +12,22 @@
 #include <unistd.h>
 #include <usbmuxd.h>
 
-#include "commands.h"
-#include "engine.h"
-#include "job.h"
 #include <dirent.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
 
-enum verdict { PASS, WARN, FAIL };
+#include "commands.h"
+#include "restore.h"
+
+enum check_result { PASS, WARN, FAIL };
 static const char *const verdict_name[] = {"pass", "warn", "fail"};
 
 struct doctor { struct config *c; json_t *arr; int fails, warns; };
 
-static void report(struct doctor *d, const char *check, enum verdict v, const char *fmt, ...)
+static void report(struct doctor *d, const char *check, enum check_result v, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static void report(struct doctor *d, const char *check, enum verdict v, const char *fmt, ...)
+static void report(struct doctor *d, const char *check, enum check_result v, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -52,17 +51,23 @@ static int package_version(const char *pkg, char *out, size_t n)
     return pclose(p) == 0 && k > 0 ? 0 : -1;
 }
 
+/* The engine found, its version in whatever form it prints, and what it can
+ * restore (engine_version.h); probes are bounded, so a hung engine is a
+ * warning here, not a hung doctor. */
 static void check_engine(struct doctor *d)
 {
     struct engine_info e;
-    char err[400];
-    if (engine_detect(d->c, &e, err, sizeof err) < 0) { report(d, "engine", FAIL, "%s", err); return; }
-    if (e.major < 0) report(d, "engine", WARN, "%s: cannot read its version", e.path);
-    else if (e.max_ios_major)
-        report(d, "engine", WARN, "%s is idevicerestore %d.%d.%d: it cannot restore iOS %d or later%s", e.path,
-               e.major, e.minor, e.patch, e.max_ios_major + 1,
-               e.old_irecovery ? " and, through libirecovery 1.0.0, crashes when two Recovery/DFU devices are attached" : "");
-    else report(d, "engine", PASS, "%s (%s)", e.path, e.version);
+    char err[400], limits[400];
+    if (restore_engine_probe(d->c, &e, err, sizeof err) < 0) { report(d, "engine", FAIL, "%s", err); return; }
+    engine_limits(&e, limits, sizeof limits);
+    const char *slow = e.timed_out ? " (it did not answer -v/--help within 5 s and was stopped)" : "";
+    if (e.kind == ENGINE_UNKNOWN) report(d, "engine", WARN, "%s: cannot read its version%s; %s", e.path, slow, limits);
+    else if (e.kind == ENGINE_CURRENT) report(d, "engine", PASS, "%s (%s): %s%s", e.path, e.version, limits, slow);
+    else report(d, "engine", WARN, "%s is idevicerestore %d.%d.%d%s%s: %s%s", e.path, e.major, e.minor, e.patch,
+                e.suffix[0] ? " " : "", e.suffix, limits, slow);
+    if (e.help_read)
+        report(d, "engine opts", PASS, "--server %s, --logfile %s, --variant %s", e.opts & ENGINE_OPT_SERVER ? "yes" : "no",
+               e.opts & ENGINE_OPT_LOGFILE ? "yes (each job gets its own log)" : "no", e.opts & ENGINE_OPT_VARIANT ? "yes" : "no");
 }
 
 /* The newest cached catalog answer and its age against catalog_max_age_hours. */
@@ -92,13 +97,7 @@ static void check_catalog(struct doctor *d)
 static void check_jobs(struct doctor *d)
 {
     int n = 0, running = 0, queued = 0;
-    struct job *jobs = job_list(d->c, &n);
-    for (int i = 0; i < n; i++) {
-        job_settle(d->c, &jobs[i]);
-        running += jobs[i].state == JOB_RUNNING;
-        queued += jobs[i].state == JOB_QUEUED;
-    }
-    free(jobs);
+    restore_jobs_count(d->c, &running, &queued, &n);
     char kept[48];
     if (d->c->job_retention_days > 0) snprintf(kept, sizeof kept, "for %d days", d->c->job_retention_days);
     else snprintf(kept, sizeof kept, "for ever");

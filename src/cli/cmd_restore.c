@@ -1,5 +1,10 @@
-/* `ibench restore DEVICE [--ipsw FILE|--build BUILD|--latest] [--erase]`,
- * `ibench jobs [--json] [--cancel ID] [--prune[=DAYS]]`, `ibench history [--json|--csv]`. */
+/* `ibench restore DEVICE [--ipsw FILE|URL | --build BUILD | --latest] [--erase]`,
+ * `ibench jobs [--json] [--cancel ID] [--prune[=DAYS]]`, `ibench history [--json|--csv]`.
+ *
+ * restore is the headless twin of the console's r and R: it resolves the
+ * device, runs the verb through the table (same refusals, same words), waits
+ * on the runtime for the preflight (run on the worker pool, with any
+ * download on the loop), asks the same question, and follows the job. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -8,108 +13,94 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "catalog.h"
-#include "commands.h"
 #include "app.h"
-#include "download.h"
-#include "job_queue.h"
+#include "commands.h"
 #include "restore.h"
 #include "sanitize.h"
+#include "verbs.h"
 
 static const char *const step_names[] = {"detect", "prepare", "upload filesystem", "verify filesystem",
                                          "flash firmware", "flash baseband", "FUD", "upload image"};
 
 static struct {
     struct app con;
-    int interrupted, dl_done, dl_rc;
-    char dl_msg[300], dl_path[PATH_MAX];
+    int interrupted;
+    unsigned request, job, attempt;
+    int announced_queue, last_pct;
+    char last[300];
 } R;
 
 static void on_interrupt(void *ctx, int signo) { R.interrupted = 1; }
 
-static void dl_progress(void *ctx, const struct download_progress *p)
+static void on_restore(void *ctx, enum restore_note note, const struct restore_request *r)
 {
-    static int last = -1;
-    int pct = p->total > 0 ? (int)(p->done * 100 / p->total) : 0;
-    if (pct / 10 == last) return;
-    last = pct / 10;
-    fprintf(stderr, "download: %d%% of %.1f MB%s\n", pct, (double)p->total / 1e6, p->waiting ? " (another ibench is fetching it)" : "");
+    if (note != RESTORE_NOTE_REQUEST || r->id != R.request || r->stage != RESTORE_DOWNLOADING) return;
+    if (r->progress < 0 || r->progress / 10 == R.last_pct) return;
+    if (R.last_pct < 0) fprintf(stderr, "%s\n", r->message);
+    R.last_pct = r->progress / 10;
+    fprintf(stderr, "download: %d%%\n", r->progress);
 }
 
-static void dl_done(void *ctx, int rc, const char *message, const char *path)
+/* Predicates for app_run_until. */
+static int request_settled(void *ctx)
 {
-    R.dl_done = 1;
-    R.dl_rc = rc;
-    snprintf(R.dl_msg, sizeof R.dl_msg, "%s", message ? message : "");
-    snprintf(R.dl_path, sizeof R.dl_path, "%s", path ? path : "");
+    enum restore_stage s = restore_current(&R.con)->stage;
+    return R.interrupted || (s != RESTORE_RESOLVING && s != RESTORE_DOWNLOADING && s != RESTORE_SUBMITTING);
 }
 
-/* --build/--latest: the cached, verified IPSW, downloading it first if needed. */
-static int fetch_ipsw(struct config *c, const char *product, const char *build, char *out, size_t n)
-{
-    struct catalog *cat = calloc(1, sizeof *cat);   /* about 205 KB: never a static */
-    char err[300];
-    if (!cat) return EXIT_FAIL;
-    if (catalog_load(c, product, cat, err, sizeof err) < 0) { fprintf(stderr, "ibench: firmware catalog: %s\n", err); free(cat); return EXIT_NETWORK; }
-    int idx = -1;
-    if (!build) {
-        for (int i = 0; i < cat->n; i++)
-            if (cat->fw[i].is_signed && (idx < 0 || strcmp(cat->fw[i].released, cat->fw[idx].released) > 0)) idx = i;
-        if (idx < 0) { fprintf(stderr, "ibench: no signed build for %s in the catalog\n", product); free(cat); return EXIT_FAIL; }
-    } else {
-        for (int i = 0; i < cat->n; i++)
-            if (!strcmp(cat->fw[i].build, build) || !strcmp(cat->fw[i].version, build)) idx = i;
-        if (idx < 0) { fprintf(stderr, "ibench: no build %s for %s in the catalog\n", build, product); free(cat); return EXIT_USAGE; }
-    }
-    const struct firmware fw = cat->fw[idx], *f = &fw;
-    free(cat);
-    catalog_cache_path(c, f, out, n);
-    if (access(out, R_OK) == 0) return EXIT_OK;
-    fprintf(stderr, "%s %s (%s) is not in the cache: downloading %.1f GB first\n", product, f->version, f->build, (double)f->size / 1e9);
-    int rc = 0;
-    struct download *d = download_start(R.con.loop, c, f, dl_progress, dl_done, NULL, &rc, err, sizeof err);
-    if (!d) { fprintf(stderr, "ibench: download: %s\n", err); return rc == DOWNLOAD_ERR_DISK ? EXIT_ENVIRONMENT : EXIT_NETWORK; }
-    while (!R.dl_done && !R.interrupted) loop_run_once(R.con.loop, 200);
-    if (!R.dl_done) { download_cancel(d); while (!R.dl_done) loop_run_once(R.con.loop, 100); fprintf(stderr, "ibench: download interrupted (kept for resume)\n"); return EXIT_CANCELLED; }
-    if (R.dl_rc != DOWNLOAD_OK) {
-        fprintf(stderr, "ibench: download failed: %s\n", R.dl_msg);
-        return R.dl_rc == DOWNLOAD_ERR_INTEGRITY ? EXIT_INTEGRITY : R.dl_rc == DOWNLOAD_ERR_DISK ? EXIT_ENVIRONMENT : EXIT_NETWORK;
-    }
-    snprintf(out, n, "%s", R.dl_path);
-    return EXIT_OK;
-}
-
-/* Erase deletes the customer's data: the last four hex digits of the ECID
- * must be typed (or given with --confirm-erase for scripts). */
-static int confirm_erase(const struct device *d, const char *given)
-{
-    char ecid[17], want[5];
-    device_ecid_hex(d, ecid);
-    snprintf(want, sizeof want, "%s", ecid + 12);
-    if (given) return strcasecmp(given, want) == 0;
-    if (!isatty(STDIN_FILENO)) {
-        fprintf(stderr, "ibench: Erase deletes all data on %s; without a terminal pass --confirm-erase %s\n", device_label(d), want);
-        return 0;
-    }
-    fprintf(stderr, "ERASE %s (%s, ECID %s): all data on it will be deleted.\nType the last 4 digits of its ECID to confirm: ",
-            device_label(d), device_display_name(d), ecid);
-    char line[32];
-    if (!fgets(line, sizeof line, stdin)) return 0;
-    line[strcspn(line, "\r\n")] = 0;
-    return strcasecmp(line, want) == 0;
-}
-
-static void print_progress(const struct job *j, char *last, size_t n)
+static void print_progress(const struct job *j)
 {
     const struct engine_state *s = &j->parse;
     char line[300];
     if (s->step < 0) snprintf(line, sizeof line, "job %u: %s", j->id, s->mode_found[0] ? "engine found the device" : "starting");
-    else snprintf(line, sizeof line, "job %u: %3d%%  step %d/6 %s%s%s", j->id, s->progress / 10, s->step,
+    else snprintf(line, sizeof line, "job %u: %3d%%  step %d/%d %s%s%s", j->id, s->progress / 10, s->step, s->step > 6 ? 7 : 6,
                   s->step < 8 ? step_names[s->step] : "?", s->operation[0] ? " - " : "", s->operation);
-    if (strcmp(line, last)) { printf("%s\n", line); fflush(stdout); snprintf(last, n, "%s", line); }
+    if (strcmp(line, R.last)) { printf("%s\n", line); fflush(stdout); snprintf(R.last, sizeof R.last, "%s", line); }
+}
+
+/* Follows the job in the runtime's mirror; done when it ended. */
+static int job_over(void *ctx)
+{
+    const struct config *c = ctx;
+    if (R.interrupted) return 1;
+    const struct job *j = restore_job_get(&R.con, R.job);
+    if (!j) return 0;
+    if ((unsigned)j->attempt != R.attempt) {           /* a retry: follow the new attempt's output */
+        if (R.attempt) printf("job %u: retrying (attempt %d)\n", j->id, j->attempt);
+        R.attempt = (unsigned)j->attempt;
+        R.last[0] = 0;
+    }
+    if (j->state == JOB_QUEUED) {
+        if (!R.announced_queue++)
+            printf("job %u: waiting for a free slot (max_restores %d, %d per hub)\n", j->id, c->max_restores, c->max_restores_per_hub);
+        return 0;
+    }
+    if (j->state == JOB_RUNNING) print_progress(j);
+    return job_finished(j);
+}
+
+/* Erase deletes the customer's data: the last four hex digits of the ECID
+ * must be typed (or given with --confirm-erase for scripts). The question
+ * and the check are the runtime's (restore_question, restore_confirm). */
+static int erase_digits(const struct restore_request *r, const char *given, char *out, size_t n)
+{
+    char q[400], hex[24];
+    snprintf(hex, sizeof hex, "%016" PRIX64, r->ecid);
+    if (given) { snprintf(out, n, "%s", given); return 0; }
+    if (!isatty(STDIN_FILENO)) {
+        fprintf(stderr, "ibench: Erase deletes all data on %s; without a terminal pass --confirm-erase %s\n", r->who, hex + 12);
+        return -1;
+    }
+    restore_question(r, 0, q, sizeof q);
+    fprintf(stderr, "%s", q);
+    fflush(stderr);
+    if (!fgets(out, (int)n, stdin)) return -1;
+    out[strcspn(out, "\r\n")] = 0;
+    return 0;
 }
 
 int cmd_restore(struct config *c, int argc, char **argv)
@@ -117,114 +108,106 @@ int cmd_restore(struct config *c, int argc, char **argv)
     static const struct option opts[] = {
         {"ipsw", required_argument, 0, 'i'}, {"build", required_argument, 0, 'b'}, {"latest", no_argument, 0, 'l'},
         {"erase", no_argument, 0, 'e'}, {"confirm-erase", required_argument, 0, 'C'}, {"no-wait", no_argument, 0, 'n'},
-        {0, 0, 0, 0}};
-    const char *usage = "ibench restore DEVICE [--ipsw FILE | --build BUILD | --latest] [--erase [--confirm-erase XXXX]] [--no-wait]";
+        {"yes", no_argument, 0, 'y'}, {0, 0, 0, 0}};
+    const char *usage = "ibench restore DEVICE [--ipsw FILE|URL | --build BUILD | --latest] [--erase [--confirm-erase XXXX]] [--no-wait] [--yes]";
     const char *ipsw = NULL, *build = NULL, *confirm_digits = NULL;
     int latest = 0, erase = 0, no_wait = 0, ch;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "y", opts, NULL)) != -1) {
         if (ch == 'i') ipsw = optarg;
         else if (ch == 'b') build = optarg;
         else if (ch == 'l') latest = 1;
         else if (ch == 'e') erase = 1;
         else if (ch == 'C') confirm_digits = optarg;
         else if (ch == 'n') no_wait = 1;
+        else if (ch == 'y') c->yes = true;        /* a global option, also taken here */
         else { fprintf(stderr, "usage: %s\n", usage); return EXIT_USAGE; }
     }
     if (argc - optind != 1 || (!!ipsw + !!build + latest) != 1) { fprintf(stderr, "usage: %s\n", usage); return EXIT_USAGE; }
-    const char *spec = argv[optind];
-    struct engine_info e;
-    char err[400];
-    int have_engine = engine_detect(c, &e, err, sizeof err) == 0;
+    const char *spec = argv[optind], *source = ipsw ? ipsw : build ? build : "latest";
+    memset(&R, 0, sizeof R);
+    R.last_pct = -1;
     if (app_open(&R.con, c, APP_FOLLOW_JOBS | APP_PUMP_JOBS) < 0) { fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
+    restore_listen(&R.con, on_restore, NULL);
+    restore_set_flags(&R.con, RESTORE_FRESH_CATALOG);
     loop_watch_signal(R.con.loop, SIGINT, on_interrupt, NULL);
     loop_watch_signal(R.con.loop, SIGTERM, on_interrupt, NULL);
     loop_watch_signal(R.con.loop, SIGHUP, on_interrupt, NULL);
     app_settle(&R.con, 4000);
     int rc = EXIT_OK;
+    char err[400];
     struct device *d = bench_resolve(&R.con.bench, spec);
-    char path[PATH_MAX];
     if (!d || d->presence != PRESENCE_PRESENT) {
         fprintf(stderr, "ibench: no device matches '%s' (see `ibench list`)\n", spec);
         rc = EXIT_NODEVICE;
         goto out;
     }
-    if (!d->model && !d->product_type[0]) {
-        fprintf(stderr, "ibench: %s is not identified yet: its model is unknown\n", device_label(d));
-        rc = EXIT_NODEVICE;
-        goto out;
-    }
-    if (ipsw) snprintf(path, sizeof path, "%s", ipsw);
-    else if ((rc = fetch_ipsw(c, d->model ? d->model->product_type : d->product_type, build, path, sizeof path)) != EXIT_OK) goto out;
-    d = bench_resolve(&R.con.bench, spec);   /* the bench may have changed while downloading */
-    if (!d) { fprintf(stderr, "ibench: %s left the bench\n", spec); rc = EXIT_NODEVICE; goto out; }
-    struct preflight pf;
-    restore_preflight(&R.con, d, path, erase, &e, have_engine, 0, &pf);
-    printf("Preflight for %s (%s) with %s, %s:\n", device_label(d), device_display_name(d), path, erase ? "Erase" : "Update");
-    for (int i = 0; i < pf.n; i++) printf("  %-4s %-9s %s\n", verdict_word(pf.item[i].v), pf.item[i].name, pf.item[i].text);
-    fflush(stdout);
-    if (pf.failed) {
-        fprintf(stderr, "ibench: preflight failed (%d check%s): nothing was started\n", pf.failed, pf.failed == 1 ? "" : "s");
-        rc = EXIT_NODEVICE;
-        goto out;
-    }
-    char q[300];
-    if (erase) {
-        if (!confirm_erase(d, confirm_digits)) { fprintf(stderr, "ibench: Erase not confirmed; nothing was started\n"); rc = EXIT_CANCELLED; goto out; }
-    } else {
-        snprintf(q, sizeof q, "Update %s (%s) to iOS %s (%s), keeping its data?", device_label(d), device_display_name(d), pf.version, pf.build);
-        if (!confirm(c, q)) { rc = EXIT_CANCELLED; goto out; }
-    }
-    struct job j;
-    restore_job_init(&j, d, &pf, path, erase);
-    char label[40];
-    snprintf(label, sizeof label, "%s", device_label(d));
-    if (job_create(c, &j, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); rc = EXIT_ENVIRONMENT; goto out; }
-    printf("job %u: %s %s queued (log: %s/engine.log)\n", j.id, erase ? "Erase" : "Update", label, j.dir);
-    fflush(stdout);
-    job_queue_pump(c, &e, NULL, NULL);
-    if (no_wait) goto out;
-    char last[300] = "";
-    int announced_queue = 0, seen_attempt = j.attempt;
-    while (!R.interrupted) {
-        loop_run_once(R.con.loop, 250);
-        struct job now;
-        if (!job_find(c, j.id, &now)) break;
-        if (now.attempt != seen_attempt) {           /* a retry: follow the new attempt's output */
-            printf("job %u: retrying (attempt %d)\n", j.id, now.attempt);
-            seen_attempt = now.attempt;
-            j = now;
-        }
-        if (now.state == JOB_QUEUED) {
-            if (!announced_queue++) printf("job %u: waiting for a free slot (max_restores %d, %d per hub)\n", j.id, c->max_restores, c->max_restores_per_hub);
-            job_queue_pump(c, &e, NULL, NULL);
-            continue;
-        }
-        if (now.state != j.state && !job_finished(&j)) {   /* started: keep what was parsed so far */
-            struct engine_state keep = j.parse;
-            long long off = j.log_offset > now.log_offset ? j.log_offset : now.log_offset;
-            int fresh = j.state == JOB_QUEUED;
-            j = now;
-            if (!fresh) { j.parse = keep; j.log_offset = off; }
-        }
-        if (job_poll(c, &j)) print_progress(&j, last, sizeof last);
-        if (j.state == JOB_QUEUED) continue;          /* requeued for a retry */
-        if (job_finished(&j)) break;
-    }
+    const struct verb *v = verb_get(erase ? VERB_ERASE : VERB_RESTORE);
+    enum verb_refusal why = verb_check(v, &R.con, d, err, sizeof err);
+    if (why != VERB_OK) { fprintf(stderr, "ibench: %s\n", err); rc = verb_exit_code(why); goto out; }
+    int id = verb_start(v, &R.con, d, source, err, sizeof err);
+    if (id < 0) { fprintf(stderr, "ibench: %s\n", err); rc = EXIT_FAIL; goto out; }
+    R.request = (unsigned)id;
+    app_run_until(&R.con, request_settled, NULL, -1);
+    const struct restore_request *r = restore_current(&R.con);
     if (R.interrupted) {
-        printf("job %u continues in the background: `ibench jobs` follows it, `ibench jobs --cancel %u` stops it\n", j.id, j.id);
+        restore_drop(&R.con, R.request);
+        fprintf(stderr, "ibench: interrupted; nothing was started%s\n", r->stage == RESTORE_DOWNLOADING ? " (the download is kept for resume)" : "");
         rc = EXIT_CANCELLED;
         goto out;
     }
-    printf("job %u: %s\n", j.id, job_state_key(j.state));
-    if (j.state == JOB_SUCCEEDED) {
-        printf("%s: %s\n", label, j.cause[0] ? j.cause : "restore finished");
+    if (r->pf.n) {
+        printf("Preflight for %s with %s, %s:\n", r->who, r->ipsw, erase ? "Erase" : "Update");
+        for (int i = 0; i < r->pf.n; i++) printf("  %-4s %-9s %s\n", verdict_word(r->pf.item[i].v), r->pf.item[i].name, r->pf.item[i].text);
+        fflush(stdout);
+    }
+    if (r->stage != RESTORE_READY) {
+        if (r->pf.failed)
+            fprintf(stderr, "ibench: preflight failed (%d check%s): nothing was started\n", r->pf.failed, r->pf.failed == 1 ? "" : "s");
+        else fprintf(stderr, "ibench: %s\n", r->message);
+        rc = r->pf.failed ? EXIT_NODEVICE : r->refusal == VERB_BAD_ARGUMENT ? EXIT_USAGE : EXIT_FAIL;
+        goto out;
+    }
+    char q[400], typed[32] = "";
+    if (erase) {
+        if (erase_digits(r, confirm_digits, typed, sizeof typed) < 0) {
+            fprintf(stderr, "ibench: Erase not confirmed; nothing was started\n");
+            rc = EXIT_CANCELLED;
+            goto out;
+        }
+    } else {
+        restore_question(r, 0, q, sizeof q);
+        if (!confirm(c, q)) { rc = EXIT_CANCELLED; goto out; }
+    }
+    if (restore_confirm(&R.con, R.request, erase ? typed : NULL, err, sizeof err) < 0) {
+        fprintf(stderr, "ibench: %s\n", err);
+        rc = r->refusal == VERB_UNCONFIRMED ? EXIT_CANCELLED : verb_exit_code(r->refusal);
+        goto out;
+    }
+    app_run_until(&R.con, request_settled, NULL, -1);
+    if (r->stage != RESTORE_QUEUED) { fprintf(stderr, "ibench: %s\n", r->message); rc = EXIT_ENVIRONMENT; goto out; }
+    R.job = r->job_id;
+    char label[40];
+    snprintf(label, sizeof label, "%s", device_label(d));
+    printf("job %u: %s %s queued (log: %s/jobs/%u/engine.log)\n", R.job, erase ? "Erase" : "Update", label, c->state_dir, R.job);
+    fflush(stdout);
+    if (no_wait) goto out;
+    app_run_until(&R.con, job_over, c, -1);
+    const struct job *j = restore_job_get(&R.con, R.job);
+    if (R.interrupted || !j) {
+        printf("job %u continues in the background: `ibench jobs` follows it, `ibench jobs --cancel %u` stops it\n", R.job, R.job);
+        rc = EXIT_CANCELLED;
+        goto out;
+    }
+    printf("job %u: %s\n", j->id, job_state_key(j->state));
+    if (j->state == JOB_SUCCEEDED) {
+        printf("%s: %s\n", label, j->cause[0] ? j->cause : "restore finished");
         rc = EXIT_OK;
     } else {
-        printf("%s: %s\n%s: next: %s\n", label, j.cause, label, j.next_step);
-        if (!j.erase && j.state == JOB_FAILED)
+        printf("%s: %s\n%s: next: %s\n", label, j->cause, label, j->next_step);
+        if (!j->erase && j->state == JOB_FAILED)
             printf("%s: the Update failed. An Erase restore may recover the device but deletes all its data: "
                    "ibench restore %s --erase ...\n", label, spec);
-        rc = j.state == JOB_CANCELLED ? EXIT_CANCELLED : EXIT_FAIL;
+        rc = j->state == JOB_CANCELLED ? EXIT_CANCELLED : EXIT_FAIL;
     }
 out:
     app_close(&R.con);
@@ -255,7 +238,7 @@ static int prune_jobs(struct config *c, int days)
 {
     if (days <= 0) { printf("job_retention_days is 0: job folders are kept.\n"); return EXIT_OK; }
     int said = 0;
-    job_prune(c, days, say_pruned, &said);
+    restore_jobs_prune(c, days, say_pruned, &said);
     printf("%d job folder%s removed (finished more than %d day%s ago); the history keeps their rows.\n",
            said, said == 1 ? "" : "s", days, days == 1 ? "" : "s");
     return EXIT_OK;
@@ -264,12 +247,13 @@ static int prune_jobs(struct config *c, int days)
 int cmd_jobs(struct config *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"cancel", required_argument, 0, 'x'},
-                                         {"prune", optional_argument, 0, 'p'}, {0, 0, 0, 0}};
+                                         {"prune", optional_argument, 0, 'p'}, {"yes", no_argument, 0, 'y'}, {0, 0, 0, 0}};
     long cancel = 0, prune = -1;
     int ch;
-    while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "y", opts, NULL)) != -1) {
         char *end = NULL;
         if (ch == 'j') c->json = true;
+        else if (ch == 'y') c->yes = true;     /* a global option, also taken here */
         else if (ch == 'x') cancel = strtol(optarg, NULL, 10);
         else if (ch == 'p') prune = optarg ? strtol(optarg, &end, 10) : c->job_retention_days;
         if (ch == '?' || (end && (*end || prune < 1 || prune > 3650))) {
@@ -278,30 +262,23 @@ int cmd_jobs(struct config *c, int argc, char **argv)
         }
     }
     if (prune >= 0) return prune_jobs(c, (int)prune);
-    struct engine_info e;
     char err[300];
-    int have_engine = engine_detect(c, &e, err, sizeof err) == 0;
     if (cancel > 0) {
         struct job j;
-        if (!job_find(c, (unsigned)cancel, &j)) { fprintf(stderr, "ibench: no job %ld\n", cancel); return EXIT_USAGE; }
-        job_poll(c, &j);
+        if (restore_jobs_find(c, (unsigned)cancel, &j) < 0) { fprintf(stderr, "ibench: no job %ld\n", cancel); return EXIT_USAGE; }
         if (job_finished(&j)) { printf("job %ld already %s\n", cancel, job_state_key(j.state)); return EXIT_OK; }
         if (!confirm(c, "Cancel this restore? The device may be left in Recovery")) return EXIT_CANCELLED;
-        if (job_cancel(&j) < 0) { fprintf(stderr, "ibench: cannot cancel job %ld: %s\n", cancel, strerror(errno)); return EXIT_FAIL; }
-        for (int i = 0; i < 100 && !job_finished(&j); i++) { usleep(100000); job_poll(c, &j); }
+        if (restore_jobs_cancel(c, (unsigned)cancel, &j, err, sizeof err) < 0) { fprintf(stderr, "ibench: %s\n", err); return EXIT_FAIL; }
         printf("job %ld: %s. The device may be left in Recovery: `ibench recovery exit` gets it out, or restore again.\n",
                cancel, job_state_key(j.state));
         return EXIT_OK;
     }
     int n = 0;
-    struct job *jobs;
-    if (have_engine) job_queue_pump(c, &e, &jobs, &n);   /* also re-adopts: finishes jobs whose engine ended meanwhile */
-    else jobs = job_list(c, &n);
+    struct job *jobs = restore_jobs_list(c, &n);   /* also finishes jobs whose engine ended meanwhile */
     if (c->json) {
         json_t *arr = json_array();
         for (int i = 0; i < n; i++) {
             struct job *j = &jobs[i];
-            job_poll(c, j);
             char ecid[24];
             snprintf(ecid, sizeof ecid, "%016" PRIX64, j->ecid);
             json_array_append_new(arr, json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s}",
@@ -319,7 +296,6 @@ int cmd_jobs(struct config *c, int argc, char **argv)
         printf("%-4s %-10s %-10s %-16s %-12s %-7s %-6s %-11s %s\n", "JOB", "STATE", "BAY", "ECID", "PRODUCT", "BUILD", "KIND", "STARTED", "PROGRESS / RESULT");
         for (int i = 0; i < n; i++) {
             struct job *j = &jobs[i];
-            job_poll(c, j);
             char when[24], what[300], ecid[24];
             fmt_time(j->started ? j->started : j->created, when, sizeof when);
             snprintf(ecid, sizeof ecid, "%016" PRIX64, j->ecid);
@@ -355,27 +331,7 @@ int cmd_history(struct config *c, int argc, char **argv)
         else if (ch == 'c') as_csv = 1;
         else { fprintf(stderr, "usage: ibench history [--json|--csv]\n"); return EXIT_USAGE; }
     }
-    char path[PATH_MAX + 16];
-    snprintf(path, sizeof path, "%s/history.jsonl", c->state_dir);
-    FILE *f = fopen(path, "re");
-    json_t *rows = json_array();
-    if (f) {
-        char *line = NULL;
-        size_t cap = 0;
-        while (getline(&line, &cap, f) > 0) {
-            json_t *o = json_loads(line, 0, NULL);       /* a torn last line does not parse: skipped */
-            if (!json_is_object(o)) { json_decref(o); continue; }
-            /* A retried job is recorded once per attempt; keep the last. */
-            json_int_t id = json_integer_value(json_object_get(o, "job"));
-            size_t k;
-            json_t *v;
-            json_array_foreach(rows, k, v)
-                if (json_integer_value(json_object_get(v, "job")) == id) { json_array_remove(rows, k); break; }
-            json_array_append_new(rows, o);
-        }
-        free(line);
-        fclose(f);
-    }
+    json_t *rows = restore_history_rows(c);
     static const char *const cols[] = {"job", "ecid", "product_type", "model", "build", "version", "behavior", "start", "end", "result", "exit_code", "triage", "cause", "log"};
     size_t k;
     json_t *v;

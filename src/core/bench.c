@@ -526,6 +526,7 @@ static int apply(struct bench *b, const struct bench_ev *ev)
     case BEV_TICK: return on_tick(b, ev);
     case BEV_JOB: return on_job(b, ev);
     case BEV_OP_DONE: return 0;   /* the runtime's own */
+    case BEV_RESTORE: return 0;   /* the runtime's own (restore.h) */
     }
     return 0;
 }

@@ -1,6 +1,10 @@
 /* Restore-engine output. Lines end in \n, or \r when the progress bar redraws
  * itself; both complete a line. Recognised lines update the state, and every
- * line goes to the log callback, recognised or not. */
+ * line goes to the log callback, recognised or not.
+ *
+ * Two formats: 1.0.0 prints `progress: <step> <fraction>` for steps 0-6;
+ * upstream adds step 7 (upload image) and lines `<Label>: <pct>` (Downloading,
+ * Verifying, Extracting, Uploading or a component name) within a step. */
 #include "engine_parse.h"
 
 #include <stdio.h>
@@ -34,6 +38,46 @@ static void set_progress(struct engine_state *s, int step, double f)
 
 static int starts(const char *l, const char *p) { return strncmp(l, p, strlen(p)) == 0; }
 
+/* Upstream's "<Label>: <pct>" ("Uploading: 45", "Verifying: 0.5", "Cryptex1,SystemOS: 12%"):
+ * a short label of letters, digits, spaces and ,._- starting with a letter,
+ * then a lone number 0-100 (a fraction when it has a point and is at most 1). */
+static int label_line(struct engine_state *s, const char *l)
+{
+    const char *colon = strchr(l, ':');
+    size_t n = colon ? (size_t)(colon - l) : 0;
+    if (!colon || n == 0 || n >= sizeof s->label || !((l[0] >= 'A' && l[0] <= 'Z') || (l[0] >= 'a' && l[0] <= 'z'))) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = l[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ' ' || c == ',' ||
+              c == '.' || c == '_' || c == '-'))
+            return 0;
+    }
+    if (!strncmp(l, "ECID", 4) || !strncmp(l, "Status", 6) || !strncmp(l, "ERROR", 5) || !strncmp(l, "progress", 8)) return 0;
+    char name[sizeof s->label];
+    memcpy(name, l, n);
+    name[n] = 0;
+    if (strstr(name, "ersion") || strstr(name, "Build") || strstr(name, "Nonce") || strstr(name, "ID")) return 0;   /* facts, not progress */
+    const char *v = colon + 1;
+    while (*v == ' ') v++;
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || (*v != '.' && (*v < '0' || *v > '9'))) return 0;
+    int percent = *end == '%';
+    if (percent) end++;
+    while (*end == ' ') end++;
+    if (*end || x < 0 || x > 100) return 0;
+    double f = percent || !strchr(v, '.') || x > 1 ? x / 100.0 : x;
+    size_t k = n;
+    while (k && l[k - 1] == ' ') k--;
+    memcpy(s->label, l, k);
+    s->label[k] = 0;
+    if (s->step >= 0) {
+        /* within the current step, never backwards */
+        if (f > s->step_fraction) set_progress(s, s->step, f);
+    }
+    return 1;
+}
+
 static void copy_field(char *dst, size_t n, const char *src, size_t len)
 {
     if (len >= n) len = n - 1;
@@ -54,6 +98,7 @@ static void parse_line(struct engine_state *s, const char *l)
         return;
     }
     if (starts(l, "ECID: ")) { s->ecid = strtoull(l + 6, NULL, 10); return; }
+    if (label_line(s, l)) return;
     if (starts(l, "Identified device as ")) {
         const char *a = l + strlen("Identified device as "), *comma = strstr(a, ", ");
         if (comma) {

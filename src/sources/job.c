@@ -21,10 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const state_keys[] = {"queued", "running", "succeeded", "failed", "cancelled", "lost"};
-
-const char *job_state_key(enum job_state s) { return (unsigned)s < 6 ? state_keys[s] : "unknown"; }
-bool job_finished(const struct job *j) { return j->state >= JOB_SUCCEEDED; }
 
 
 static void jobs_dir(const struct config *c, char *out, size_t n) { snprintf(out, n, "%s/jobs", c->state_dir); }
@@ -93,8 +89,7 @@ int job_load(const char *dir, struct job *j)
     get_str(o, "port", j->port, sizeof j->port);
     get_str(o, "slot", j->slot, sizeof j->slot);
     get_str(o, "state", state, sizeof state);
-    j->state = JOB_LOST;
-    for (int i = 0; i < 6; i++) if (!strcmp(state, state_keys[i])) j->state = (enum job_state)i;
+    j->state = job_state_from_key(state);
     j->erase = json_is_true(json_object_get(o, "erase"));
     j->created = get_int(o, "created", 0);
     j->started = get_int(o, "started", 0);
@@ -158,6 +153,30 @@ int job_create(const struct config *c, struct job *j, char *err, size_t errlen)
     return 0;
 }
 
+/* --- private folders -------------------------------------------------------- */
+
+static void remove_tree_at(int parent, const char *name, int depth)
+{
+    if (unlinkat(parent, name, 0) == 0 || errno == ENOENT) return;
+    int dfd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0) return;
+    DIR *d = fdopendir(dfd);
+    if (!d) { close(dfd); return; }
+    for (struct dirent *e; depth < 32 && (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) remove_tree_at(dirfd(d), e->d_name, depth + 1);
+    closedir(d);
+    unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+void job_remove_work(const struct job *j)
+{
+    int dfd = open(j->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0) return;
+    static const char *const work_dirs[] = {"work", "tmp", "cache"};   /* job_run.c makes them */
+    for (size_t i = 0; i < sizeof work_dirs / sizeof work_dirs[0]; i++) remove_tree_at(dfd, work_dirs[i], 0);
+    close(dfd);
+}
+
 /* Removes a job folder: its files, then the folder. Nothing below it is
  * followed (unlinkat removes a symlink itself). */
 static int remove_job_dir(const char *path)
@@ -181,6 +200,7 @@ int job_prune(const struct config *c, int days, void (*removed)(void *ctx, const
     for (int i = 0; i < n; i++) {
         struct job *j = &jobs[i];
         if (!job_finished(j) || j->ended <= 0 || j->ended >= cutoff) continue;
+        job_remove_work(j);
         if (remove_job_dir(j->dir) < 0) continue;
         gone++;
         if (removed) removed(ctx, j);
@@ -229,141 +249,6 @@ struct job *job_find(const struct config *c, unsigned id, struct job *out)
     return job_load(dir, out) == 0 ? out : NULL;
 }
 
-/* --- the supervisor ------------------------------------------------------- */
-
-/* Async-signal-safe decimal, for the child after fork. */
-static size_t put_num(char *p, long v)
-{
-    char tmp[24];
-    size_t n = 0, k = 0;
-    unsigned long u = v < 0 ? (unsigned long)(-v) : (unsigned long)v;
-    do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u && n < sizeof tmp);
-    if (v < 0) p[k++] = '-';
-    while (n) p[k++] = tmp[--n];
-    return k;
-}
-
-static void supervise(int logfd, int lockfd, int ipswfd, int nullfd, const char *exit_path, const char *exit_tmp,
-                      char *const argv[])
-{
-    setsid();
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    /* A closing terminal or a cancel to the group must not take the supervisor. */
-    signal(SIGHUP, SIG_IGN);
-    signal(SIGINT, SIG_IGN);
-    signal(SIGTERM, SIG_IGN);
-    signal(SIGQUIT, SIG_IGN);
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGCHLD, SIG_DFL);
-    dup2(nullfd, 0);
-    dup2(logfd, 1);
-    dup2(logfd, 2);
-    if (lockfd != 3) { dup2(lockfd, 3); }
-    /* fd 4: a shared lock on the IPSW, so the cache is not pruned under the engine. */
-    if (ipswfd >= 0 && ipswfd != 4) dup2(ipswfd, 4);
-    close_range(ipswfd >= 0 ? 5 : 4, ~0U, 0);   /* every other descriptor of the console */
-    pid_t eng = fork();
-    if (eng == 0) {
-        signal(SIGHUP, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGQUIT, SIG_DFL);
-        signal(SIGPIPE, SIG_DFL);
-        close(3);
-        close(4);
-        execv(argv[0], argv);
-        static const char msg[] = "ibench: cannot run the restore engine\n";
-        if (write(2, msg, sizeof msg - 1) < 0) _exit(127);
-        _exit(127);
-    }
-    int st = 0;
-    char line[48];
-    size_t k;
-    if (eng < 0) {
-        memcpy(line, "exit 127\n", 9);
-        k = 9;
-    } else {
-        while (waitpid(eng, &st, 0) < 0 && errno == EINTR) {}
-        if (WIFSIGNALED(st)) { memcpy(line, "signal ", 7); k = 7 + put_num(line + 7, WTERMSIG(st)); }
-        else { memcpy(line, "exit ", 5); k = 5 + put_num(line + 5, WEXITSTATUS(st)); }
-        line[k++] = '\n';
-    }
-    int fd = open(exit_tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-        if (write(fd, line, k) == (ssize_t)k) fsync(fd);
-        close(fd);
-        rename(exit_tmp, exit_path);
-    }
-    _exit(0);
-}
-
-int job_start(const struct config *c, struct job *j, const struct engine_info *e, char *err, size_t errlen)
-{
-    char lock[PATH_MAX + 64], dir[PATH_MAX + 16], logp[PATH_MAX + 16], exit_path[PATH_MAX + 16], exit_tmp[PATH_MAX + 16];
-    char cache[PATH_MAX + 16], ecid_buf[24];
-    snprintf(dir, sizeof dir, "%s/locks", c->state_dir);
-    mkdir_p(dir);
-    lock_path(c, j->ecid, lock, sizeof lock);
-    int lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lockfd < 0) { snprintf(err, errlen, "cannot open %s: %s", lock, strerror(errno)); return -1; }
-    if (flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
-        close(lockfd);
-        snprintf(err, errlen, "another restore is driving this device (ECID %016" PRIX64 "); see `ibench jobs`", j->ecid);
-        return -1;
-    }
-    snprintf(cache, sizeof cache, "%s/.engine", c->cache_dir);
-    mkdir_p(cache);
-    snprintf(logp, sizeof logp, "%s/engine.log", j->dir);
-    snprintf(exit_path, sizeof exit_path, "%s/exit", j->dir);
-    snprintf(exit_tmp, sizeof exit_tmp, "%s/.exit.tmp", j->dir);
-    unlink(exit_path);
-    int logfd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    int nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (logfd < 0 || nullfd < 0) {
-        snprintf(err, errlen, "cannot open %s: %s", logp, strerror(errno));
-        if (logfd >= 0) close(logfd);
-        if (nullfd >= 0) close(nullfd);
-        close(lockfd);
-        return -1;
-    }
-    struct stat lst;
-    j->log_start = fstat(logfd, &lst) == 0 ? (long long)lst.st_size : 0;
-    j->log_offset = j->log_start;
-    engine_parse_init(&j->parse, NULL, NULL);
-    const char *argv[12];
-    engine_argv(e, j->ecid, j->erase, cache, j->ipsw, ecid_buf, argv);
-    char head[PATH_MAX * 2 + 200];
-    int hn = snprintf(head, sizeof head, "ibench: job %u, attempt %d: %s -i %s -y -P%s -C %s %s\n", j->id, j->attempt,
-                      e->path, ecid_buf, j->erase ? " -e" : "", cache, j->ipsw);
-    if (hn > 0 && write(logfd, head, (size_t)hn) < 0) { /* the log line is informative only */ }
-    /* An IPSW from the firmware cache is held with a shared lock while the
-     * engine reads it (fw prune and fw verify leave it alone) and marked used. */
-    char lerr[200];
-    int ipswfd = -1;
-    if (fw_cache_holds(c, j->ipsw)) {
-        ipswfd = fw_cache_lock(j->ipsw, false, lerr, sizeof lerr);
-        if (ipswfd < 0) ipswfd = -1;
-        else fw_cache_touch(j->ipsw);
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) supervise(logfd, lockfd, ipswfd, nullfd, exit_path, exit_tmp, (char *const *)argv);
-    close(logfd);
-    close(nullfd);
-    close(lockfd);                          /* the supervisor keeps its copy of the lock */
-    if (ipswfd >= 0) close(ipswfd);
-    if (pid < 0) { snprintf(err, errlen, "cannot start the engine: %s", strerror(errno)); return -1; }
-    j->pid = (int)pid;
-    j->state = JOB_RUNNING;
-    j->started = wall_ms();
-    j->exit_code = -1;
-    j->term_signal = 0;
-    job_save(j);
-    return 0;
-}
-
 int job_device_lock(const struct config *c, uint64_t ecid, char *err, size_t errlen)
 {
     char lock[PATH_MAX + 64], dir[PATH_MAX + 16];
@@ -400,6 +285,10 @@ static void read_log(struct job *j)
     snprintf(path, sizeof path, "%s/engine.log", j->dir);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return;
+    /* The supervisor cut the middle out of a runaway log (job_run.c): what
+     * was not read yet is partly gone; go on from the new end. */
+    struct stat st;
+    if (fstat(fd, &st) == 0 && (long long)st.st_size < j->log_offset) j->log_offset = (long long)st.st_size;
     if (lseek(fd, (off_t)j->log_offset, SEEK_SET) >= 0) {
         char buf[16384];
         ssize_t n;
@@ -429,6 +318,7 @@ static int read_exit(const struct job *j, int *code, int *sig)
 
 static void finalize(const struct config *c, struct job *j, int code, int sig, bool lost)
 {
+    job_remove_work(j);          /* the engine's private folders: its extracted files go now */
     engine_parse_finish(&j->parse);
     j->exit_code = code;
     j->term_signal = sig;

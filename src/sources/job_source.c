@@ -182,6 +182,13 @@ const struct job *job_source_for(const struct job_source *s, uint64_t ecid)
     return best;
 }
 
+const struct job *job_source_get(const struct job_source *s, unsigned id)
+{
+    for (int i = 0; i < s->n; i++)
+        if (s->jobs[i].id == id) return &s->jobs[i];
+    return NULL;
+}
+
 int job_source_running(const struct job_source *s)
 {
     int n = 0;

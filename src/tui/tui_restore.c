@@ -1,7 +1,13 @@
-/* Restores in the console: r starts an Update (R an Erase) after the
- * preflight is shown, c cancels a job, q asks first while jobs run (they
- * continue), and the Log tab shows the selected device's restore log with
- * PgUp/PgDn and / to search. */
+/* Restores in the console: r starts an Update (R an Erase) through the verb
+ * table, c cancels a job, q asks first while jobs run (they continue), and
+ * the Log tab shows the selected device's restore log with PgUp/PgDn and /
+ * to search.
+ *
+ * Nothing here blocks: the typed source is resolved and the preflight runs
+ * in the runtime (restore.h) on the worker pool; its result arrives through
+ * the restore listener, which opens the confirmation. The log is drawn from
+ * the runtime's copy, read when the job's progress changes. The IPSW prompt
+ * starts with the newest cached IPSW for the model (firmware.h). */
 #include <curses.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,32 +16,86 @@
 #include <strings.h>
 
 #include "firmware.h"
-#include "job_source.h"
+#include "restore.h"
 #include "tui.h"
+#include "verbs.h"
 
-#define LOG_TAIL_BYTES (256 * 1024)
-#define LOG_MAX_LINES 4096
+static struct {
+    struct tui *t;                  /* the console, once a key has been seen */
+    unsigned request;               /* the restore request this console asked for */
+} S;
 
-static void say(struct tui *t, const char *msg)
+static const char *product_of(const struct device *d) { return d->model ? d->model->product_type : d->product_type; }
+
+static void update_confirmed(struct tui *t, struct device *d, const char *input)
 {
-    snprintf(t->message, sizeof t->message, " %s", msg);
-    t->dirty = 1;
+    char err[300];
+    if (restore_confirm(&t->con, S.request, NULL, err, sizeof err) < 0) { t->show_preflight = 0; tui_say(t, "%s", err); }
 }
 
-static void restore_submit(struct tui *t, struct device *d, const char *input);
-
-static void start_prompt(struct tui *t, struct device *d, int erase)
+static void erase_digits(struct tui *t, struct device *d, const char *input)
 {
-    const char *product = d->model ? d->model->product_type : d->product_type;
-    char initial[256];
-    t->restore_erase = erase;
-    /* The IPSW open in the IPSW tab, else the newest cached one for the model. */
+    char err[300];
+    if (restore_confirm(&t->con, S.request, input, err, sizeof err) < 0) { t->show_preflight = 0; tui_say(t, "%s", err); }
+}
+
+/* The runtime moved the request on, or the log came in. */
+static void on_restore(void *ctx, enum restore_note note, const struct restore_request *r)
+{
+    struct tui *t = ctx;
+    t->dirty = 1;
+    if (note != RESTORE_NOTE_REQUEST || r->id != S.request) return;
+    struct device *d = bench_find_id(&t->con.bench, r->dev_id);
+    char q[400];
+    switch (r->stage) {
+    case RESTORE_RESOLVING:
+    case RESTORE_DOWNLOADING:
+    case RESTORE_SUBMITTING:
+        tui_say(t, "%s", r->message);
+        break;
+    case RESTORE_READY:
+        if (!d || d->presence != PRESENCE_PRESENT) { t->show_preflight = 0; tui_say(t, "The device left; nothing was started."); break; }
+        restore_question(r, 0, q, sizeof q);
+        if (r->erase) tui_ask_line(t, d, 4, NULL, erase_digits, "%s", q);
+        else tui_ask_yes(t, d, update_confirmed, "%s", q);
+        break;
+    case RESTORE_REFUSED:
+        if (!r->pf.n) t->show_preflight = 0;
+        tui_say(t, "%s", r->message);
+        break;
+    case RESTORE_QUEUED:
+        t->show_preflight = 0;
+        tui_say(t, "%s: %s job %u queued; Log tab shows its output.", d ? device_label(d) : "device",
+                r->erase ? "Erase" : "Update", r->job_id);
+        break;
+    case RESTORE_DROPPED:
+        t->show_preflight = 0;
+        tui_say(t, "%s", r->message);
+        break;
+    case RESTORE_NONE:
+        break;
+    }
+}
+
+static void restore_typed(struct tui *t, struct device *d, const char *input)
+{
+    char err[300];
+    const struct verb *v = verb_get(t->restore_erase ? VERB_ERASE : VERB_RESTORE);
+    int id = verb_start(v, &t->con, d, input, err, sizeof err);
+    if (id < 0) { tui_say(t, "%s", err); return; }
+    S.request = (unsigned)id;
+    t->show_preflight = 1;
+    on_restore(t, RESTORE_NOTE_REQUEST, restore_current(&t->con));
+}
+
+/* The prompt's first text: the IPSW open in the IPSW tab, else the newest
+ * cached one for the model (the firmware runtime's listing of the cache). */
+static void initial_source(struct tui *t, const struct device *d, char *out, size_t n)
+{
     const char *open = tui_ipsw_source();
-    if (open[0] && !strstr(open, "://")) snprintf(initial, sizeof initial, "%s", open);
-    else firmware_newest_cached(&t->con, product, initial, sizeof initial);
-    t->show_preflight = 0;
-    tui_ask_line(t, d, sizeof t->input - 1, initial, restore_submit, "%s %s with IPSW (Enter, Esc cancels): ",
-                 erase ? "ERASE" : "Update", device_label(d));
+    out[0] = 0;
+    if (open[0]) snprintf(out, n, "%s", open);
+    else if (d && product_of(d)[0]) firmware_newest_cached(&t->con, product_of(d), out, n);
 }
 
 static void quit_anyway(struct tui *t, struct device *d, const char *input) { t->quit = 1; }
@@ -50,46 +110,48 @@ static void search_log(struct tui *t, struct device *d, const char *input)
 
 static void cancel_job(struct tui *t, struct device *d, const char *input)
 {
-    const struct job *j = job_source_for(t->jobs, d->ecid);
-    struct job disk;
-    if (!j || !job_find(t->cfg, j->id, &disk) || job_cancel(&disk) < 0) { say(t, "The job could not be cancelled (already over?)."); return; }
-    job_source_kick(t->jobs);
-    snprintf(t->message, sizeof t->message, " Job %u cancelled. The device may stay in Recovery: x exits it, or restore again.", disk.id);
-    t->dirty = 1;
+    char err[300] = "";
+    const struct job *j = restore_job_for(&t->con, d->ecid);
+    unsigned id = j ? j->id : 0;
+    if (verb_start(verb_get(VERB_CANCEL), &t->con, d, NULL, err, sizeof err) < 0) {
+        tui_say(t, "The job could not be cancelled: %s", err[0] ? err : "already over?");
+        return;
+    }
+    tui_say(t, "Job %u cancelled. The device may stay in Recovery: x exits it, or restore again.", id);
 }
 
 int tui_restore_key(struct tui *t, int ch)
 {
+    if (!S.t) { S.t = t; restore_listen(&t->con, on_restore, t); }
     struct device *d = tui_selected(t);
+    char why[300], initial[PATH_MAX];
     switch (ch) {
     case 'q': case 'Q': {
-        int n = t->jobs ? job_source_running(t->jobs) : 0;
+        int n = restore_jobs_active(&t->con);
         if (!n) return 0;
         tui_ask_yes(t, NULL, quit_anyway, "%d restore%s running and will go on without ibench. Quit?", n, n == 1 ? " is" : "s are");
         return 1;
     }
     case 'r': case 'R': {
-        if (!d || d->presence != PRESENCE_PRESENT) { say(t, "Select a connected device first."); return 1; }
-        if (!d->has_ecid || (!d->model && !d->product_type[0])) { say(t, "The device is not identified yet (its ECID and model are needed)."); return 1; }
-        const struct job *j = t->jobs ? job_source_for(t->jobs, d->ecid) : NULL;
-        if (j && !job_finished(j)) { say(t, "A restore is already running on this device; c cancels it."); return 1; }
-        start_prompt(t, d, ch == 'R');
+        const struct verb *v = verb_get(ch == 'R' ? VERB_ERASE : VERB_RESTORE);
+        if (verb_check(v, &t->con, d, why, sizeof why) != VERB_OK) { tui_say(t, "%s", why); return 1; }
+        t->restore_erase = ch == 'R';
+        t->show_preflight = 0;
+        initial_source(t, d, initial, sizeof initial);
+        tui_ask_line(t, d, sizeof t->input - 1, initial, restore_typed, "%s %s with IPSW (Enter, Esc cancels): ",
+                     ch == 'R' ? "ERASE" : "Update", device_label(d));
         return 1;
     }
     case 'c': {
-        const struct job *j = d && d->has_ecid && t->jobs ? job_source_for(t->jobs, d->ecid) : NULL;
+        const struct job *j = d && d->has_ecid ? restore_job_for(&t->con, d->ecid) : NULL;
         if (!j || job_finished(j)) return 0;
         tui_ask_yes(t, d, cancel_job, "Cancel restore job %u on %s? The device may be left in Recovery.", j->id, device_label(d));
         return 1;
     }
-    case 'i': {
-        char initial[256];
-        snprintf(initial, sizeof initial, "%s", tui_ipsw_source());
-        if (!initial[0] && d && (d->model || d->product_type[0]))
-            firmware_newest_cached(&t->con, d->model ? d->model->product_type : d->product_type, initial, sizeof initial);
+    case 'i':
+        initial_source(t, d, initial, sizeof initial);
         tui_ask_line(t, NULL, sizeof t->input - 1, initial, open_ipsw, "IPSW file or URL (Enter, Esc cancels): ");
         return 1;
-    }
     case '/':
         if (t->tab != TAB_LOG) return 0;
         tui_ask_line(t, NULL, sizeof t->log_search - 1, NULL, search_log, "Search the log: ");
@@ -100,73 +162,32 @@ int tui_restore_key(struct tui *t, int ch)
     }
 }
 
-static void submit_job(struct tui *t, struct device *d)
-{
-    struct job j;
-    restore_job_init(&j, d, &t->pf, t->restore_ipsw, t->restore_erase);
-    char err[300];
-    if (job_source_submit(t->jobs, &j, err, sizeof err) < 0) { snprintf(t->message, sizeof t->message, " %s", err); t->dirty = 1; return; }
-    snprintf(t->message, sizeof t->message, " %s: %s job %u queued; Log tab shows its output.", device_label(d),
-             j.erase ? "Erase" : "Update", j.id);
-    t->show_preflight = 0;
-    t->dirty = 1;
-}
-
-static void update_confirmed(struct tui *t, struct device *d, const char *input) { submit_job(t, d); }
-
-static void erase_digits(struct tui *t, struct device *d, const char *input)
-{
-    char ecid[17];
-    device_ecid_hex(d, ecid);
-    if (strcasecmp(input, ecid + 12)) { say(t, "Those are not the ECID's last digits: nothing was erased."); t->show_preflight = 0; return; }
-    submit_job(t, d);
-}
-
-static void restore_submit(struct tui *t, struct device *d, const char *input)
-{
-    snprintf(t->restore_ipsw, sizeof t->restore_ipsw, "%s", input);
-    const struct engine_info *e;
-    int have = job_source_have_engine(t->jobs, &e);
-    restore_preflight(&t->con, d, t->restore_ipsw, t->restore_erase, e, have, 1, &t->pf);
-    t->show_preflight = 1;
-    char who[120];
-    snprintf(who, sizeof who, "%s (%s)", device_label(d), device_display_name(d));
-    if (t->pf.failed) {
-        snprintf(t->message, sizeof t->message, " Preflight failed (%d): nothing started. See the checks below.", t->pf.failed);
-        t->dirty = 1;
-        return;
-    }
-    if (t->restore_erase) {
-        char ecid[17];
-        device_ecid_hex(d, ecid);
-        tui_ask_line(t, d, 4, NULL, erase_digits, "ERASE %s deletes all its data. Type the last 4 digits of its ECID (...%s): ",
-                     who, ecid + 12);
-    } else {
-        tui_ask_yes(t, d, update_confirmed, "Update %s to iOS %s (%s), keeping its data?", who, t->pf.version, t->pf.build);
-    }
-}
-
 void tui_draw_preflight(struct tui *t, int y, int rows)
 {
-    char l[400];
-    snprintf(l, sizeof l, "Preflight: %s with %s", t->restore_erase ? "ERASE" : "Update", t->restore_ipsw);
+    const struct restore_request *r = restore_current(&t->con);
+    char l[PATH_MAX + 64];
+    snprintf(l, sizeof l, "Preflight: %s with %s", r->erase ? "ERASE" : "Update", r->ipsw[0] ? r->ipsw : r->source);
     tui_role_on(t, R_TITLE);
     if (rows > 0) tui_put(y, 1, COLS - 1, l);
     tui_role_off();
-    for (int i = 0; i < t->pf.n && i + 1 < rows; i++) {
-        snprintf(l, sizeof l, "%-4s %-9s %s", verdict_word(t->pf.item[i].v), t->pf.item[i].name, t->pf.item[i].text);
-        if (t->pf.item[i].v != V_PASS) tui_role_on(t, R_WARN);
+    if (r->stage == RESTORE_RESOLVING || r->stage == RESTORE_DOWNLOADING) {
+        if (rows > 1) tui_put(y + 1, 2, COLS - 2, r->message);
+        return;
+    }
+    for (int i = 0; i < r->pf.n && i + 1 < rows; i++) {
+        snprintf(l, sizeof l, "%-4s %-9s %s", verdict_word(r->pf.item[i].v), r->pf.item[i].name, r->pf.item[i].text);
+        if (r->pf.item[i].v != V_PASS) tui_role_on(t, R_WARN);
         tui_put(y + 1 + i, 2, COLS - 2, l);
         tui_role_off();
     }
+    if (!r->pf.n && rows > 1) tui_put(y + 1, 2, COLS - 2, r->message);
 }
 
 int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows)
 {
-    const struct job *j = d && d->has_ecid && t->jobs ? job_source_for(t->jobs, d->ecid) : NULL;
+    const struct job *j = d && d->has_ecid ? restore_job_for(&t->con, d->ecid) : NULL;
     if (!j || rows < 2) return 0;
-    char path[PATH_MAX + 16], head[300];
-    snprintf(path, sizeof path, "%s/engine.log", j->dir);
+    char head[300];
     if (job_finished(j))
         snprintf(head, sizeof head, "Restore job %u (%s %s): %s - %s", j->id, j->erase ? "Erase" : "Update", j->build,
                  job_state_key(j->state), j->cause);
@@ -183,33 +204,15 @@ int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows)
         y++;
         rows--;
     }
-    FILE *f = fopen(path, "re");
-    if (!f) { tui_put(y + 1, 2, COLS - 2, "(no output yet)"); return 1; }
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    long from = size > LOG_TAIL_BYTES ? size - LOG_TAIL_BYTES : 0;
-    fseek(f, from, SEEK_SET);
-    static char buf[LOG_TAIL_BYTES + 1];
-    size_t n = fread(buf, 1, LOG_TAIL_BYTES, f);
-    fclose(f);
-    buf[n] = 0;
-    static char *lines[LOG_MAX_LINES];
-    int nl = 0;
-    char *p = buf;
-    if (from > 0) { char *nlp = strchr(p, '\n'); p = nlp ? nlp + 1 : p; }   /* a cut first line */
-    while (*p && nl < LOG_MAX_LINES) {
-        lines[nl++] = p;
-        char *e = strpbrk(p, "\r\n");
-        if (!e) break;
-        *e = 0;
-        p = e + 1;
-        while (*p == '\n' || *p == '\r') p++;
-    }
+    /* From memory: the runtime reads the file when the job moves (restore.h). */
+    const struct restore_log *lg = restore_log(&t->con, j->id);
+    int nl = lg ? lg->nlines : 0;
+    if (!nl) { tui_put(y + 1, 2, COLS - 2, "(no output yet)"); return 1; }
     int view = rows - 1;
     if (t->log_scroll < 0) {            /* a new search: the last line that matches */
         t->log_scroll = 0;
         for (int i = nl - 1; i >= 0; i--)
-            if (t->log_search[0] && strcasestr(lines[i], t->log_search)) { t->log_scroll = nl - 1 - i - view / 2; break; }
+            if (t->log_search[0] && strcasestr(lg->line[i], t->log_search)) { t->log_scroll = nl - 1 - i - view / 2; break; }
         if (t->log_scroll < 0) t->log_scroll = 0;
     }
     if (t->log_scroll > nl - view) t->log_scroll = nl - view > 0 ? nl - view : 0;
@@ -218,7 +221,7 @@ int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows)
     for (int i = 0; i < view && start + i < nl; i++) {
         char clean[600];
         size_t k = 0;
-        for (const char *s = lines[start + i]; *s && k + 1 < sizeof clean; s++)
+        for (const char *s = lg->line[start + i]; *s && k + 1 < sizeof clean; s++)
             clean[k++] = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
         clean[k] = 0;
         int hit = t->log_search[0] && strcasestr(clean, t->log_search);

@@ -106,11 +106,47 @@ TEST(each_triage_case)
     CHECK_STR(engine_triage_key(TRIAGE_FS_TRANSFER), "fs_transfer");
 }
 
+/* Upstream (2025) output: step 7 and "<Label>: <pct>" lines; the facts that
+ * look alike are not progress. */
+TEST(upstream_format_step_7_and_label_lines)
+{
+    engine_parse_init(&S, on_line, NULL);
+    feed("Product Version: 18.0\nProduct Build: 22A3354 Major: 22\nECID: 12345\n");
+    CHECK_INT(S.step, -1);
+    CHECK_INT(S.progress, 0);
+    CHECK_STR(S.label, "");
+    feed("progress: 2 0.0\nUploading: 50\n");
+    CHECK_INT(S.step, 2);
+    CHECK(S.step_fraction > 0.49 && S.step_fraction < 0.51);
+    CHECK_STR(S.label, "Uploading");
+    feed("Verifying: 0.75\n");
+    CHECK(S.step_fraction > 0.74 && S.step_fraction < 0.76);
+    feed("Cryptex1,SystemOS: 80%\n");
+    CHECK_STR(S.label, "Cryptex1,SystemOS");
+    CHECK(S.step_fraction > 0.79);
+    int p = S.progress;
+    feed("Extracting: 10\n");                 /* a new label starts low: the bar stays */
+    CHECK(S.progress >= p);
+    feed("progress: 7 0.5\n");
+    CHECK_INT(S.step, 7);
+    feed("progress: 7 1.0\nStatus: Restore Finished\nDONE\n");
+    CHECK_INT(S.progress, 1000);
+    CHECK_INT(S.status, ENGINE_FINISHED);
+    /* Not label lines: values out of range, words, two numbers. */
+    engine_parse_init(&S, on_line, NULL);
+    feed("progress: 1 0.2\n");
+    int before = S.progress;
+    feed("Uploading: 150\nDevice supports Image4: true\nSomething: 1 2\nNonce: 12\n");
+    CHECK_INT(S.progress, before);
+    CHECK_STR(S.label, "");
+}
+
 int main(void)
 {
     RUN(steps_progress_and_operations);
     RUN(progress_bar_with_carriage_returns_and_split_chunks);
     RUN(hostile_output_is_bounded_and_cleaned);
     RUN(each_triage_case);
+    RUN(upstream_format_step_7_and_label_lines);
     return TAP_DONE();
 }
