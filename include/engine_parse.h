@@ -20,6 +20,7 @@ enum engine_triage {
     TRIAGE_DEVICE,          /* device not found or in the wrong mode */
     TRIAGE_ENGINE_TOO_OLD,
     TRIAGE_DISK_FULL,
+    TRIAGE_DEVICE_FAILED,   /* the device's own restore reported a failure (restored's final status) */
     TRIAGE_UNKNOWN,
 };
 
@@ -48,6 +49,7 @@ enum {
     ENGINE_SAW_TSS_94 = 1 << 0, ENGINE_SAW_TSS_CONNECT = 1 << 1, ENGINE_SAW_USBMUXD = 1 << 2,
     ENGINE_SAW_ASR = 1 << 3, ENGINE_SAW_BASEBAND = 1 << 4, ENGINE_SAW_NO_DEVICE = 1 << 5,
     ENGINE_SAW_TOO_OLD = 1 << 6, ENGINE_SAW_DISK_FULL = 1 << 7, ENGINE_SAW_SHSH = 1 << 8,
+    ENGINE_SAW_DEVICE_FAIL = 1 << 9,
 };
 
 void engine_parse_init(struct engine_state *s, void (*on_line)(void *, const char *), void *ctx);

@@ -155,6 +155,8 @@ static void parse_line(struct engine_state *s, const char *l)
         strstr(l, "Unknown operation"))
         s->flags |= ENGINE_SAW_TOO_OLD;
     if (strstr(l, "No space left on device")) s->flags |= ENGINE_SAW_DISK_FULL;
+    /* restored's final StatusMsg was not 0: the device itself gave up */
+    if (!strcmp(l, "Status: Fail") || strstr(l, "Unable to successfully restore device")) s->flags |= ENGINE_SAW_DEVICE_FAIL;
     if (starts(l, "ERROR") || strstr(l, "Unable to restore device")) {
         copy_field(s->last_error, sizeof s->last_error, l, n);
         if (strstr(l, "Unable to restore device")) s->status = ENGINE_FAILED;
@@ -193,7 +195,7 @@ void engine_parse_finish(struct engine_state *s)
 const char *engine_triage_key(enum engine_triage t)
 {
     static const char *const k[] = {"none", "not_signed", "tss_unreachable", "usbmuxd", "fs_transfer",
-                                    "baseband", "device", "engine_too_old", "disk_full", "unknown"};
+                                    "baseband", "device", "engine_too_old", "disk_full", "device_failed", "unknown"};
     return (unsigned)t <= TRIAGE_UNKNOWN ? k[t] : "unknown";
 }
 
@@ -250,6 +252,14 @@ enum engine_triage engine_triage(const struct engine_state *s, int exit_code, in
         *cause = "The engine did not find the device, or found it in the wrong mode.";
         *next = "Check that the device is on the bench in Recovery or DFU and that no other restore uses it.";
         return TRIAGE_DEVICE;
+    }
+    if (f & ENGINE_SAW_DEVICE_FAIL) {
+        *retryable = 1;
+        *cause = "The device itself reported that the restore failed (restored's final status), after the engine had "
+                 "sent what it asked for.";
+        *next = "Retry once as an Update; if it fails again at the same step, try an Erase; a repeat failure while "
+                "flashing firmware points to a hardware fault.";
+        return TRIAGE_DEVICE_FAILED;
     }
     if (f & ENGINE_SAW_SHSH) {
         *retryable = 1;

@@ -47,7 +47,8 @@ has "$T/fail.vb" '^[0-9.]+ A restored StatusMsg 14 \(failure\) during flash$' "s
 has "$(enginelog fail)" '^Status: Fail$' "status: the engine printed the failure status"
 has "$(enginelog fail)" '^ERROR: Unable to restore device$' "status: ... and gave up"
 has "$T/fail.out" "^job $(job_of "$T/fail.out"): failed\$" "status: the job failed"
-has "$T/fail.out" '^Bay 3: next: ' "status: ibench gives a next step"
+has "$T/fail.out" "^Bay 3: The device itself reported that the restore failed" "status: ibench says the device gave up, from the engine's Status: Fail"
+has "$T/fail.out" '^Bay 3: next: Retry once as an Update' "status: ibench gives a next step"
 has "$T/fail.out" '^rc=1$' "status: ibench restore exits 1"
-history_row "$(job_of "$T/fail.out")" result=failed
-check "status: history --json has the failure" [ $? = 0 ]
+history_row "$(job_of "$T/fail.out")" result=failed triage=device_failed
+check "status: history --json has the failure as device_failed" [ $? = 0 ]

@@ -103,6 +103,11 @@ TEST(each_triage_case)
     CHECK_INT(run("ERROR: Unable to extract: No space left on device\n", 255, &r), TRIAGE_DISK_FULL);
     CHECK_INT(run("something odd\n", 1, &r), TRIAGE_UNKNOWN);
     CHECK_INT(run("Status: Disk Failure\n", 0, &r), TRIAGE_UNKNOWN); /* a failure status beats exit code 0 */
+    /* Debian 12's 1.0.0 when restored's final status is a failure (as printed on the virtual bench) */
+    CHECK_INT(run("Flashing firmware (18)\nStatus: Fail\nERROR: Unable to successfully restore device\n"
+                  "ERROR: Could not read data (-256). Aborting.\nERROR: Unable to restore device\n", 245, &r), TRIAGE_DEVICE_FAILED);
+    CHECK(r);
+    CHECK_STR(engine_triage_key(TRIAGE_DEVICE_FAILED), "device_failed");
     CHECK_STR(engine_triage_key(TRIAGE_FS_TRANSFER), "fs_transfer");
 }
 
