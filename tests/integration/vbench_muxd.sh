@@ -9,7 +9,7 @@ pkg-config --exists libusbmuxd-2.0 libimobiledevice-1.0 || { echo "libimobiledev
 
 CFL="-std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-deprecated-declarations -O1 -g"
 P="$IBENCH_TOP/tests/vbench"
-cc $CFL -o "$T/muxd" "$P/probe/muxd_standalone.c" "$P"/muxd*.c \
+cc $CFL $(sh "$P/features.sh") -o "$T/muxd" "$P/probe/muxd_standalone.c" "$P"/muxd*.c \
     $(pkg-config --cflags --libs glib-2.0 gio-2.0 gio-unix-2.0 libplist-2.0) 2>"$T/cc.log" &&
 cc $CFL -o "$T/listen" "$P/probe/muxd_listen.c" $(pkg-config --cflags --libs libusbmuxd-2.0) 2>>"$T/cc.log" &&
 cc $CFL -o "$T/restored" "$P/probe/muxd_restored.c" \
