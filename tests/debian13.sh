@@ -11,7 +11,7 @@
 # - `make check` runs inside, in a loopback-only network namespace (tests/run.sh
 #   makes its own inside that), and the last line is "N passed, N failed".
 # Needs root. Everything runs in private mount and PID namespaces, so the
-# mounts (/proc /sys /dev /dev/pts /dev/shm /tmp in ROOT) and any process left
+# mounts (ROOT itself, /proc /sys /dev /dev/pts /dev/shm /tmp in it) and any process left
 # in the root go away when this script ends, however it ends.
 # TESTS, TEST_JOBS and TEST_TIMEOUT are passed on to tests/run.sh.
 set -eu
@@ -37,7 +37,7 @@ t0=$(date +%s)
 say() { echo "debian13: $*"; }
 
 teardown() {
-    for m in dev/pts dev/shm dev sys proc tmp; do
+    for m in dev/pts dev/shm dev sys proc tmp ""; do
         mountpoint -q "$ROOT/$m" 2>/dev/null && umount -l "$ROOT/$m" 2>/dev/null
     done
     return 0
@@ -86,6 +86,9 @@ else
 fi
 
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
+# ROOT on itself: / in the root is then a mount point, which `unshare -m`
+# (the disk-full tests) needs to make its mounts private.
+mount --bind "$ROOT" "$ROOT"
 mount -t proc proc "$ROOT/proc"
 mount -t sysfs sysfs "$ROOT/sys" 2>/dev/null || mount --rbind /sys "$ROOT/sys"
 mount --bind /dev "$ROOT/dev"
