@@ -18,8 +18,12 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -I$(BUILD)/gen \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS       = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
-SRC       := $(filter-out src/main.c,$(wildcard src/*.c))
-OBJ       := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/models_table.o
+# Layers, lowest first: core (pure model and parsers), sources (USB, usbmuxd,
+# network, processes, workers), app (runtime and verbs), then the front ends
+# tui and cli. tests/integration/layers.sh checks the dependencies between them.
+LAYERS    := core sources app tui cli
+SRC       := $(filter-out src/cli/main.c,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
+OBJ       := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRC)) $(BUILD)/obj/core/models_table.o
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 VB_SRC    := $(wildcard tests/vbench/*.c)
@@ -32,11 +36,11 @@ all: $(BUILD)/ibench
 deps:
 	@sh tests/deps.sh
 
-$(BUILD)/gen/models_table.c: src/models.tsv src/gen_models.awk
+$(BUILD)/gen/models_table.c: src/core/models.tsv src/core/gen_models.awk
 	@mkdir -p $(dir $@)
-	awk -f src/gen_models.awk src/models.tsv > $@.tmp && mv $@.tmp $@
+	awk -f src/core/gen_models.awk src/core/models.tsv > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/models_table.o: $(BUILD)/gen/models_table.c
+$(BUILD)/obj/core/models_table.o: $(BUILD)/gen/models_table.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -47,7 +51,7 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h)
 $(BUILD)/libibench.a: $(OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/ibench: src/main.c $(BUILD)/libibench.a
+$(BUILD)/ibench: src/cli/main.c $(BUILD)/libibench.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libibench.a $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libibench.a
@@ -105,7 +109,7 @@ install: $(BUILD)/ibench
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/ibench
 	install -m 755 $(BUILD)/ibench $(DESTDIR)$(PREFIX)/bin/ibench
 	install -m 644 man/ibench.1 $(DESTDIR)$(PREFIX)/share/man/man1/ibench.1
-	install -m 644 src/models.tsv $(DESTDIR)$(PREFIX)/share/ibench/models.tsv
+	install -m 644 src/core/models.tsv $(DESTDIR)$(PREFIX)/share/ibench/models.tsv
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/ibench $(DESTDIR)$(PREFIX)/share/man/man1/ibench.1

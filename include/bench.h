@@ -57,6 +57,22 @@ struct device {
     bool restoring;                 /* a restore job is running on it */
 };
 
+/* A restore job as the bench sees it (the job source mirrors job.json). */
+enum bench_job_state {
+    BJOB_ENDED = 0,      /* finished, cancelled or lost: holds nothing */
+    BJOB_QUEUED,         /* waiting for a free slot: the device is promised to it */
+    BJOB_RUNNING,        /* its engine drives the device */
+};
+
+struct bench_job {
+    unsigned id;
+    uint64_t ecid;
+    enum bench_job_state state;
+    int progress;                   /* percent, -1 when unknown */
+    char status[64];                /* "Restore 41% Sending" */
+};
+#define BENCH_MAX_JOBS 64
+
 enum bench_ev_type {
     BEV_USB_ARRIVED,     /* port, pid */
     BEV_USB_IDENTIFIED,  /* port, serial_str (+ nonce_str) or udid for Normal */
@@ -68,6 +84,8 @@ enum bench_ev_type {
     BEV_STATUS,          /* ecid or port: status text + progress (jobs, helpers) */
     BEV_NOTE,            /* ecid or port: free text for the event log */
     BEV_TICK,            /* time passes: expire lingering rows */
+    BEV_JOB,             /* ecid, job_id, job_state, progress, text: a restore job of any ibench */
+    BEV_OP_DONE,         /* op_id, op_ok, text: a software action ended (the runtime's, not the bench's) */
 };
 
 struct bench_ev {
@@ -87,6 +105,10 @@ struct bench_ev {
     char text[160];
     int progress;
     signed char restoring;          /* BEV_STATUS from restore jobs: 1 running, -1 not; 0 leaves it */
+    unsigned job_id;                /* BEV_JOB */
+    enum bench_job_state job_state; /* BEV_JOB */
+    unsigned op_id;                 /* BEV_OP_DONE */
+    bool op_ok;                     /* BEV_OP_DONE */
 };
 
 enum bench_note {
@@ -112,6 +134,10 @@ struct bench {
     unsigned generation;            /* bumped on every change (UI redraw hint) */
     bench_listener listener;
     void *listener_ctx;
+    /* restore jobs of every ibench on this bench, by ECID, whether or not
+     * their device has a row yet (a console started mid-restore) */
+    struct bench_job jobs[BENCH_MAX_JOBS];
+    int njobs;
     /* slot labels: port path -> label */
     struct { char port[PORT_MAX]; char label[32]; } slots[64];
     int nslots;
@@ -130,9 +156,15 @@ struct device *bench_find_port(const struct bench *b, const char *port);
 struct device *bench_find_ecid(const struct bench *b, uint64_t ecid);
 struct device *bench_find_udid(const struct bench *b, const char *udid);
 struct device *bench_find_id(const struct bench *b, unsigned id);
+/* The queued or running restore job holding this ECID, or NULL. */
+const struct bench_job *bench_job_for(const struct bench *b, uint64_t ecid);
 /* Resolves a technician's DEVICE argument: ECID (hex, with or without 0x, or
  * decimal), UDID, slot label or port path. NULL if none or ambiguous. */
 struct device *bench_resolve(const struct bench *b, const char *what);
+
+/* A whole string as a number in base 10 or 16 (no prefix, no sign); -1
+ * when it is not one or does not fit 64 bits. */
+int bench_parse_u64(const char *s, int base, uint64_t *out);
 
 void bench_logf(struct bench *b, int64_t now_ms, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -3,18 +3,8 @@
 #ifndef IBENCH_COMMANDS_H
 #define IBENCH_COMMANDS_H
 #include "config.h"
+#include "exit_codes.h"
 
-/* Exit codes (documented in ibench(1)). */
-enum {
-    EXIT_OK = 0,          /* success */
-    EXIT_FAIL = 1,        /* the operation failed (details printed) */
-    EXIT_USAGE = 2,       /* bad command line or configuration */
-    EXIT_NODEVICE = 3,    /* no such device, or not in a mode that allows this */
-    EXIT_NETWORK = 4,     /* network or server error */
-    EXIT_INTEGRITY = 5,   /* checksum, size or archive verification failed */
-    EXIT_CANCELLED = 6,   /* cancelled by the technician or refused confirmation */
-    EXIT_ENVIRONMENT = 7, /* missing engine, permissions, disk full, unwritable dir */
-};
 
 int cmd_tui(struct config *c, int argc, char **argv);
 int cmd_models(struct config *c, int argc, char **argv);

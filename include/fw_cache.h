@@ -24,52 +24,17 @@
 #include <time.h>
 
 #include "config.h"
+#include "fw_cache_list.h"
 
 enum {
     FW_CACHE_ERR = -1,   /* a file-system error (err says which) */
     FW_CACHE_BUSY = -2,  /* someone else holds the lock */
 };
 
-struct fw_cache_entry {
-    char name[256];              /* the complete file's name (a partial's without ".part") */
-    char product[32], version[32], build[32];
-    bool partial;                /* NAME.part (no complete NAME beside it) */
-    bool locked;                 /* someone holds NAME.lock now (downloading, verifying) */
-    int64_t size;                /* bytes on disk */
-    int64_t total;               /* expected size from the cached catalog, -1 unknown */
-    time_t used;                 /* complete: last use (mtime); partial: last write */
-    char sha1[41], sha256[65];   /* recorded checksums ("" none) */
-    time_t verified;             /* when last verified (sidecar mtime), 0 never */
-    bool prune;                  /* set by fw_cache_plan_prune */
-};
-
-struct fw_cache_list {
-    struct fw_cache_entry *e;
-    int n, cap;
-    int64_t bytes;               /* all complete and partial files */
-    int64_t free_bytes;          /* free space on the cache's file system, -1 unknown */
-};
-
-/* Pure: splits "<Product>_<version>_<build>_Restore.ipsw" (each part a safe
- * token: letters, digits, ",.-"). 0, or -1 when the name is not one of ours. */
-int fw_cache_parse_name(const char *name, char product[32], char version[32], char build[32]);
-
-/* Pure: "500M", "8G", "1.5T", "700MiB", "123456" (bytes; K M G T are powers
- * of 1000, KiB MiB GiB TiB of 1024). -1 when it is not a size. */
-int64_t fw_cache_parse_size(const char *s);
-
 /* Reads the folder (a missing folder is an empty cache). Expected sizes come
  * from the catalogs cached under the state folder. Sorted by product, build. */
 int fw_cache_scan(const struct config *c, struct fw_cache_list *out, char *err, size_t errlen);
-void fw_cache_list_free(struct fw_cache_list *l);
 
-/* Pure: marks what prune removes. Complete files last used more than
- * older_than_s ago (-1: no age limit), then, least recently used first,
- * complete files until the total is at most max_bytes (-1: no size limit);
- * partials not written for stale_partial_s. Never a locked entry. Returns how
- * many were marked and the bytes they free in *freed. */
-int fw_cache_plan_prune(struct fw_cache_list *l, time_t now, int64_t older_than_s, int64_t max_bytes,
-                        int64_t stale_partial_s, int64_t *freed);
 /* Removes one entry (the file and its sidecars) if its lock can be had now. */
 int fw_cache_remove(const struct config *c, const struct fw_cache_entry *e, char *err, size_t errlen);
 

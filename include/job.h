@@ -81,6 +81,9 @@ int job_settle(const struct config *c, struct job *j);
 int job_cancel(struct job *j);
 /* Whether a job's device lock is held by a running supervisor. */
 bool job_device_busy(const struct config *c, uint64_t ecid);
+/* Takes the device's lock for a software action (the lock restore jobs
+ * hold): a descriptor to close when done, or -1 with err (held elsewhere). */
+int job_device_lock(const struct config *c, uint64_t ecid, char *err, size_t errlen);
 
 /* History: one JSON object per line in <state>/history.jsonl, appended with
  * O_APPEND and fsync; a torn last line is skipped when read. */

@@ -5,11 +5,14 @@
 #ifndef IBENCH_MUX_SOURCE_H
 #define IBENCH_MUX_SOURCE_H
 
-struct console;
+struct sink;
 struct mux_source;
 
-struct mux_source *mux_source_start(struct console *c, char *err, unsigned long errlen);
+struct mux_source *mux_source_start(const struct sink *sk, char *err, unsigned long errlen);
+/* Stops delivering events (no new identifications); mux_source_free() after
+ * the pool has been joined, since identification tasks use the source. */
 void mux_source_stop(struct mux_source *m);
+void mux_source_free(struct mux_source *m);
 int mux_source_busy(const struct mux_source *m);
 
 #endif

@@ -4,10 +4,8 @@
  * runs on the loop thread. */
 #ifndef IBENCH_TUI_H
 #define IBENCH_TUI_H
-#include "console.h"
+#include "app.h"
 #include "dfu_helper.h"
-#include "fw_queue.h"
-#include "job_source.h"
 #include "restore.h"
 
 enum tab { TAB_DETAIL, TAB_GUIDE, TAB_FIRMWARE, TAB_IPSW, TAB_LOG, TAB_COUNT };
@@ -15,14 +13,14 @@ enum tab { TAB_DETAIL, TAB_GUIDE, TAB_FIRMWARE, TAB_IPSW, TAB_LOG, TAB_COUNT };
 /* Semantic colours; each scheme maps them, monochrome uses attributes only. */
 enum role { R_NORMAL, R_TITLE, R_SELECTED, R_DIM, R_MODE_NORMAL, R_MODE_RECOVERY, R_MODE_DFU, R_WARN, R_KEY };
 
-enum tui_pending {          /* what a confirmation or prompt is for */
-    PEND_NONE, PEND_EXIT_RECOVERY, PEND_ENTER_RECOVERY, PEND_REBOOT, PEND_COMMAND, PEND_UPLOAD_PATH, PEND_UPLOAD,
-    PEND_COMMAND_TEXT, PEND_RESTORE_PATH, PEND_RESTORE, PEND_ERASE_DIGITS, PEND_CANCEL_JOB, PEND_QUIT,
-    PEND_LOG_SEARCH, PEND_IPSW_PATH,
-};
+
+struct tui;
+/* Carries out an answer: y (input "") or an entered line. d is the device
+ * the question was about (still present), or NULL. */
+typedef void (*tui_answer_fn)(struct tui *t, struct device *d, const char *input);
 
 struct tui {
-    struct console con;
+    struct app con;
     struct config *cfg;
     int dirty, quit, help, color;
     unsigned selected;           /* device id */
@@ -32,15 +30,17 @@ struct tui {
     int64_t last_draw_ms;
     unsigned drawn_generation;   /* the bench's generation when last drawn */
     char message[160];
-    struct { unsigned dev_id; int used; enum dfu_state last; struct dfu_helper h; } dfu[16];
-    struct loop_timer *dfu_tick;
-    /* a question (y/N) or a line being typed, about one device */
-    enum tui_pending pending;
-    int prompting;               /* 1: typing into `input`; 0: waiting for y/N */
-    unsigned pending_dev;
-    char question[200], input[256];
-    /* firmware downloads: one manager for the bench (created on first use) */
-    struct fw_queue *fwq;
+    /* the one open question: y/N, or a line being typed into `input` */
+    struct {
+        int active, prompting;
+        unsigned dev;            /* the device it is about; 0 none */
+        size_t max;              /* longest input */
+        tui_answer_fn fn;        /* carries out y or the entered line */
+    } ask;
+    char question[300], input[256];
+    /* the Firmware tab's cursor, per product type shown (firmware.h keeps the rest) */
+    int fw_cursor;
+    char fw_product[32];
     /* restores */
     struct job_source *jobs;
     struct preflight pf;
@@ -54,23 +54,30 @@ struct device *tui_selected(struct tui *t);
 void tui_put(int y, int x, int width, const char *s);   /* padded or cut to width */
 void tui_role_on(struct tui *t, enum role r);
 void tui_role_off(void);
-/* Action keys (x e b c u :) and the keys of an open question or prompt.
- * Returns 1 if it handled the key. */
+/* The message on the key bar. */
+void tui_say(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Opens the question (replacing any): "...? [y/N]", or a line to type with
+ * `initial` in it. d: the device it is about (NULL: none). */
+void tui_ask_yes(struct tui *t, const struct device *d, tui_answer_fn fn, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void tui_ask_line(struct tui *t, const struct device *d, size_t max, const char *initial, tui_answer_fn fn, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* The open question's keys; 1 if there was one. */
+int tui_ask_key(struct tui *t, int ch);
+/* Device verb keys (x e b c u :) through the verb table. 1 if handled. */
 int tui_action_key(struct tui *t, int ch);
+/* An op started from the console ended (app.h). */
+void tui_op_ended(struct tui *t, const struct app_op *op);
 /* One key into the prompt line t->input (at most max characters): Esc
  * gives TUI_EDIT_CANCEL, Enter TUI_EDIT_SUBMIT; editing keys give 0. */
 enum { TUI_EDIT_CANCEL = -1, TUI_EDIT_SUBMIT = 1 };
 int tui_edit_input(struct tui *t, int ch, size_t max);
 /* The key bar's action hints for the selected device. */
 void tui_action_hints(const struct tui *t, const struct device *d, char *out, size_t n);
-/* Waits (briefly) for background lockdownd actions before the console closes. */
-void tui_actions_drain(void);
 
 /* tui_restore.c: r restore (Update), R Erase, c cancel a job, q with jobs
  * running, / and PgUp/PgDn in the restore log. Returns 1 if handled. */
 int tui_restore_key(struct tui *t, int ch);
-void tui_restore_submit(struct tui *t, struct device *d);   /* a restore prompt was entered */
-int tui_restore_carry_out(struct tui *t, struct device *d); /* a restore question got y; 1 if it was one */
 void tui_draw_preflight(struct tui *t, int y, int rows);
 /* The selected device's restore log; returns 0 when it has no job. */
 int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows);
@@ -79,9 +86,9 @@ int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows);
  * [ ] choose, F refreshes the catalog). Returns 1 if handled. */
 int tui_firmware_key(struct tui *t, int ch);
 void tui_draw_firmware(struct tui *t, const struct device *d, int y, int rows);
-void tui_firmware_done(struct tui *t);   /* stops downloads (partials kept) */
+void tui_firmware_done(struct tui *t);   /* forgets the tab (app_close stops the downloads) */
 
-/* tui_ipsw.c: the IPSW tab (i opens a file or URL, read on a worker thread). */
+/* tui_ipsw.c: the IPSW tab (i opens a file or URL; the runtime reads it on the pool). */
 void tui_ipsw_open(struct tui *t, const char *source);
 void tui_draw_ipsw(struct tui *t, const struct device *d, int y, int rows);
 const char *tui_ipsw_source(void);       /* the IPSW shown, "" if none */

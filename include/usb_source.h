@@ -5,11 +5,11 @@
 #ifndef IBENCH_USB_SOURCE_H
 #define IBENCH_USB_SOURCE_H
 
-struct console;
+struct sink;
 struct usb_source;
 
 /* NULL with err filled when libusb or hotplug is unavailable. */
-struct usb_source *usb_source_start(struct console *c, char *err, unsigned long errlen);
+struct usb_source *usb_source_start(const struct sink *sk, char *err, unsigned long errlen);
 void usb_source_stop(struct usb_source *u);
 /* Devices whose identification is still running. */
 int usb_source_busy(const struct usb_source *u);

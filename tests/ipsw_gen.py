@@ -2,13 +2,21 @@
 """Builds IPSW-shaped test archives: a BuildManifest with Erase and Update
 identities for two boards, the files it names, and hostile variants.
 usage: ipsw_gen.py OUT.ipsw [--variant VARIANT] [--big-mb N]
+       ipsw_gen.py OUT.ipsw --product TYPE [--version V] [--build B] [--fs-kb N]
+  --product   an archive a real restore engine accepts for that ProductType
+              (board, CPID and BDID from src/core/models.tsv): IM4P-wrapped boot
+              chain, ramdisks, trust cache, SEP and NOR firmware, Erase and
+              Update identities, Restore.plist, and a filesystem image (a
+              UDIF-shaped dmg of --fs-kb KiB, default 1024, whose first bytes
+              are the SystemVersion.plist of V/B, so the emulated device knows
+              what it was given)
   good missing badplist nomanifest zip64   manifest cases
   traversal absolute symlink               hostile names and types (entry named in the refusal)
   lyingsize   a deflated entry whose directory and local sizes say less than it holds
   badcrc      a stored entry with one byte of its data flipped
   truncated   the last entry's data cut short, the central directory kept (offsets fixed)
   big         good plus a stored entry of --big-mb MB (default 300) of zeros"""
-import argparse, os, plistlib, struct, sys, zipfile
+import argparse, hashlib, os, plistlib, struct, sys, zipfile
 
 def identity(board, chip, bid, behavior, tag):
     comps = {
@@ -70,12 +78,123 @@ def cut_last_entry(path, keep):
     struct.pack_into("<I", tail, (eocd - cd_off) + 16, cut)
     open(path, "wb").write(raw[:cut] + bytes(tail))
 
+def der(tag, body):
+    """One DER element: tag byte, definite length, body."""
+    n = len(body)
+    if n < 0x80:
+        ln = bytes([n])
+    else:
+        b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+        ln = bytes([0x80 | len(b)]) + b
+    return bytes([tag]) + ln + body
+
+def im4p(fourcc, desc, payload):
+    """IM4P: SEQUENCE { IA5String "IM4P", IA5String type, IA5String description, OCTET STRING payload }."""
+    return der(0x30, der(0x16, b"IM4P") + der(0x16, fourcc.encode()) + der(0x16, desc.encode()) + der(0x04, payload))
+
+def filler(seed, n):
+    out, i = bytearray(), 0
+    while len(out) < n:
+        out += hashlib.sha256(b"%s:%d" % (seed.encode(), i)).digest()
+        i += 1
+    return bytes(out[:n])
+
+def fs_image(version, build, kb):
+    """A small dmg: SystemVersion.plist first, filler, and a 512-byte UDIF
+    trailer ("koly") at the end, as ASR looks for it."""
+    sv = plistlib.dumps({"ProductName": "iPhone OS", "ProductVersion": version, "ProductBuildVersion": build})
+    size = max(kb * 1024, len(sv) + 4096)
+    data = sv + filler("fs-" + build, size - 512 - len(sv))
+    koly = bytearray(512)
+    struct.pack_into(">4sIII", koly, 0, b"koly", 4, 512, 1)
+    struct.pack_into(">QQ", koly, 0x18, 0, len(data))          # data fork offset, length
+    struct.pack_into(">Q", koly, 0x1EC, len(data) // 512)       # sector count
+    return data + bytes(koly)
+
+def model_row(product):
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "src", "core", "models.tsv")) as f:
+        head = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            row = dict(zip(head, line.rstrip("\n").split("\t")))
+            if row.get("product_type") == product:
+                return row
+    sys.exit("ipsw_gen: %s is not in src/core/models.tsv" % product)
+
+def restore_archive(out, product, version, build, fs_kb):
+    """An IPSW a real engine restores: what idevicerestore reads (manifest,
+    Restore.plist, each component's path) and what the emulated device checks
+    (IM4P types, the filesystem image)."""
+    row = model_row(product)
+    board = row["hardware_model"].lower()                       # d22ap
+    tag = board[:-2] if board.endswith("ap") else board         # d22
+    chip, bid = int(row["cpid"], 16), int(row["bdid"], 16)
+    cls = "iphone" if product.startswith("iPhone") else "ipad"
+    files = {}                                                  # path -> bytes
+    def comp(path, fourcc, **info):
+        if path not in files:
+            body = filler(path, 2048)
+            files[path] = im4p(fourcc, "vbench %s %s %s" % (fourcc, build, os.path.basename(path)), body) if fourcc else body
+        d = {"Path": path}
+        d.update(info)
+        return {"Info": d, "Digest": hashlib.sha384(files[path]).digest(), "Trusted": True}
+    files["038-00000-001.dmg"] = fs_image(version, build, fs_kb)
+    ids = []
+    for beh in ("Erase", "Update"):
+        rd = "038-%s-%s.dmg" % (build, "erase" if beh == "Erase" else "update")
+        m = {
+            "iBSS": comp("Firmware/dfu/iBSS.%s.RELEASE.im4p" % tag, "ibss"),
+            "iBEC": comp("Firmware/dfu/iBEC.%s.RELEASE.im4p" % tag, "ibec"),
+            "LLB": comp("Firmware/all_flash/LLB.%s.RELEASE.im4p" % tag, "illb", IsFirmwarePayload=True),
+            "iBoot": comp("Firmware/all_flash/iBoot.%s.RELEASE.im4p" % tag, "ibot", IsFirmwarePayload=True),
+            "DeviceTree": comp("Firmware/all_flash/DeviceTree.%s.im4p" % board, "dtre", IsFirmwarePayload=True),
+            "RestoreDeviceTree": comp("Firmware/all_flash/DeviceTree.%s.im4p" % board, "dtre"),
+            "AppleLogo": comp("Firmware/all_flash/applelogo@3x~%s.im4p" % cls, "logo", IsFirmwarePayload=True),
+            "RestoreLogo": comp("Firmware/all_flash/applelogo@3x~%s.im4p" % cls, "logo"),
+            "RecoveryMode": comp("Firmware/all_flash/recoverymode@1920~%s-lightning.im4p" % cls, "recm", IsFirmwarePayload=True),
+            "KernelCache": comp("kernelcache.release.%s" % tag, "krnl"),
+            "RestoreKernelCache": comp("kernelcache.release.%s" % tag, "krnl"),
+            "RestoreRamDisk": comp(rd, "rdsk"),
+            "RestoreTrustCache": comp("Firmware/%s.trustcache" % rd, "rtsc", IsLoadedByiBoot=True),
+            "SEP": comp("Firmware/all_flash/sep-firmware.%s.RELEASE.im4p" % tag, "sepi"),
+            "RestoreSEP": comp("Firmware/all_flash/sep-firmware.%s.RELEASE.im4p" % tag, "sepi"),
+            "OS": comp("038-00000-001.dmg", None),
+        }
+        ids.append({
+            "ApChipID": "0x%04X" % chip, "ApBoardID": "0x%02X" % bid, "ApSecurityDomain": "0x01",
+            "ApProductionMode": True, "ApSecurityMode": True,
+            "UniqueBuildID": hashlib.sha1(("%s-%s-%s" % (build, board, beh)).encode()).digest(),
+            "Info": {"DeviceClass": board, "Variant": "Customer %s Install (IPSW)" % ("Erase" if beh == "Erase" else "Upgrade"),
+                     "RestoreBehavior": beh, "BuildNumber": build, "BuildTrain": "vbench", "FDRSupport": True},
+            "Manifest": m,
+        })
+    manifest = {"ProductVersion": version, "ProductBuildVersion": build, "BuildIdentities": ids,
+                "SupportedProductTypes": [product], "ManifestVersion": 0}
+    restore = {"ProductVersion": version, "ProductBuildVersion": build, "ProductType": product,
+               "SupportedProductTypes": [product],
+               "DeviceMap": [{"BDID": bid, "CPID": chip, "Platform": "t%04x" % chip, "BoardConfig": board, "SCEP": 1}],
+               "SystemRestoreImages": {"User": "038-00000-001.dmg"},
+               "RestoreRamDisks": {"User": "038-%s-erase.dmg" % build, "Update": "038-%s-update.dmg" % build},
+               "RestoreKernelCaches": {"Release": "kernelcache.release.%s" % tag}}
+    with zipfile.ZipFile(out, "w", allowZip64=True) as z:
+        z.writestr("BuildManifest.plist", plistlib.dumps(manifest), compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("Restore.plist", plistlib.dumps(restore), compress_type=zipfile.ZIP_DEFLATED)
+        for p in sorted(files):
+            z.writestr(p, files[p], compress_type=zipfile.ZIP_STORED if p.endswith(".dmg") else zipfile.ZIP_DEFLATED)
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--variant", default="good")
     ap.add_argument("--big-mb", type=int, default=300)
+    ap.add_argument("--product", help="make a restorable archive for this ProductType")
+    ap.add_argument("--version", default="15.8.3")
+    ap.add_argument("--build", default="19H386")
+    ap.add_argument("--fs-kb", type=int, default=1024)
     args = ap.parse_args()
+    if args.product:
+        restore_archive(args.out, args.product, args.version, args.build, args.fs_kb)
+        return
     out, variant = args.out, args.variant
     m = manifest()
     paths = sorted({c["Info"]["Path"] for i in m["BuildIdentities"] for c in i["Manifest"].values()})

@@ -7,10 +7,10 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 out="$top/build-fuzz"
 mkdir -p "$out/gen" "$out/corpus"
 cd "$top"
-awk -f src/gen_models.awk src/models.tsv > "$out/gen/models_table.c"
+awk -f src/core/gen_models.awk src/core/models.tsv > "$out/gen/models_table.c"
 flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -I$out/gen -DIBENCH_VERSION=\"fuzz\" -DIBENCH_DATADIR=\"/nonexistent\""
 pkgs="ncursesw libusb-1.0 libimobiledevice-1.0 libusbmuxd-2.0 libplist-2.0 libcurl libzip jansson libcrypto zlib"
-srcs=$(ls src/*.c | grep -v '^src/main.c$')
+srcs=$(ls src/*/*.c | grep -v '^src/cli/main.c$')
 status=0
 for f in tests/fuzz/fuzz_*.c; do
     [ -f "$f" ] || continue

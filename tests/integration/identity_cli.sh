@@ -3,7 +3,7 @@
 
 "$IBENCH" models --json >"$T/models.json"; rc=$?
 check "models --json exits 0" [ $rc = 0 ]
-python3 - "$T/models.json" "$IBENCH_TOP/src/models.tsv" >"$T/cmp" 2>&1 <<'PY'
+python3 - "$T/models.json" "$IBENCH_TOP/src/core/models.tsv" >"$T/cmp" 2>&1 <<'PY'
 import json, sys
 rows = json.load(open(sys.argv[1]))
 got = {(r["product_type"], r["cpid"], r["bdid"]): r for r in rows}

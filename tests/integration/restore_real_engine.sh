@@ -1,8 +1,11 @@
 # Debian's real idevicerestore (1.0.0 on Debian 12, 1.0.1 on Debian 13)
 # driven by ibench against an emulated iPhone 8 in Recovery, inside the test
-# runner's private network namespace: it identifies the device, reads the IPSW
-# and the nonces, then cannot reach Apple's signing server, and ibench must
-# say so as precisely as the engine's output allows.
+# runner's private network namespace, with no signing server at all (the
+# bench's own, reached through the proxy variables vbench sets, is taken
+# away): it identifies the device, reads the IPSW and the nonces, then cannot
+# reach Apple's signing server, and ibench must say so as precisely as the
+# engine's output allows. (restore_real_update, _dfu and _faults run whole
+# restores with the bench's signing server.)
 . "$IBENCH_TOP/tests/lib.sh"
 command -v idevicerestore >/dev/null 2>&1 || { echo "idevicerestore not installed"; exit 77; }
 need_vbench
@@ -45,6 +48,7 @@ device A model=iPhone10,1 ecid=0x0012345678ABCDEF port=1-1.3
 at 0 plug A recovery
 S
 ( cd "$IBENCH_TOP" && timeout 240 "$VBENCH" --scenario "$T/scn" --log "$T/vb.log" -- \
+    env -u http_proxy -u https_proxy -u HTTPS_PROXY \
     "$IBENCH" --yes restore "Bay 3" --ipsw "$T/ios15.ipsw" ) >"$T/out" 2>&1
 rc=$?
 log=$(ls "$IBENCH_STATE"/jobs/*/engine.log 2>/dev/null | head -n1)
@@ -63,4 +67,5 @@ case "$ver" in
     has "$T/out" "The engine could not get signing blobs for the device" "ibench explains that the signing request failed"
     has "$T/out" "next: Check the network to Apple's signing server and retry" "... and what to do" ;;
 esac
+hasnt "$T/vb.log" ' - tss (request|CONNECT)' "nothing reached the bench's signing server"
 check "restore exits 1" [ $rc = 1 ]

@@ -59,6 +59,7 @@ tm send-keys n
 wait_screen s6 'Cancelled; nothing was sent' 100 && ok "n cancels" || fail "n cancels"
 tm send-keys x y
 wait_screen s7 '^>Bay 5 +Normal' 300 && ok "after y the device leaves Recovery and comes back in Normal on its row" || fail "exit Recovery" "$(head -8 "$T/s7")"
+wait_screen s7b 'Bay 5: back in Normal mode' 100 && ok "the console says where the device came back, as the command line does" || fail "back in Normal" "$(tail -1 "$T/s7b")"
 grep -E ' C cmd ' "$T/vb.log" | sed 's/^[0-9.]* //' > "$T/cmds"
 printf '%s\n' 'C cmd "setenv auto-boot true"' 'C cmd "saveenv"' 'C cmd "reboot"' > "$T/want"
 check "exactly setenv auto-boot true, saveenv, reboot reached the device" cmp -s "$T/want" "$T/cmds"

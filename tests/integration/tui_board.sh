@@ -27,9 +27,11 @@ has "$T/s3" 'Press and hold Top' "iPad guide uses the Top button"
 tm send-keys ']' ']'
 wait_screen s4 'Enter DFU on iPad' && ok "] steps to the DFU guide" || fail "] steps to the DFU guide"
 tm send-keys d
-wait_screen s4b 'DFU helper watches the USB port' && ok "d explains the DFU helper needs a USB port" || fail "d without a port"
+wait_screen s4b 'has no known USB port to watch' && ok "d explains the DFU helper needs a USB port" || fail "d without a port"
 tm send-keys '?'
 wait_screen s5 'ibench keys' && ok "? shows help" || fail "? shows help"
+has "$T/s5" ' x +leave Recovery: setenv auto-boot true, saveenv, reboot' "help lists the verbs from the verb table"
+has "$T/s5" ' R +Erase restore \(deletes all data; type the ECID' "... Erase and how it is confirmed"
 tm send-keys x
 tm resize-window -x 60 -y 20
 wait_screen s6 'iPhone 11' && ok "survives resize to 60x20" || fail "resize 60x20"

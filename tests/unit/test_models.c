@@ -1,4 +1,4 @@
-/* Every row of src/models.tsv is in the compiled-in table, with the same values. */
+/* Every row of src/core/models.tsv is in the compiled-in table, with the same values. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +41,7 @@ TEST(table_matches_data_file)
 {
     const char *top = getenv("IBENCH_TOP");
     char path[512];
-    snprintf(path, sizeof path, "%s/src/models.tsv", top ? top : ".");
+    snprintf(path, sizeof path, "%s/src/core/models.tsv", top ? top : ".");
     FILE *fp = fopen(path, "r");
     CHECK(fp != NULL);
     if (!fp) return;

@@ -28,6 +28,8 @@
 #define MUX_RES_BADVERSION 6u
 #define MUX_NOENT          2u     /* what usbmuxd answers for a missing pair record (ENOENT) */
 #define LOCKDOWN_PORT      62078u
+#define ASR_PORT           12345u   /* restore mode: the filesystem image */
+#define FDR_CTRL_PORT      1082u    /* restore mode: factory data recovery control */
 
 #define MAX_MUX_MSG        (1u << 20)   /* a usbmuxd request larger than this is malformed */
 #define MAX_LD_MSG         (4u << 20)   /* same for one lockdownd / restored plist */
@@ -39,6 +41,7 @@ enum conn_state {
   CONN_MUX,        /* usbmuxd requests */
   CONN_LISTEN,     /* after Listen: receives Attached/Detached */
   CONN_DEVICE,     /* after Connect: lockdownd / restored stream */
+  CONN_SERVICE,    /* after Connect to ASR or FDR of a Restore device (muxd_restore.c) */
 };
 
 struct conn {
@@ -47,7 +50,8 @@ struct conn {
   guint in_src, out_src;
   GByteArray *in, *out;
   enum conn_state state;
-  uint32_t dev_id;           /* CONN_DEVICE: the device's DeviceID */
+  uint32_t dev_id;           /* CONN_DEVICE / CONN_SERVICE: the device's DeviceID */
+  uint16_t port;             /* CONN_SERVICE: which service */
   gboolean closing;          /* close once out is flushed; read no more */
 };
 
@@ -157,6 +161,8 @@ static struct mux_dev *find_dev_udid(muxd_t *m, const char *udid)
 static void dev_free(struct mux_dev *d)
 {
   struct mux_device_info *i = &d->info;
+  muxd_restore_free(d);
+  g_free((char *)i->restore_pause);
   g_free((char *)i->udid);
   g_free((char *)i->product_type);
   g_free((char *)i->product_version);
@@ -208,6 +214,7 @@ static gboolean conn_writable(gint fd, GIOCondition cond, gpointer data);
 static void conn_free(struct conn *c)
 {
   muxd_t *m = c->m;
+  muxd_restore_conn_gone(m, c);
   if (c->in_src)
     g_source_remove(c->in_src);
   if (c->out_src)
@@ -242,6 +249,30 @@ static void conn_queue(struct conn *c, const void *data, size_t len)
   g_byte_array_append(c->out, data, (guint)len);
   conn_want_write(c);
 }
+
+/* For muxd_restore.c: raw bytes, a framed plist, close after flush. */
+void muxd_conn_write(struct conn *c, const void *data, size_t len)
+{
+  if (!c->closing || c->out_src)
+    conn_queue(c, data, len);
+}
+
+void muxd_conn_send_plist(struct conn *c, plist_t p)
+{
+  char *xml = NULL;
+  uint32_t xlen = 0;
+  plist_to_xml(p, &xml, &xlen);
+  if (xml) {
+    uint8_t be[4] = { (uint8_t)(xlen >> 24), (uint8_t)(xlen >> 16), (uint8_t)(xlen >> 8), (uint8_t)xlen };
+    muxd_conn_write(c, be, 4);
+    muxd_conn_write(c, xml, xlen);
+    free(xml);
+  }
+}
+
+void muxd_conn_close(struct conn *c) { conn_close_later(c); }
+
+GList *muxd_devices(muxd_t *m) { return m->devs; }
 
 static void put_le32(uint8_t *p, uint32_t v)
 {
@@ -359,6 +390,15 @@ static int mux_request(struct conn *c, uint32_t tag, plist_t req)
       mux_send_result(c, tag, MUX_RES_BADDEV);
       return 0;
     }
+    if (d->info.restore && (port == ASR_PORT || port == FDR_CTRL_PORT)) {
+      mux_send_result(c, tag, MUX_RES_OK);
+      c->state = CONN_SERVICE;
+      c->dev_id = d->id;
+      c->port = port;
+      muxd_logf(m, d->info.udid, "mux Connect port=%u (%s) -> %s", port, prog, port == ASR_PORT ? "asr" : "fdr");
+      muxd_restore_service_open(m, d, c, port);
+      return 0;
+    }
     if (port != LOCKDOWN_PORT) {
       muxd_logf(m, d->info.udid, "mux Connect port=%u -> refused", port);
       mux_send_result(c, tag, MUX_RES_CONNREFUSED);
@@ -464,7 +504,7 @@ static int device_process(struct conn *c)
       return -1;
     }
     plist_t reply = NULL;
-    int rc = muxd_lockdown_request(m, d, req, &reply);
+    int rc = muxd_lockdown_request(m, d, c, req, &reply);
     plist_free(req);
     if (reply) {
       char *xml = NULL;
@@ -495,6 +535,19 @@ static gboolean conn_readable(gint fd, GIOCondition cond, gpointer data)
     if (n > 0) {
       if (c->state != CONN_LISTEN)
         g_byte_array_append(c->in, buf, (guint)n);
+      if (c->state == CONN_SERVICE) {
+        /* ASR streams megabytes: the service consumes as it goes, so a device
+         * that leaves mid-image stops reading where a real one would */
+        struct mux_dev *sd = muxd_find_dev(c->m, c->dev_id);
+        int src = sd ? muxd_restore_service_data(c->m, sd, c, c->in) : -1;
+        if (src < 0) {
+          c->in_src = 0;
+          conn_free(c);
+          return G_SOURCE_REMOVE;
+        }
+        if (src > 0) conn_close_later(c);
+        if (c->closing) return G_SOURCE_REMOVE;
+      }
       if (c->in->len > MAX_LD_MSG + 64) {
         c->in_src = 0;
         conn_free(c);
@@ -506,7 +559,11 @@ static gboolean conn_readable(gint fd, GIOCondition cond, gpointer data)
       continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
       break;
-    /* EOF or error: the client has gone */
+    /* EOF or error: the client has gone (a service still takes what came before) */
+    if (c->state == CONN_SERVICE && c->in->len && !c->closing) {
+      struct mux_dev *sd = muxd_find_dev(c->m, c->dev_id);
+      if (sd) muxd_restore_service_data(c->m, sd, c, c->in);
+    }
     c->in_src = 0;
     conn_free(c);
     return G_SOURCE_REMOVE;
@@ -516,6 +573,11 @@ static gboolean conn_readable(gint fd, GIOCondition cond, gpointer data)
     rc = mux_process(c);
   if (rc == 0 && c->state == CONN_DEVICE)   /* bytes pipelined right after Connect */
     rc = device_process(c);
+  if (rc == 0 && c->state == CONN_SERVICE && !c->closing) {
+    struct mux_dev *d = muxd_find_dev(c->m, c->dev_id);
+    rc = d ? muxd_restore_service_data(c->m, d, c, c->in) : -1;
+    if (rc > 0) { conn_close_later(c); rc = 0; }
+  }
   if (rc < 0) {
     /* malformed: what was already answered still goes out, nothing more is read */
     if (c->out->len > 0) {
@@ -624,7 +686,7 @@ static void remove_dev(muxd_t *m, struct mux_dev *d)
   plist_free(msg);
   for (GList *l = m->conns; l; l = l->next) {
     struct conn *c = l->data;
-    if (c->state == CONN_DEVICE && c->dev_id == id)
+    if ((c->state == CONN_DEVICE || c->state == CONN_SERVICE) && c->dev_id == id)
       conn_close_later(c);
   }
   dev_free(d);
@@ -647,7 +709,9 @@ void muxd_attach(muxd_t *m, const struct mux_device_info *in)
   d->info.serial_number = g_strdup(in->serial_number);
   d->info.hardware_model = g_strdup(in->hardware_model);
   d->info.device_class = g_strdup(in->device_class);
+  d->info.restore_pause = g_strdup(in->restore_pause);
   d->id = m->next_id++;
+  d->m = m;
   if (m->next_id == 0)
     m->next_id = 1;
   if (!d->info.product_id)

@@ -21,9 +21,11 @@
  *             Pair/ValidatePair -> PasswordProtected (a passcode-locked device),
  *             StartSession -> InvalidHostID, StartService/SetValue/... ->
  *             SessionInactive, Goodbye -> Success and close.
- *  restored   QueryType -> com.apple.mobile.restored + RestoreProtocolVersion;
- *             QueryValue HardwareInfo / SerialNumber; Reboot -> Success +
- *             action "restart"; Goodbye.
+ *  restored   QueryType -> com.apple.mobile.restored + RestoreProtocolVersion
+ *             (+ SerialNumber, HardwareModel); QueryValue HardwareInfo /
+ *             SerialNumber; Reboot -> Success + action "restart"; Goodbye;
+ *             StartRestore -> the restore script of muxd_restore.c, which also
+ *             serves ASR (port 12345) and FDR (1082) of Restore devices.
  * Nothing emits "shutdown" yet: unpaired lockdownd has no reboot/shutdown
  * request (that needs diagnostics_relay over a paired session).
  */
@@ -39,8 +41,14 @@ struct mux_device_info {
              *serial_number, *hardware_model, *device_class;   /* NULL = unknown */
   uint64_t ecid; uint32_t cpid, bdid;
   int restore;                 /* 1: QueryType answers com.apple.mobile.restored */
+  /* Restore mode: what the emulated restored does after StartRestore. */
+  int restore_fault;           /* MUXD_FAULT_* */
+  const char *restore_pause;   /* phases to hold at: words "asr", "verify", "flash" (NULL none) */
+  uint64_t ticket_ecid;        /* the ECID a personalised image must name (0: do not check) */
   uint32_t location_id; uint16_t product_id;   /* 0 = defaults (derived / 0x12a8) */
 };
+
+enum { MUXD_FAULT_NONE, MUXD_FAULT_VANISH_ASR, MUXD_FAULT_FAIL_STATUS };
 
 typedef struct muxd muxd_t;
 
@@ -67,7 +75,13 @@ void muxd_set_log(muxd_t *m, void (*fn)(void *ctx, const char *udid, const char 
 /* Called (from an idle callback, after the answer has been queued to the
  * client) when lockdownd accepts EnterRecovery ("recovery") or restored
  * receives Reboot ("restart"). It may call muxd_detach/muxd_attach. */
-void muxd_set_action_handler(muxd_t *m, void (*fn)(void *ctx, const char *udid, const char *action), void *ctx); /* action: "recovery", "restart", "shutdown" */
+void muxd_set_action_handler(muxd_t *m, void (*fn)(void *ctx, const char *udid, const char *action), void *ctx);
+/* action: "recovery", "restart", "shutdown"; from a restore: "restored VERSION BUILD"
+ * (finished: reboot into the new iOS), "restore-failed" (reboot into Recovery),
+ * "vanish" (the device leaves the bus now). */
+
+/* Releases a restore held at a phase (see restore_pause). */
+void muxd_restore_resume(muxd_t *m, const char *udid);
 
 /* Closes every client and the socket, removes the socket file, frees m.
  * Must not be called from inside the log or action callback. */

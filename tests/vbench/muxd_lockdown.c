@@ -238,7 +238,7 @@ static int lockdownd(muxd_t *m, struct mux_dev *d, const char *rq, plist_t req, 
   return keep;
 }
 
-static int restored(muxd_t *m, struct mux_dev *d, const char *rq, plist_t req, plist_t *reply)
+static int restored(muxd_t *m, struct mux_dev *d, struct conn *c, const char *rq, plist_t req, plist_t *reply)
 {
   const struct mux_device_info *i = &d->info;
   const char *udid = i->udid;
@@ -248,6 +248,11 @@ static int restored(muxd_t *m, struct mux_dev *d, const char *rq, plist_t req, p
     *reply = reply_new(NULL);
     plist_dict_set_item(*reply, "Type", plist_new_string("com.apple.mobile.restored"));
     plist_dict_set_item(*reply, "RestoreProtocolVersion", plist_new_uint(RESTORE_PROTOCOL_VERSION));
+    /* libimobiledevice's restored_get_value reads these from this answer */
+    if (i->serial_number)
+      plist_dict_set_item(*reply, "SerialNumber", plist_new_string(i->serial_number));
+    if (i->hardware_model)
+      plist_dict_set_item(*reply, "HardwareModel", plist_new_string(i->hardware_model));
     muxd_logf(m, udid, "restored QueryType");
   } else if (strcmp(rq, "QueryValue") == 0) {
     const char *key = dict_str(req, "QueryKey");
@@ -265,6 +270,8 @@ static int restored(muxd_t *m, struct mux_dev *d, const char *rq, plist_t req, p
       }
       if (i->hardware_model)
         plist_dict_set_item(v, "HardwareModel", plist_new_string(i->hardware_model));
+      plist_dict_set_item(v, "ProductionMode", plist_new_bool(1));
+      plist_dict_set_item(v, "SupportsImage4", plist_new_bool(1));
     } else if (key && strcmp(key, "SerialNumber") == 0 && i->serial_number) {
       v = plist_new_string(i->serial_number);
     }
@@ -286,6 +293,8 @@ static int restored(muxd_t *m, struct mux_dev *d, const char *rq, plist_t req, p
     *reply = reply_success(NULL);
     muxd_logf(m, udid, "restored Goodbye");
     keep = 0;
+  } else if (strcmp(rq, "StartRestore") == 0) {
+    muxd_restore_start(m, d, c, req);     /* no answer: restored starts talking */
   } else {
     char *lrq = log_str(rq);
     *reply = reply_new(NULL);
@@ -296,13 +305,15 @@ static int restored(muxd_t *m, struct mux_dev *d, const char *rq, plist_t req, p
   return keep;
 }
 
-int muxd_lockdown_request(muxd_t *m, struct mux_dev *d, plist_t req, plist_t *reply)
+int muxd_lockdown_request(muxd_t *m, struct mux_dev *d, struct conn *c, plist_t req, plist_t *reply)
 {
   *reply = NULL;
   const char *rq = dict_str(req, "Request");
+  if (!rq && d->info.restore && muxd_restore_client_msg(m, d, c, req))
+    return 1;                             /* the client's answer to a data request */
   if (!rq) {
     muxd_logf(m, d->info.udid, "%s request without Request", d->info.restore ? "restored" : "lockdown");
     return -1;
   }
-  return d->info.restore ? restored(m, d, rq, req, reply) : lockdownd(m, d, rq, req, reply);
+  return d->info.restore ? restored(m, d, c, rq, req, reply) : lockdownd(m, d, rq, req, reply);
 }

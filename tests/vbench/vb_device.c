@@ -9,6 +9,7 @@
 #include <string.h>
 
 static struct vb_dev devs[VB_MAX_DEV];
+static char *bus2;             /* the USB 3 root hub's sysfs path */
 static int ndevs, next_devnum = 2;
 
 struct vb_dev *vb_find(const char *name)
@@ -26,15 +27,15 @@ struct vb_dev *vb_find_udid(const char *udid)
 }
 
 /* ProductType -> CPID/BDID from the model table (columns found by header). */
-static int model_lookup(const char *model, uint32_t *cpid, uint32_t *bdid)
+static int model_lookup(const char *model, uint32_t *cpid, uint32_t *bdid, char *hw, size_t hwn)
 {
   const char *top = getenv("IBENCH_TOP");
   char path[4096];
-  snprintf(path, sizeof path, "%s/src/models.tsv", top ? top : ".");
+  snprintf(path, sizeof path, "%s/src/core/models.tsv", top ? top : ".");
   FILE *f = fopen(path, "r");
   if (!f) return -1;
   char line[1024];
-  int ci = -1, bi = -1, rc = -1;
+  int ci = -1, bi = -1, hi = -1, rc = -1;
   while (rc && fgets(line, sizeof line, f)) {
     line[strcspn(line, "\r\n")] = 0;
     char **col = g_strsplit(line, "\t", -1);
@@ -43,12 +44,18 @@ static int model_lookup(const char *model, uint32_t *cpid, uint32_t *bdid)
       for (int i = 0; i < n; i++) {
         if (!g_ascii_strcasecmp(col[i], "cpid")) ci = i;
         if (!g_ascii_strcasecmp(col[i], "bdid")) bi = i;
+        if (!g_ascii_strcasecmp(col[i], "hardware_model")) hi = i;
       }
     } else if (n > ci && n > bi && bi >= 0) {
       for (int i = 0; i < n && rc; i++)
         if (!strcmp(col[i], model)) {
           *cpid = (uint32_t)strtoul(col[ci], NULL, 16);
           *bdid = (uint32_t)strtoul(col[bi], NULL, 16);
+          if (hi >= 0 && hi < n) {
+            char *up = g_ascii_strup(col[hi], -1);
+            snprintf(hw, hwn, "%s", up);
+            g_free(up);
+          }
           rc = 0;
         }
     }
@@ -71,7 +78,7 @@ int vb_mode_pid(const char *mode)
 static enum vb_bad bad_from(const char *s)
 {
   static const char *names[] = {"none", "garbage-serial", "long-serial", "stall", "nak",
-                                "vanish-upload", "hang-command"};
+                                "vanish-upload", "hang-command", "vanish-asr", "restore-fail"};
   for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
     if (!strcmp(s, names[i])) return (enum vb_bad)i;
   return (enum vb_bad)-1;
@@ -80,7 +87,7 @@ static enum vb_bad bad_from(const char *s)
 #define COPY(f) snprintf(d->f, sizeof d->f, "%s", val)
 int vb_set(struct vb_dev *d, const char *key, const char *val)
 {
-  if (!strcmp(key, "model")) { COPY(model); return model_lookup(val, &d->cpid, &d->bdid); }
+  if (!strcmp(key, "model")) { COPY(model); return model_lookup(val, &d->cpid, &d->bdid, d->hwmodel, sizeof d->hwmodel); }
   if (!strcmp(key, "cpid")) d->cpid = (uint32_t)strtoul(val, NULL, 16);
   else if (!strcmp(key, "bdid")) d->bdid = (uint32_t)strtoul(val, NULL, 16);
   else if (!strcmp(key, "ecid")) d->ecid = strtoull(val, NULL, 16);
@@ -211,7 +218,21 @@ void vb_bus_init(void)
       "bConfigurationValue", "1\n", "idVendor", "1d6b\n", "idProduct", "0003\n", NULL,
       "DEVNAME", "/dev/bus/usb/002/001", "DEVTYPE", "usb_device", "SUBSYSTEM", "usb", NULL);
   if (sp) umockdev_testbed_set_attribute_binary(vb_testbed, sp, "descriptors", desc, sizeof desc);
-  g_free(sp);
+  bus2 = sp;
+}
+
+/* libusb puts a device that arrives at the head of its list, so a device that
+ * re-enumerates after booting an image (iBSS -> iBEC -> ...) would be first,
+ * where libirecovery 1.0.0 (in the restore engine, which opens it again)
+ * crashes (it keeps reading the list it has freed, whose first two slots the
+ * allocator reuses). Announcing bus 2's root hub again after such an arrival
+ * keeps a non-Apple device at the head, as at the bench's start. Only then:
+ * other clients see the hub's remove/add as hotplug events. */
+static void keep_hub_first(void)
+{
+  if (!bus2) return;
+  umockdev_testbed_uevent(vb_testbed, bus2, "remove");
+  umockdev_testbed_uevent(vb_testbed, bus2, "add");
 }
 
 static char *port_parent(const char *port)
@@ -249,6 +270,10 @@ void vb_plug(struct vb_dev *d, const char *mode)
   int pid = vb_mode_pid(mode);
   if (pid < 0 || d->syspath) { vb_log(d, "error plug %s", mode); return; }
   snprintf(d->mode, sizeof d->mode, "%s", mode);
+  if (strcmp(mode, "recovery") && strcmp(mode, "restore")) {   /* nothing booted survives */
+    d->stage[0] = d->ramdisk[0] = 0;
+    d->devicetree = d->firmware = 0;
+  }
   char serial[64] = "";
   if (pid == 0x12a8) {
     make_udid(d, serial, sizeof serial);
@@ -258,7 +283,9 @@ void vb_plug(struct vb_dev *d, const char *mode)
         .product_type = d->model[0] ? d->model : NULL,
         .product_version = d->ios[0] ? d->ios : NULL, .build_version = d->build[0] ? d->build : NULL,
         .device_name = d->devname[0] ? d->devname : NULL,
-        .serial_number = d->srnm[0] ? d->srnm : NULL, .restore = !strcmp(mode, "restore") };
+        .serial_number = d->srnm[0] ? d->srnm : NULL, .restore = !strcmp(mode, "restore"),
+        .hardware_model = d->hwmodel[0] ? d->hwmodel : NULL };
+      if (mi.restore) vb_restore_info(d, &mi);
       muxd_attach(vb_mux, &mi);
     }
   }
@@ -304,6 +331,8 @@ void vb_plug(struct vb_dev *d, const char *mode)
   int n = vb_iboot_descriptors(d, pid, desc, (int)sizeof desc);
   umockdev_testbed_set_attribute_binary(vb_testbed, d->syspath, "descriptors", desc, (gssize)n);
   umockdev_testbed_uevent(vb_testbed, d->syspath, "add");
+  if (pid != 0x12a8 && d->reenum) keep_hub_first();
+  d->reenum = 0;
   vb_log(d, "plugged %s port=%s pid=0x%04x", mode, d->port, pid);
 }
 
@@ -375,7 +404,36 @@ void vb_mux_action(void *ctx, const char *udid, const char *action)
   struct vb_dev *d = vb_find_udid(udid);
   if (!d) return;
   vb_log(d, "%s requested over usbmuxd", action);
-  if (!strcmp(action, "recovery")) vb_mode_later(d, "recovery", 0.5);
+  if (!strncmp(action, "restored ", 9)) {
+    /* The restore finished: the device reboots into the iOS it was given. */
+    char **w = g_strsplit(action + 9, " ", 2);
+    if (w[0] && w[1]) { vb_set(d, "ios", w[0]); vb_set(d, "build", w[1]); }
+    g_strfreev(w);
+    d->stage[0] = 0;
+    vb_mode_later(d, "normal", 0.5);
+  } else if (!strcmp(action, "restore-failed")) {
+    d->stage[0] = 0;
+    vb_mode_later(d, "recovery", 0.5);
+  } else if (!strcmp(action, "vanish")) vb_unplug(d);
+  else if (!strcmp(action, "recovery")) vb_mode_later(d, "recovery", 0.5);
   else if (!strcmp(action, "restart")) vb_mode_later(d, "normal", 0.5);
   else if (!strcmp(action, "shutdown")) vb_unplug(d);
+}
+
+/* What the emulated restored needs from the device: its faults, where it
+ * holds, and the ECID its tickets must name. */
+void vb_restore_info(struct vb_dev *d, struct mux_device_info *mi)
+{
+  mi->restore_fault = d->bad == VB_BAD_VANISH_ASR ? MUXD_FAULT_VANISH_ASR
+                    : d->bad == VB_BAD_RESTORE_FAIL ? MUXD_FAULT_FAIL_STATUS : MUXD_FAULT_NONE;
+  mi->restore_pause = d->pause[0] ? d->pause : NULL;
+  mi->ticket_ecid = d->ecid;
+}
+
+/* The stand-in usbmuxd's lines about a restore (restored, ASR, FDR) go to the log. */
+void vb_mux_log(void *ctx, const char *udid, const char *line)
+{
+  (void)ctx;
+  if (strncmp(line, "restored ", 9) && strncmp(line, "asr ", 4) && strncmp(line, "fdr ", 4)) return;
+  vb_log(udid ? vb_find_udid(udid) : NULL, "%s", line);
 }

@@ -126,6 +126,9 @@ int vb_iboot_descriptors(const struct vb_dev *d, int pid, uint8_t *out, int max)
 
 static void save_upload(struct vb_dev *d, const char *kind, const uint8_t *data, size_t len, const char *extra)
 {
+  if (!d->last) d->last = g_byte_array_new();
+  g_byte_array_set_size(d->last, 0);
+  g_byte_array_append(d->last, data, (guint)len);
   char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA1, data, len);
   char path[4096] = "";
   d->uploads++;
@@ -196,6 +199,142 @@ static enum vb_xfer upload_append(struct vb_dev *d, const uint8_t *data, int len
   return VB_DONE;
 }
 
+
+/* --- what the device boots ------------------------------------------------
+ * Images are DER: IM4P is SEQUENCE { "IM4P", type, description, OCTET STRING },
+ * and a personalised IMG4 is SEQUENCE { "IMG4", IM4P, [0] IM4M } where IM4M is
+ * the ticket the signing server gave the engine. SecureROM and iBoot boot an
+ * image only when its ticket names this device (the bench's signing server
+ * writes "ECID=<hex>" into the tickets it makes); anything else is refused and
+ * the device stays where it is. */
+
+struct der { uint8_t tag; const uint8_t *body; size_t len; };
+
+/* One element at *p (within end); advances *p past it. 0 ok, -1 malformed. */
+static int der_next(const uint8_t **p, const uint8_t *end, struct der *e)
+{
+  const uint8_t *q = *p;
+  if (end - q < 2) return -1;
+  e->tag = *q++;
+  size_t len = *q++;
+  if (len & 0x80) {
+    int k = (int)(len & 0x7f);
+    if (k < 1 || k > 4 || end - q < k) return -1;
+    len = 0;
+    while (k--) len = len << 8 | *q++;
+  }
+  if ((size_t)(end - q) < len) return -1;
+  e->body = q;
+  e->len = len;
+  *p = q + len;
+  return 0;
+}
+
+struct image { char kind[5], type[5], desc[96]; int ticket; uint64_t ticket_ecid; };
+
+/* Reads an IM4P or IMG4; 0 when it is one. */
+static int image_parse(const uint8_t *data, size_t n, struct image *im)
+{
+  memset(im, 0, sizeof *im);
+  const uint8_t *p = data, *end = data + n;
+  struct der top, magic, el;
+  if (der_next(&p, end, &top) || top.tag != 0x30) return -1;
+  p = top.body;
+  end = top.body + top.len;
+  if (der_next(&p, end, &magic) || magic.tag != 0x16 || magic.len != 4) return -1;
+  memcpy(im->kind, magic.body, 4);
+  const uint8_t *q = p, *qend = end;
+  struct der im4p;
+  if (!strcmp(im->kind, "IMG4")) {
+    if (der_next(&p, end, &im4p) || im4p.tag != 0x30) return -1;
+    q = im4p.body;
+    qend = im4p.body + im4p.len;
+    if (der_next(&q, qend, &el) || el.tag != 0x16 || el.len != 4 || memcmp(el.body, "IM4P", 4)) return -1;
+    if (p < end && !der_next(&p, end, &el) && el.tag == 0xA0) {
+      im->ticket = 1;
+      for (size_t i = 0; i + 21 <= el.len; i++)
+        if (!memcmp(el.body + i, "ECID=", 5)) {
+          char hex[17];
+          memcpy(hex, el.body + i + 5, 16);
+          hex[16] = 0;
+          im->ticket_ecid = g_ascii_strtoull(hex, NULL, 16);
+          break;
+        }
+    }
+  } else if (strcmp(im->kind, "IM4P")) return -1;
+  if (der_next(&q, qend, &el) || el.tag != 0x16 || el.len != 4) return -1;
+  memcpy(im->type, el.body, 4);
+  if (!der_next(&q, qend, &el) && el.tag == 0x16)
+    snprintf(im->desc, sizeof im->desc, "%.*s", (int)(el.len < 95 ? el.len : 95), (const char *)el.body);
+  return 0;
+}
+
+/* The last upload as an image this device may boot; NULL (logged) if not. */
+static const struct image *bootable(struct vb_dev *d, const char *what, const char *const types[])
+{
+  static struct image im;
+  if (!d->last || image_parse(d->last->data, d->last->len, &im)) {
+    vb_log(d, "refused %s: not an image", what);
+    return NULL;
+  }
+  int ok = 0;
+  for (int i = 0; types[i]; i++) if (!strcmp(im.type, types[i])) ok = 1;
+  if (!ok) { vb_log(d, "refused %s: image type %s", what, im.type); return NULL; }
+  if (!im.ticket) { vb_log(d, "refused %s: %s is not personalised (no IM4M)", what, im.type); return NULL; }
+  if (im.ticket_ecid != d->ecid) {
+    vb_log(d, "refused %s: ticket is for ECID %016" G_GINT64_MODIFIER "X", what, (guint64)im.ticket_ecid);
+    return NULL;
+  }
+  return &im;
+}
+
+static gboolean boot_later(gpointer p)
+{
+  struct vb_dev *d = p;
+  vb_mode_later(d, !strcmp(d->stage, "restore") ? "restore" : "recovery", 0.3);
+  return G_SOURCE_REMOVE;
+}
+
+/* Boots into STAGE: the device leaves once the answer is out, returns later. */
+static void boot(struct vb_dev *d, const char *stage, const struct image *im)
+{
+  vb_log(d, "boot %s (%s%s%s)", stage, im->type, im->desc[0] ? ": " : "", im->desc);
+  snprintf(d->stage, sizeof d->stage, "%s", stage);
+  d->reenum = 1;
+  if (strcmp(stage, "restore")) { d->ramdisk[0] = 0; d->devicetree = d->firmware = 0; }
+  g_timeout_add(50, boot_later, d);
+}
+
+/* iBoot commands that load or run what was uploaded. 1 when handled. */
+static int boot_command(struct vb_dev *d, char **w, int nw)
+{
+  static const char *const ibec[] = {"ibec", NULL}, *const rdsk[] = {"rdsk", NULL},
+                           *const dt[] = {"rdtr", "dtre", NULL}, *const krn[] = {"rkrn", "krnl", NULL},
+                           *const fw[] = {"rtsc", "trst", "ansf", "aopf", "rans", "rsep", NULL},
+                           *const logo[] = {"rlgo", "logo", NULL};
+  const struct image *im;
+  if (!strcmp(w[0], "go")) {
+    if ((im = bootable(d, "go", ibec))) boot(d, "ibec", im);
+  } else if (!strcmp(w[0], "ramdisk")) {
+    if ((im = bootable(d, "ramdisk", rdsk))) {
+      snprintf(d->ramdisk, sizeof d->ramdisk, "%s", im->desc);
+      vb_log(d, "ramdisk loaded (%s) bytes=%u", im->desc, d->last->len);
+    }
+  } else if (!strcmp(w[0], "devicetree")) {
+    if ((im = bootable(d, "devicetree", dt))) { d->devicetree = 1; vb_log(d, "devicetree loaded (%s)", im->type); }
+  } else if (!strcmp(w[0], "firmware")) {
+    if ((im = bootable(d, "firmware", fw))) { d->firmware++; vb_log(d, "firmware loaded (%s)", im->type); }
+  } else if (!strcmp(w[0], "setpicture")) {
+    if ((im = bootable(d, "setpicture", logo))) vb_log(d, "picture shown (%s)", im->type);
+  } else if (!strcmp(w[0], "bootx")) {
+    if (strcmp(d->stage, "ibec")) vb_log(d, "refused bootx: iBEC is not running");
+    else if (!d->ramdisk[0] || !d->devicetree) vb_log(d, "refused bootx: no %s loaded", d->ramdisk[0] ? "device tree" : "ramdisk");
+    else if ((im = bootable(d, "bootx", krn))) boot(d, "restore", im);
+  } else return 0;
+  (void)nw;
+  return 1;
+}
+
 /* Printable form of a command for the log: quotes and non-printables escaped. */
 static char *quoted(const char *s, size_t n)
 {
@@ -239,6 +378,8 @@ static void run_command(struct vb_dev *d, const uint8_t *data, int len)
     vb_log(d, "saveenv");
   } else if (nw >= 1 && !strcmp(w[0], "reboot")) {
     vb_reboot(d);
+  } else if (nw >= 1) {
+    boot_command(d, w, nw);
   }
   g_strfreev(w);
 }
@@ -355,6 +496,14 @@ void vb_iboot_bus_reset(struct vb_dev *d)
    * comes back where the scenario's on-reboot says (if it names a mode). */
   if (d->dfu_state == DFU_MANIFEST_WAIT_RESET || d->dfu_state == DFU_MANIFEST) {
     d->dfu_state = DFU_IDLE;
+    /* A personalised iBSS (or iBEC) boots into Recovery; anything else
+     * leaves the device where the scenario's on-reboot says. */
+    static const char *const first[] = {"ibss", "ibec", NULL};
+    struct image im;
+    if (d->last && !image_parse(d->last->data, d->last->len, &im) && !strcmp(im.kind, "IMG4")) {
+      const struct image *ok = bootable(d, "dfu image", first);
+      if (ok) { boot(d, ok->type, ok); return; }
+    }
     if (vb_mode_pid(d->on_reboot) >= 0) vb_reboot(d);
   }
 }

@@ -4,7 +4,9 @@
  * vbench_main.c  options, testbed, scenario file, control FIFO, COMMAND
  * vb_device.c    device declarations, plug/unplug/reboot, usbmuxd mirror
  * vb_usbdevfs.c  usbdevfs ioctls (URBs) for one plugged device node
- * vb_iboot.c     what iBoot / SecureROM answer on the control and bulk pipes
+ * vb_iboot.c     what iBoot / SecureROM answer on the control and bulk pipes,
+ *                and what they boot (IMG4 images personalised for the device)
+ * vb_tss.c       the loopback signing server (TSS) and proxy for restore engines
  */
 #ifndef VBENCH_H
 #define VBENCH_H
@@ -19,7 +21,9 @@
 
 enum vb_bad {
   VB_BAD_NONE, VB_BAD_GARBAGE_SERIAL, VB_BAD_LONG_SERIAL, VB_BAD_STALL,
-  VB_BAD_NAK, VB_BAD_VANISH_UPLOAD, VB_BAD_HANG_COMMAND
+  VB_BAD_NAK, VB_BAD_VANISH_UPLOAD, VB_BAD_HANG_COMMAND,
+  VB_BAD_VANISH_ASR,           /* leaves the bus halfway through the filesystem image */
+  VB_BAD_RESTORE_FAIL          /* restored ends with a failure status */
 };
 
 struct vb_usb;                 /* one plugged instance, see vb_usbdevfs.c */
@@ -28,7 +32,7 @@ struct vb_dev {
   char name[32], port[32];
   uint32_t cpid, bdid;
   uint64_t ecid;
-  char model[32], srnm[64], imei[32], ios[32], build[32], devname[128];
+  char model[32], hwmodel[16], srnm[64], imei[32], ios[32], build[32], devname[128];
   char ibootver[64], srtg[64], nonce[160], snon[96];
   char cpfm[8], ibfl[8], scep[8], cprv[8];
   char mode[16];               /* current mode while plugged */
@@ -45,6 +49,13 @@ struct vb_dev {
   GByteArray *up;              /* upload in progress, or NULL */
   int up_dfu;                  /* ... arriving by DFU DNLOAD rather than Recovery bulk */
   char answer[256];            /* what a vendor IN request reads back (getenv) */
+  /* booting (kept across plugs while a restore goes on) */
+  GByteArray *last;            /* the last complete upload */
+  char stage[8];               /* what runs in Recovery: "" (iBoot), "ibss", "ibec" */
+  int reenum;                  /* the next plug is a re-enumeration after a boot */
+  char ramdisk[96];            /* description of the loaded restore ramdisk, "" if none */
+  int devicetree, firmware;    /* device tree loaded; firmware images loaded */
+  char pause[64];              /* restore phases to hold at ("asr verify flash"), see resume */
 };
 
 extern UMockdevTestbed *vb_testbed;
@@ -66,6 +77,12 @@ void vb_unplug_all(void);
 void vb_mode_later(struct vb_dev *d, const char *mode, double gap);
 void vb_reboot(struct vb_dev *d);               /* iBoot "reboot" */
 void vb_mux_action(void *ctx, const char *udid, const char *action);
+void vb_mux_log(void *ctx, const char *udid, const char *line);
+void vb_restore_info(struct vb_dev *d, struct mux_device_info *mi);
+
+/* vb_tss.c: starts the signing server on 127.0.0.1 (ephemeral port); returns its port. */
+int vb_tss_start(void);
+void vb_tss_mode(int refuse);                   /* scenario "tss sign" / "tss refuse" */
 
 /* vb_usbdevfs.c */
 struct vb_usb *vb_usb_attach(struct vb_dev *d, const char *devnode);

@@ -73,6 +73,17 @@ static void step(const char *line)
     ok = !vb_set(d, "bad", v[2]);
     if (ok) vb_log(d, "bad %s", v[2]);
   }
+  else if (n >= 2 && !strcmp(v[0], "tss") && (!strcmp(v[1], "sign") || !strcmp(v[1], "refuse"))) {
+    vb_tss_mode(!strcmp(v[1], "refuse"));
+    vb_log(NULL, "tss %s", v[1]);
+  }
+  else if (n >= 3 && d && !strcmp(v[0], "hold")) {
+    snprintf(d->pause, sizeof d->pause, "%s", v[2]);
+    for (char *c = d->pause; *c; c++) if (*c == ',') *c = ' ';
+  }
+  else if (n >= 2 && d && !strcmp(v[0], "resume")) {
+    if (d->udid[0]) muxd_restore_resume(vb_mux, d->udid);
+  }
   else if (n >= 3 && d && !strcmp(v[0], "env") && strchr(v[2], '=')) {
     char *eq = strchr(v[2], '=');
     *eq = 0;
@@ -223,6 +234,23 @@ int main(int argc, char **argv)
     return 2;
   }
   muxd_set_action_handler(vb_mux, vb_mux_action, NULL);
+  muxd_set_log(vb_mux, vb_mux_log, NULL);
+  /* The signing server: restore engines reach it as their HTTP(S) proxy
+   * (a refused CONNECT makes them fall back to plain http), newer ones with
+   * -s $VBENCH_TSS_URL. The tests' own servers on loopback stay direct. */
+  int tss_port = vb_tss_start();
+  if (tss_port <= 0) { fprintf(stderr, "vbench: cannot start the signing server\n"); return 2; }
+  char *proxy = g_strdup_printf("http://127.0.0.1:%d", tss_port);
+  char *tss_url = g_strdup_printf("http://127.0.0.1:%d/TSS/controller?action=2", tss_port);
+  g_setenv("http_proxy", proxy, TRUE);
+  g_setenv("https_proxy", proxy, TRUE);
+  g_setenv("HTTPS_PROXY", proxy, TRUE);
+  g_setenv("no_proxy", "127.0.0.1,localhost,::1", TRUE);
+  g_setenv("NO_PROXY", "127.0.0.1,localhost,::1", TRUE);
+  g_setenv("VBENCH_TSS_URL", tss_url, TRUE);
+  vb_log(NULL, "tss listening %s", tss_url);
+  g_free(proxy);
+  g_free(tss_url);
   char *addr = g_strdup_printf("UNIX:%s", muxpath ? muxpath : muxdef);
   g_setenv("USBMUXD_SOCKET_ADDRESS", addr, TRUE);
   g_free(addr);

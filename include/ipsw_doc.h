@@ -1,0 +1,54 @@
+/* The open IPSW document: what an IPSW (a file, or an http(s) URL read with
+ * Range requests) holds, whether it is complete, and what reading it cost.
+ *
+ * Two ways in:
+ * - ipsw_doc_read() blocks for as long as the read takes: the command line
+ *   calls it, and so does the pool.
+ * - ipsw_doc_open() is the runtime's (loop thread, never blocks): the read
+ *   runs on the pool, and its result comes back on the loop (with a note in
+ *   the event log, which redraws a console) to become the runtime's open
+ *   document, ipsw_doc_current(), until the next open or app_close(). */
+#ifndef IBENCH_IPSW_DOC_H
+#define IBENCH_IPSW_DOC_H
+#include <stddef.h>
+
+#include "app.h"
+#include "ipsw_manifest.h"
+#include "ipsw_types.h"
+
+enum ipsw_doc_state {
+    IPSW_DOC_READING,   /* being read on the pool */
+    IPSW_DOC_READY,     /* m is the manifest (missing may be > 0: incomplete) */
+    IPSW_DOC_FAILED,    /* err says why; network says whether the transport failed */
+};
+
+struct ipsw_doc {
+    enum ipsw_doc_state state;
+    char source[256];               /* the file or URL */
+    int remote;                     /* source is a URL */
+    struct ipsw_manifest *m;        /* READY only (about 2 MB, on the heap) */
+    int missing;                    /* manifest components the archive lacks */
+    long long transferred, requests;/* remote: bytes received and requests made */
+    char err[400];                  /* FAILED: the reader's reason */
+    int network;                    /* FAILED because the transport failed ... */
+    char net_err[400];              /* ... and its first failure */
+};
+
+/* Reads source now. NULL only when out of memory. */
+struct ipsw_doc *ipsw_doc_read(const char *source);
+void ipsw_doc_free(struct ipsw_doc *d);
+
+/* Starts reading source on the pool as the runtime's open document. 0, or
+ * -1 with err (the last one is still being read, or no worker). */
+int ipsw_doc_open(struct app *a, const char *source, char *err, size_t n);
+/* The runtime's open document (being read, read or failed), NULL if none. */
+const struct ipsw_doc *ipsw_doc_current(const struct app *a);
+
+/* The verb table's start for VERB_OPEN_IPSW: arg is the file or URL. */
+int ipsw_doc_verb_open(struct app *a, const struct device *d, const char *arg, char *err, size_t n);
+
+/* Extraction (ipsw_types.h): blocks until done, *o->cancel stops it. Returns
+ * r->status. */
+int ipsw_doc_extract(const struct ipsw_extract_opts *o, struct ipsw_extract_result *r);
+
+#endif

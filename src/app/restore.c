@@ -1,0 +1,157 @@
+/* Restore preflight and queue (see restore.h). */
+#include "restore.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "fw_cache.h"
+#include "ipsw.h"
+
+const char *verdict_word(enum verdict v) { return v == V_PASS ? "ok" : v == V_WARN ? "warn" : "FAIL"; }
+
+static void add(struct preflight *pf, const char *name, enum verdict v, const char *fmt, ...)
+{
+    if (pf->n >= PREFLIGHT_MAX) return;
+    va_list ap;
+    va_start(ap, fmt);
+    snprintf(pf->item[pf->n].name, sizeof pf->item[pf->n].name, "%s", name);
+    pf->item[pf->n].v = v;
+    vsnprintf(pf->item[pf->n].text, sizeof pf->item[pf->n].text, fmt, ap);
+    va_end(ap);
+    pf->n++;
+    if (v == V_FAIL) pf->failed++;
+    if (v == V_WARN) pf->warned++;
+}
+
+static void check_archive(struct preflight *pf, const struct device *d, const char *ipsw, int erase, int64_t *size)
+{
+    struct ipsw_manifest *m = calloc(1, sizeof *m);   /* about 2 MB: never a static */
+    char err[400];
+    int missing = 0;
+    struct stat st;
+    *size = stat(ipsw, &st) == 0 ? (int64_t)st.st_size : 0;
+    if (!m) { add(pf, "ipsw", V_FAIL, "out of memory"); return; }
+    if (ipsw_read(ipsw, m, &missing, NULL, err, sizeof err) < 0) { add(pf, "ipsw", V_FAIL, "%s", err); goto out; }
+    snprintf(pf->version, sizeof pf->version, "%s", m->version);
+    snprintf(pf->build, sizeof pf->build, "%s", m->build);
+    if (missing) { add(pf, "ipsw", V_FAIL, "%s is incomplete: %d component(s) named by its manifest are missing", ipsw, missing); goto out; }
+    add(pf, "ipsw", V_PASS, "iOS %s (%s), archive intact", m->version, m->build);
+    const char *product = d->model ? d->model->product_type : d->product_type;
+    int fits[IPSW_MAX_IDENTITIES] = {0};
+    char why[400] = "";
+    int n = ipsw_match(m, product, d->cpid, d->bdid, fits, why, sizeof why);
+    if (n <= 0) { add(pf, "fits", V_FAIL, "%s", why[0] ? why : "no build identity fits this device"); goto out; }
+    const char *want = erase ? "Erase" : "Update";
+    for (int i = 0; i < m->nidentities; i++)
+        if (fits[i] && !strcmp(m->identities[i].behavior, want)) {
+            add(pf, "fits", V_PASS, "%s identity for %s (%s)", want, m->identities[i].board, product);
+            goto out;
+        }
+    add(pf, "fits", V_FAIL, "the IPSW has no %s identity for this device", want);
+out:
+    free(m);
+}
+
+static void check_signed(struct preflight *pf, const struct config *c, const struct device *d, int offline)
+{
+    char err[300];
+    const char *product = d->model ? d->model->product_type : d->product_type;
+    if (!pf->build[0]) return;
+    struct catalog *cat = calloc(1, sizeof *cat);   /* about 205 KB: never a static */
+    if (!cat) snprintf(err, sizeof err, "out of memory");
+    if (!cat || (offline ? catalog_load_cached(c, product, cat, err, sizeof err) : catalog_load(c, product, cat, err, sizeof err)) < 0) {
+        add(pf, "signed", V_WARN, "cannot check signing (%s); the engine will ask Apple", err);
+        free(cat);
+        return;
+    }
+    for (int i = 0; i < cat->n; i++) {
+        if (strcmp(cat->fw[i].build, pf->build)) continue;
+        if (!cat->fw[i].is_signed) {
+            add(pf, "signed", cat->stale ? V_WARN : V_FAIL, "Apple %s sign %s (%s) for %s%s", cat->stale ? "did not" : "does not",
+                cat->fw[i].version, cat->fw[i].build, product, cat->stale ? " (catalog is stale: it may have changed)" : "");
+        } else {
+            add(pf, "signed", cat->stale ? V_WARN : V_PASS, "%s (%s) is signed%s", cat->fw[i].version, cat->fw[i].build,
+                cat->stale ? " per a stale catalog: Apple may have stopped" : "");
+        }
+        free(cat);
+        return;
+    }
+    add(pf, "signed", V_WARN, "build %s is not in the catalog for %s: signing unknown", pf->build, product);
+    free(cat);
+}
+
+static void check_verified(struct preflight *pf, const struct config *c, const char *ipsw)
+{
+    char side[PATH_MAX + 8];
+    int in_cache = fw_cache_holds(c, ipsw);
+    snprintf(side, sizeof side, "%s.sha1", ipsw);
+    if (access(side, R_OK) == 0) add(pf, "verified", V_PASS, "checksum verified against the catalog when it was downloaded");
+    else if (in_cache) add(pf, "verified", V_WARN, "in the firmware cache but without a recorded checksum: not checked against the catalog");
+    else add(pf, "verified", V_WARN, "not from the firmware cache: its checksum was not checked against the catalog");
+}
+
+void restore_preflight(struct app *con, const struct device *d, const char *ipsw, int erase,
+                       const struct engine_info *e, int have_engine, int offline, struct preflight *pf)
+{
+    memset(pf, 0, sizeof *pf);
+    const struct config *c = con->cfg;
+    int64_t size = 0;
+    if (!d->has_ecid) add(pf, "device", V_FAIL, "the device's ECID is not known yet, and the engine is targeted by ECID");
+    check_archive(pf, d, ipsw, erase, &size);
+    check_signed(pf, c, d, offline);
+    check_verified(pf, c, ipsw);
+    if (con->mux_error[0]) add(pf, "usbmuxd", V_FAIL, "%s: the engine follows the device into Restore mode through usbmuxd", con->mux_error);
+    else add(pf, "usbmuxd", V_PASS, "usbmuxd answers");
+    if (con->usb_error[0]) add(pf, "usb", V_FAIL, "%s", con->usb_error);
+    else if (d->ident_error[0] && strstr(d->ident_error, "permission")) add(pf, "usb", V_FAIL, "%s", d->ident_error);
+    else add(pf, "usb", V_PASS, "USB access works");
+    char why[400];
+    if (!have_engine) add(pf, "engine", V_FAIL, "no restore engine (install idevicerestore or set --engine)");
+    else if (pf->version[0] && engine_can_restore(e, pf->version, why, sizeof why) < 0) add(pf, "engine", V_FAIL, "%s", why);
+    else add(pf, "engine", V_PASS, "%s%s%s", e->path, e->version[0] ? " " : "", e->version);
+    struct statvfs vfs;
+    mkdir(c->cache_dir, 0755);
+    if (statvfs(c->cache_dir, &vfs) == 0) {
+        double free_b = (double)vfs.f_bavail * vfs.f_frsize;
+        if (free_b < (double)size) add(pf, "disk", V_FAIL, "%.1f GB free in %s; the engine needs about %.1f GB to extract the IPSW",
+                                      free_b / 1e9, c->cache_dir, (double)size / 1e9);
+        else add(pf, "disk", V_PASS, "%.1f GB free in %s", free_b / 1e9, c->cache_dir);
+    } else {
+        add(pf, "disk", V_WARN, "cannot read free space of %s: %s", c->cache_dir, strerror(errno));
+    }
+    if (d->has_ecid && job_device_busy(c, d->ecid)) add(pf, "busy", V_FAIL, "another restore is already driving this device (see `ibench jobs`)");
+    if (have_engine && e->old_irecovery) {
+        const struct device *other = NULL;
+        for (int i = 0; i < con->bench.ndev; i++) {
+            const struct device *o = con->bench.dev[i];
+            if (o != d && o->presence == PRESENCE_PRESENT && mode_is_iboot(o->mode)) { other = o; break; }
+        }
+        if (other) add(pf, "bench", V_FAIL, "%s is also in %s: this engine links libirecovery 1.0.0, which crashes with two "
+                       "Recovery/DFU devices attached; unplug it or restore one at a time", device_label(other), mode_name(other->mode));
+        else add(pf, "bench", V_PASS, "no other Recovery/DFU device attached");
+    }
+}
+
+void restore_job_init(struct job *j, const struct device *d, const struct preflight *pf, const char *ipsw, int erase)
+{
+    memset(j, 0, sizeof *j);
+    j->ecid = d->ecid;
+    snprintf(j->product_type, sizeof j->product_type, "%s", d->model ? d->model->product_type : d->product_type);
+    snprintf(j->board, sizeof j->board, "%s", d->model ? d->model->board : d->hw_model);
+    snprintf(j->model_name, sizeof j->model_name, "%s", device_display_name(d));
+    snprintf(j->version, sizeof j->version, "%s", pf->version);
+    snprintf(j->build, sizeof j->build, "%s", pf->build);
+    j->erase = erase;
+    snprintf(j->ipsw, sizeof j->ipsw, "%s", ipsw);
+    snprintf(j->port, sizeof j->port, "%s", d->port);
+    snprintf(j->slot, sizeof j->slot, "%s", d->slot);
+}
