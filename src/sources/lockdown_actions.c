@@ -2,13 +2,19 @@
 #include "lockdown_actions.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <libimobiledevice/diagnostics_relay.h>
 #include <libimobiledevice/libimobiledevice.h>
 #include <libimobiledevice/lockdown.h>
+#include <libimobiledevice/property_list_service.h>
 #include <libimobiledevice/restore.h>
 
 #define LABEL "ibench"
+
+#define RESTORED_PORT 62078
+#define RESTORED_TIMEOUT_MS 5000
 
 static const char *pairing_advice(lockdownd_error_t e)
 {
@@ -99,17 +105,56 @@ int lockdown_restart(const char *udid, int shutdown, char *msg, size_t len)
     return rc;
 }
 
+/* One request to restored, its answer read with a time limit; NULL when
+ * none came. */
+static plist_t restored_ask(property_list_service_client_t pl, const char *request)
+{
+    plist_t q = plist_new_dict();
+    plist_dict_set_item(q, "Request", plist_new_string(request));
+    plist_dict_set_item(q, "Label", plist_new_string(LABEL));
+    plist_t answer = NULL;
+    if (property_list_service_send_xml_plist(pl, q) == PROPERTY_LIST_SERVICE_E_SUCCESS)
+        property_list_service_receive_plist_with_timeout(pl, &answer, RESTORED_TIMEOUT_MS);
+    plist_free(q);
+    return answer;
+}
+
+/* Reboot out of the restore ramdisk. Spoken on a plain connection to
+ * restored's port rather than through restored_client: that client says
+ * Goodbye when freed, and once the device has gone down to reboot some
+ * libimobiledevice versions retry that send for ever. */
 int restored_reboot_device(const char *udid, char *msg, size_t len)
 {
     idevice_t dev = NULL;
-    restored_client_t client = NULL;
     if (open_device(udid, &dev, msg, len) < 0) return -1;
+    struct lockdownd_service_descriptor port = {.port = RESTORED_PORT, .ssl_enabled = 0, .identifier = NULL};
+    property_list_service_client_t pl = NULL;
     int rc = -1;
-    restored_error_t e = restored_client_new(dev, &client, LABEL);
-    if (e != RESTORE_E_SUCCESS) snprintf(msg, len, "the restore ramdisk did not answer (error %d)", (int)e);
-    else if ((e = restored_reboot(client)) != RESTORE_E_SUCCESS) snprintf(msg, len, "the restore ramdisk refused to reboot (error %d)", (int)e);
-    else rc = 0;
-    if (client) restored_client_free(client);
+    if (property_list_service_client_new(dev, &port, &pl) != PROPERTY_LIST_SERVICE_E_SUCCESS) {
+        snprintf(msg, len, "the restore ramdisk did not answer");
+        idevice_free(dev);
+        return -1;
+    }
+    plist_t type = restored_ask(pl, "QueryType"), node = type ? plist_dict_get_item(type, "Type") : NULL;
+    char *name = NULL;
+    if (node && plist_get_node_type(node) == PLIST_STRING) plist_get_string_val(node, &name);
+    if (!name || strcmp(name, "com.apple.mobile.restored")) {
+        snprintf(msg, len, "the device is not in the restore ramdisk (no restored answered)");
+    } else {
+        plist_t answer = restored_ask(pl, "Reboot");
+        /* The device may drop the connection as it goes down: a sent request
+         * with no answer still reboots it. */
+        node = answer ? plist_dict_get_item(answer, "Result") : NULL;
+        char *result = NULL;
+        if (node && plist_get_node_type(node) == PLIST_STRING) plist_get_string_val(node, &result);
+        if (result && strcmp(result, "Success")) snprintf(msg, len, "the restore ramdisk refused to reboot (%.60s)", result);
+        else rc = 0;
+        free(result);
+        plist_free(answer);
+    }
+    free(name);
+    plist_free(type);
+    property_list_service_client_free(pl);
     idevice_free(dev);
     return rc;
 }

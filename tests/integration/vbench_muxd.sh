@@ -96,6 +96,13 @@ has "$T/restore" '^type com\.apple\.mobile\.restored [0-9]+$' "restored QueryTyp
 has "$T/restore" "^ecid $(printf '%d' 0x000A1B2C3D4E5F60)\$" "restored HardwareInfo UniqueChipID"
 has "$T/restore" '^chip 0x8101 0xc$' "restored HardwareInfo ChipID and BoardID"
 has "$T/restore" '^serial F17ZZ0AAP1GG$' "restored SerialNumber"
+# ibench reboots it out of the ramdisk and returns: restored's connection
+# drops as the device goes down, and nothing is sent after it.
+timeout 30 "$IBENCH" --yes reboot "$R" --no-wait >"$T/rreboot" 2>&1; rc=$?
+check "ibench reboot of a Restore-mode device returns, exit 0" [ "$rc" = 0 ]
+wait_for "$T/log" "^action $R restart" 30
+has "$T/log" "^log $R restored Reboot" "... restored was asked to reboot"
+check "... and nothing was sent after the reboot" [ -z "$(sed -n "/^log $R restored Reboot/,\$p" "$T/log" | grep "^log $R restored" | grep -v 'restored Reboot')" ]
 send "detach $R"
 wait_for "$T/events" "^remove $R " 30
 kill $LPID; wait $LPID
