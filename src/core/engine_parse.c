@@ -3,6 +3,7 @@
  * line goes to the log callback, recognised or not. */
 #include "engine_parse.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ void engine_parse_init(struct engine_state *s, void (*on_line)(void *, const cha
 
 static void set_progress(struct engine_state *s, int step, double f)
 {
-    if (step < 0 || step > 7) return;
+    if (step < 0 || step > 7 || !isfinite(f)) return;  /* "nan"/"inf" from the engine */
     if (f < 0) f = 0;
     if (f > 1) f = 1;
     s->step = step;

@@ -76,7 +76,7 @@ mkdir -p "$T/trap/out/Firmware" "$T/outside"
 ln -s "$T/outside" "$T/trap/out/Firmware/dfu"
 ln -s "$T/outside/kc" "$T/trap/out/kernelcache.release.d20"
 "$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/trap/out" kernelcache.release.d20 >/dev/null 2>&1; rc=$?
-check "a symlink at a file's place is replaced, not followed" [ $rc = 0 ] && [ ! -L "$T/trap/out/kernelcache.release.d20" ] && [ ! -e "$T/outside/kc" ]
+check "a symlink at a file's place is replaced, not followed" all "[ $rc = 0 ]" '[ ! -L "$T/trap/out/kernelcache.release.d20" ]' '[ ! -e "$T/outside/kc" ]'
 "$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/trap/out" 'Firmware/dfu/*' >/dev/null 2>"$T/trap.err"; rc=$?
 check "a symlinked folder in the output is refused (exit 7)" [ $rc = 7 ]
 check "nothing written through the symlinked folder" [ -z "$(ls -A "$T/outside")" ]

@@ -88,7 +88,7 @@ vb "$T/pair" sh -c '
 has "$T/par.out" '^a=0$' "parallel: first restore succeeds"
 has "$T/par.out" '^b=0$' "parallel: second restore succeeds"
 ja=$(sed -n 's/^job \([0-9]*\): Update.*queued.*/\1/p' "$T/par.a"); jb=$(sed -n 's/^job \([0-9]*\): Update.*queued.*/\1/p' "$T/par.b")
-check "parallel: the two jobs overlapped in time" [ "$(jobfield "$ja" started)" -lt "$(jobfield "$jb" ended)" ] && [ "$(jobfield "$jb" started)" -lt "$(jobfield "$ja" ended)" ]
+check "parallel: the two jobs overlapped in time" [ "$(jobfield "$ja" started)" -lt "$(jobfield "$jb" ended)" -a "$(jobfield "$jb" started)" -lt "$(jobfield "$ja" ended)" ]
 
 conf 1 1
 # The second restore starts once the first one's engine is running (its

@@ -75,6 +75,19 @@ TEST(hostile_output_is_bounded_and_cleaned)
     CHECK(S.progress >= 0 && S.progress <= 1000);
 }
 
+/* "progress: 3 nan" made set_progress convert NaN to int (undefined
+ * behaviour); non-finite fractions are ignored now, the state unchanged. */
+TEST(non_finite_progress_is_ignored)
+{
+    engine_parse_init(&S, on_line, NULL);
+    feed("progress: 1 0.5\n");
+    int step = S.step, p = S.progress;
+    feed("progress: 3 nan\nprogress: 4 inf\nprogress: 5 -inf\nprogress: 6 NAN\n");
+    CHECK_INT(S.step, step);
+    CHECK_INT(S.progress, p);
+    CHECK(S.step_fraction > 0.49 && S.step_fraction < 0.51);
+}
+
 static enum engine_triage run(const char *out, int rc, int *retry)
 {
     const char *cause, *next;
@@ -112,5 +125,6 @@ int main(void)
     RUN(progress_bar_with_carriage_returns_and_split_chunks);
     RUN(hostile_output_is_bounded_and_cleaned);
     RUN(each_triage_case);
+    RUN(non_finite_progress_is_ignored);
     return TAP_DONE();
 }
