@@ -2,6 +2,7 @@
  * itself; both complete a line. Recognised lines update the state, and every
  * line goes to the log callback, recognised or not. */
 #include "engine_parse.h"
+#include "sanitize.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -120,9 +121,11 @@ static void parse_line(struct engine_state *s, const char *l)
 static void end_line(struct engine_state *s)
 {
     s->line[s->len] = 0;
-    /* Drop control bytes so a hostile engine cannot reach the terminal through the log. */
+    /* Tabs and other control bytes become spaces; escape sequences, C1 controls,
+     * bidi overrides and broken UTF-8 go through the one sanitizer. */
     for (size_t i = 0; i < s->len; i++)
-        if ((unsigned char)s->line[i] < 0x20 || s->line[i] == 0x7f) s->line[i] = ' ';
+        if (((unsigned char)s->line[i] < 0x20 && s->line[i] != 0x1b) || s->line[i] == 0x7f) s->line[i] = ' ';
+    s->len = sanitize_text(s->line, sizeof s->line, s->line, s->len);
     if (s->len || s->truncated) {
         parse_line(s, s->line);
         if (s->on_line) s->on_line(s->ctx, s->line);

@@ -1,5 +1,6 @@
 /* Finding and sizing up the restore engine (see engine.h). */
 #include "engine.h"
+#include "sanitize.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -51,7 +52,7 @@ int engine_detect(const struct config *c, struct engine_info *e, char *err, size
         pclose(p);
     }
     e->version[strcspn(e->version, "\r\n")] = 0;
-    for (char *s = e->version; *s; s++) if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = '?';
+    sanitize_inplace(e->version, sizeof e->version);
     parse_version(e);
     return 0;
 }
