@@ -353,27 +353,7 @@ int cmd_history(struct config *c, int argc, char **argv)
         else if (ch == 'c') as_csv = 1;
         else { fprintf(stderr, "usage: ibench history [--json|--csv]\n"); return EXIT_USAGE; }
     }
-    char path[PATH_MAX + 16];
-    snprintf(path, sizeof path, "%s/history.jsonl", c->state_dir);
-    FILE *f = fopen(path, "re");
-    json_t *rows = json_array();
-    if (f) {
-        char *line = NULL;
-        size_t cap = 0;
-        while (getline(&line, &cap, f) > 0) {
-            json_t *o = json_loads(line, 0, NULL);       /* a torn last line does not parse: skipped */
-            if (!json_is_object(o)) { json_decref(o); continue; }
-            /* A retried job is recorded once per attempt; keep the last. */
-            json_int_t id = json_integer_value(json_object_get(o, "job"));
-            size_t k;
-            json_t *v;
-            json_array_foreach(rows, k, v)
-                if (json_integer_value(json_object_get(v, "job")) == id) { json_array_remove(rows, k); break; }
-            json_array_append_new(rows, o);
-        }
-        free(line);
-        fclose(f);
-    }
+    json_t *rows = history_read(c);   /* linear; torn lines skipped, one row per job */
     static const char *const cols[] = {"job", "ecid", "product_type", "model", "build", "version", "behavior", "start", "end", "result", "exit_code", "triage", "cause", "log"};
     size_t k;
     json_t *v;

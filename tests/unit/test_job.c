@@ -86,6 +86,55 @@ TEST(creating_a_job_prunes_by_the_configured_retention)
     CHECK(job_find(&cfg, fresh, &j));
 }
 
+static int history_ids(unsigned *ids, int max)
+{
+    json_t *rows = history_read(&cfg);
+    int n = 0;
+    size_t i;
+    json_t *o;
+    json_array_foreach(rows, i, o) if (n < max) ids[n++] = (unsigned)json_integer_value(json_object_get(o, "job"));
+    json_decref(rows);
+    return n;
+}
+
+/* A crash mid-append leaves a torn last line; the next record must start on
+ * a fresh line, not after the fragment (which made both unreadable). */
+TEST(history_torn_line_does_not_swallow_the_next_record)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/history.jsonl", cfg.state_dir);
+    FILE *f = fopen(path, "w");
+    fputs("{\"job\": 7, \"result\": \"succeeded\"}\n{\"job\": 8, \"resu", f);
+    fclose(f);
+    struct job j;
+    memset(&j, 0, sizeof j);
+    j.id = 9;
+    j.state = JOB_FAILED;
+    snprintf(j.dir, sizeof j.dir, "%s/jobs/9", cfg.state_dir);
+    CHECK_INT(history_append(&cfg, &j), 0);
+    unsigned ids[8];
+    int n = history_ids(ids, 8);
+    CHECK_INT(n, 2);
+    CHECK(n == 2 && ids[0] == 7 && ids[1] == 9);
+    j.id = 7;                                   /* job 7 retried: its last row, in that place */
+    CHECK_INT(history_append(&cfg, &j), 0);
+    n = history_ids(ids, 8);
+    CHECK(n == 2 && ids[0] == 9 && ids[1] == 7);
+    unlink(path);
+    CHECK_INT(history_ids(ids, 8), 0);
+    /* a symbolic link at the history's name is not followed */
+    char target[PATH_MAX + 32];
+    snprintf(target, sizeof target, "%s/elsewhere", cfg.state_dir);
+    f = fopen(target, "w");
+    fclose(f);
+    CHECK(symlink(target, path) == 0);
+    CHECK(history_append(&cfg, &j) < 0);
+    struct stat st;
+    CHECK(stat(target, &st) == 0 && st.st_size == 0);
+    unlink(path);
+    unlink(target);
+}
+
 int main(void)
 {
     char top[] = "/tmp/ibench-job.XXXXXX";
@@ -94,6 +143,7 @@ int main(void)
     RUN(prune_takes_only_old_finished_jobs);
     RUN(ids_never_repeat_after_pruning);
     RUN(creating_a_job_prunes_by_the_configured_retention);
+    RUN(history_torn_line_does_not_swallow_the_next_record);
     tap_scratch_remove(top);
     return TAP_DONE();
 }
