@@ -122,8 +122,8 @@ int job_create(const struct config *c, struct job *j, char *err, size_t errlen)
     jobs_dir(c, dir, sizeof dir);
     if (mkdir_p(dir) < 0) { snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno)); return -1; }
     snprintf(lock, sizeof lock, "%s/.lock", dir);
-    int lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lfd < 0 || flock(lfd, LOCK_EX) < 0) { snprintf(err, errlen, "cannot lock %s: %s", lock, strerror(errno)); if (lfd >= 0) close(lfd); return -1; }
+    int lfd = fsutil_open_lock(lock);
+    if (lfd < 0 || flock(lfd, LOCK_EX) < 0) { snprintf(err, errlen, "cannot lock %s: %s", lock, fsutil_strerror(errno)); if (lfd >= 0) close(lfd); return -1; }
     /* Ids only grow: past the newest folder and past the last id issued, so
      * a pruned job's id (named in the history) is never given again. */
     char last_path[PATH_MAX + 16], last[16] = "";
@@ -290,7 +290,11 @@ static void supervise(int logfd, int lockfd, int ipswfd, int nullfd, const char 
         else { memcpy(line, "exit ", 5); k = 5 + put_num(line + 5, WEXITSTATUS(st)); }
         line[k++] = '\n';
     }
-    int fd = open(exit_tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    /* Created exclusively, never through a link: a leftover (or a planted
+     * link) at the name is removed, not followed, and the create retried. */
+    int fd = open(exit_tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST && unlink(exit_tmp) == 0)
+        fd = open(exit_tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd >= 0) {
         if (write(fd, line, k) == (ssize_t)k) fsync(fd);
         close(fd);
@@ -306,8 +310,8 @@ int job_start(const struct config *c, struct job *j, const struct engine_info *e
     snprintf(dir, sizeof dir, "%s/locks", c->state_dir);
     mkdir_p(dir);
     lock_path(c, j->ecid, lock, sizeof lock);
-    int lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lockfd < 0) { snprintf(err, errlen, "cannot open %s: %s", lock, strerror(errno)); return -1; }
+    int lockfd = fsutil_open_lock(lock);
+    if (lockfd < 0) { snprintf(err, errlen, "cannot open %s: %s", lock, fsutil_strerror(errno)); return -1; }
     if (flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
         close(lockfd);
         snprintf(err, errlen, "another restore is driving this device (ECID %016" PRIX64 "); see `ibench jobs`", j->ecid);
@@ -319,7 +323,7 @@ int job_start(const struct config *c, struct job *j, const struct engine_info *e
     snprintf(exit_path, sizeof exit_path, "%s/exit", j->dir);
     snprintf(exit_tmp, sizeof exit_tmp, "%s/.exit.tmp", j->dir);
     unlink(exit_path);
-    int logfd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int logfd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
     int nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (logfd < 0 || nullfd < 0) {
         snprintf(err, errlen, "cannot open %s: %s", logp, strerror(errno));
@@ -370,8 +374,8 @@ int job_device_lock(const struct config *c, uint64_t ecid, char *err, size_t err
     snprintf(dir, sizeof dir, "%s/locks", c->state_dir);
     if (mkdir_p(dir) < 0) { snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno)); return -1; }
     lock_path(c, ecid, lock, sizeof lock);
-    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0) { snprintf(err, errlen, "cannot open %s: %s", lock, strerror(errno)); return -1; }
+    int fd = fsutil_open_lock(lock);
+    if (fd < 0) { snprintf(err, errlen, "cannot open %s: %s", lock, fsutil_strerror(errno)); return -1; }
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
         snprintf(err, errlen, errno == EWOULDBLOCK ? "another ibench is driving this device now" : "cannot lock %s: %s",
                  lock, strerror(errno));
