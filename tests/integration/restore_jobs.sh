@@ -127,7 +127,7 @@ check "... and the engine got -e" [ "$(grep -c -- ' -e ' "$T/engine-runs")" -gt 
 # 4. Triage of each failure (retries off: the retry is checked above).
 conf 4 2 0
 for c in not_signed:"no longer signed" tss_unreachable:"signing server could not be reached" usbmuxd:"usbmuxd is not running" \
-         baseband:"baseband" no_device:"did not find the device" too_old:"engine is too old"; do
+         baseband:"the baseband .cellular modem. failed" no_device:"did not find the device" too_old:"engine is too old"; do
     what=${c%%:*}; want=${c#*:}
     echo "$A $what A 0.5" > "$T/plan"
     vb "$T/two" sh -c '"$0" --yes restore "Bay 3" --ipsw "$1"; echo "rc=$?"' "$IBENCH" "$T/fw.ipsw" >"$T/t-$what.out" 2>&1

@@ -136,20 +136,42 @@ TEST(recovery_upload_starts_then_sends_bulk_blocks)
     iboot_op_free(op);
 }
 
-TEST(exit_recovery_commands_in_order_and_reboot_may_drop)
+/* The operations the console and `ibench recovery exit` / `reboot` run: the
+ * exact command sequence, each a vendor OUT 0x40/0 with its NUL, nothing
+ * after the reboot, and a device that leaves during "reboot" is success. */
+static void expect_sequence(struct iboot_op *op, const char *const *want, int n)
 {
-    const char *cmds[] = {"setenv auto-boot true", "saveenv", "reboot"};
-    char err[100];
-    struct iboot_op *op = iboot_op_commands(cmds, 3, 0, err, sizeof err);
     struct iboot_xfer x;
-    for (int i = 0; i < 3; i++) {
+    CHECK(op != NULL);
+    if (!op) return;
+    for (int i = 0; i < n; i++) {
         CHECK_INT(iboot_op_next(op, &x), 1);
-        CHECK(x.request_type == 0x40 && x.request == 0);
-        CHECK_INT(x.len, strlen(cmds[i]) + 1);
-        CHECK(memcmp(x.data, cmds[i], x.len) == 0);   /* NUL included */
-        iboot_op_done(op, i == 2 ? IR_GONE : IR_OK, NULL, 0);
+        CHECK(x.kind == IX_CONTROL && x.request_type == 0x40 && x.request == 0 && x.value == 0 && x.index == 0);
+        CHECK_INT(x.len, strlen(want[i]) + 1);
+        CHECK(x.data && memcmp(x.data, want[i], strlen(want[i]) + 1) == 0);   /* NUL included */
+        iboot_op_done(op, i == n - 1 ? IR_GONE : IR_OK, NULL, 0);
     }
     CHECK_INT(iboot_op_next(op, &x), 0);
+    CHECK_STR(iboot_op_error(op), "");
+    iboot_op_free(op);
+}
+
+TEST(exit_recovery_commands_in_order_and_reboot_may_drop)
+{
+    static const char *const exit_cmds[] = {"setenv auto-boot true", "saveenv", "reboot"};
+    expect_sequence(iboot_op_exit_recovery(), exit_cmds, 3);
+    static const char *const reboot_cmds[] = {"reboot"};
+    expect_sequence(iboot_op_reboot(), reboot_cmds, 1);
+    /* a refused saveenv stops the sequence before the reboot */
+    struct iboot_op *op = iboot_op_exit_recovery();
+    struct iboot_xfer x;
+    CHECK_INT(iboot_op_next(op, &x), 1);
+    iboot_op_done(op, IR_OK, NULL, 0);
+    CHECK_INT(iboot_op_next(op, &x), 1);
+    CHECK(x.len == 8 && memcmp(x.data, "saveenv", 8) == 0);
+    iboot_op_done(op, IR_STALL, NULL, 0);
+    CHECK(iboot_op_next(op, &x) < 0);
+    CHECK(strstr(iboot_op_error(op), "saveenv") != NULL);
     iboot_op_free(op);
 }
 
