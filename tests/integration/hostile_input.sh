@@ -66,6 +66,16 @@ check "fw get: an HTTP error exits 4" [ $rc = 4 ]
 has "$T/fwg.out" 'HTTP 404' "fw get: the HTTP error is reported"
 clean_out "$T/fwg.out" "fw get: the HTTP error carries no escape, control or bidi character"
 
+# A server whose bytes match the catalog's SHA-1 but not its SHA-256: refused
+# (exit 5), nothing cached; the SHA-256 is checked whenever the catalog has one.
+SHA1=$(sha1sum "$T/www/fw.ipsw" | cut -d' ' -f1)
+printf '{"firmwares":[{"identifier":"iPhone12,1","version":"17.5","buildid":"21F90","sha1sum":"%s","sha256sum":"%s","filesize":8,"url":"%s/fw.ipsw","releasedate":"2024-05-13","signed":true}]}' \
+    "$SHA1" "0000000000000000000000000000000000000000000000000000000000000000" "$BASE" >"$T/www/v4/device/iPhone12,1"
+"$IBENCH" --api "$BASE" fw get iPhone12,1 21F90 >"$T/s256.out" 2>&1; rc=$?
+check "fw get: a SHA-256-only mismatch is refused with exit 5 (rc=$rc)" [ $rc = 5 ]
+has "$T/s256.out" 'checksum mismatch' "fw get: the SHA-256 mismatch is named"
+check "fw get: nothing cached after a SHA-256 mismatch" [ -z "$(find "$IBENCH_CACHE" -name '*21F90_Restore.ipsw' 2>/dev/null)" ]
+
 # doctor: the engine's version line is sanitized.
 printf '#!/bin/sh\nprintf "idevicerestore 1.3.1 \\033]0;pwned\\007\\033[31mred\\302\\233\\342\\200\\256\\377\\n"\n' >"$T/evilengine"
 chmod +x "$T/evilengine"
@@ -75,8 +85,11 @@ clean_out "$T/doc.out" "doctor: no escape, control or bidi character from the en
 
 # ipsw extract: refused names are sanitized, and a refusal naming an entry
 # cut mid-UTF-8 keeps its --json "error" key.
-python3 - "$T/names.ipsw" "$T/bidi.ipsw" <<'PY'
+python3 - "$T/names.ipsw" "$T/bidi.ipsw" "$T/dirup.ipsw" <<'PY'
 import sys, zipfile
+with zipfile.ZipFile(sys.argv[3], "w") as z:
+    z.writestr("../../x/", b"")                 # a folder entry that climbs out of -o
+    z.writestr("ok.txt", b"x")
 with zipfile.ZipFile(sys.argv[1], "w") as z:
     z.writestr("\u00e9" * 600, b"x")          # 1200 bytes: "name too long", shown cut mid-character
 with zipfile.ZipFile(sys.argv[2], "w") as z:
@@ -88,6 +101,10 @@ python3 -c '
 import json,sys; o=json.load(open(sys.argv[1])); assert not o["ok"] and "name too long" in o["error"], o' "$T/nx.json"
 check "extract --json: the error key survives a name cut mid-UTF-8" [ $? = 0 ]
 clean_out "$T/nx.err" "extract: the cut name on stderr is valid UTF-8"
+mkdir -p "$T/up/a/b"
+"$IBENCH" ipsw extract "$T/dirup.ipsw" -o "$T/up/a/b/out" >"$T/dirup.out" 2>&1; rc=$?
+check "extract: a folder entry ../../x/ is refused with exit 5 (rc=$rc)" [ $rc = 5 ]
+check "extract: no folder made outside -o" [ ! -e "$T/up/a/x" -a ! -e "$T/up/x" ]
 "$IBENCH" ipsw extract "$T/bidi.ipsw" -o "$T/bx" >"$T/bx.out" 2>&1; rc=$?
 check "extract: a bidi name is refused with exit 5" [ $rc = 5 ]
 has "$T/bx.out" 'eviltxt\.exe: refused' "extract: the refused name is shown without its controls"

@@ -12,6 +12,7 @@ struct dev {
     uint8_t got[1 << 16];
     uint32_t ngot;
     int resets, zero_dnloads;
+    int bad_status;   /* GETSTATUS status byte once a block was taken (0 = OK) */
 };
 
 static enum iboot_result run_dfu(struct dev *d, const struct iboot_xfer *x, uint8_t *in, uint32_t *n)
@@ -36,7 +37,7 @@ static enum iboot_result run_dfu(struct dev *d, const struct iboot_xfer *x, uint
         if (s == 3) s = d->busy_left-- > 0 ? 4 : (d->state = 5);
         else if (s == 6) d->state = 7;
         else if (s == 7) d->state = 8;
-        uint8_t st[6] = {0, 5, 0, 0, (uint8_t)s, 0};
+        uint8_t st[6] = {(uint8_t)(d->ngot ? d->bad_status : 0), 5, 0, 0, (uint8_t)s, 0};
         memcpy(in, st, 6);
         *n = 6;
         return IR_OK;
@@ -101,6 +102,19 @@ TEST(dfu_upload_clears_an_error_state_first)
     int xf;
     CHECK_INT(drive(op, &d, &xf), 0);
     CHECK_INT(d.ngot, 116);
+    iboot_op_free(op);
+}
+
+/* A block answered with an error status (errUNKNOWN, 0x0e) while the state
+ * says dfuDNLOAD-IDLE is a refusal, not a block taken. */
+TEST(dfu_error_status_fails_the_upload)
+{
+    struct dev d = {.state = 2, .bad_status = 0x0e};
+    struct iboot_op *op = iboot_op_upload(1, img, 3000);
+    int xf;
+    CHECK_INT(drive(op, &d, &xf), -1);
+    CHECK(strstr(iboot_op_error(op), "status 14") != NULL);
+    CHECK(d.zero_dnloads == 0);             /* never went on to the manifest phase */
     iboot_op_free(op);
 }
 
@@ -243,5 +257,6 @@ int main(void)
     RUN(getenv_reads_the_answer_bounded);
     RUN(bad_commands_are_refused_before_any_transfer);
     RUN(cancel_stops_an_upload_with_a_message);
+    RUN(dfu_error_status_fails_the_upload);
     return TAP_DONE();
 }

@@ -192,6 +192,27 @@ TEST(exit_tmp_and_device_lock_never_follow_links)
     CHECK(strstr(err, "symbolic link") != NULL);
 }
 
+/* The per-device lock is exclusive across descriptors (so across ibench
+ * processes): a second taker is refused until the first lets go. */
+TEST(device_lock_is_exclusive)
+{
+    char err[200];
+    int a = job_device_lock(&cfg, 0xABC, err, sizeof err);
+    CHECK(a >= 0);
+    CHECK(job_device_busy(&cfg, 0xABC));
+    err[0] = 0;
+    CHECK_INT(job_device_lock(&cfg, 0xABC, err, sizeof err), -1);
+    CHECK(strstr(err, "another ibench is driving this device") != NULL);
+    int other = job_device_lock(&cfg, 0xABD, err, sizeof err);   /* another device is free */
+    CHECK(other >= 0);
+    if (other >= 0) close(other);
+    if (a >= 0) close(a);
+    CHECK(!job_device_busy(&cfg, 0xABC));
+    int b = job_device_lock(&cfg, 0xABC, err, sizeof err);
+    CHECK(b >= 0);
+    if (b >= 0) close(b);
+}
+
 int main(void)
 {
     char top[] = "/tmp/ibench-job.XXXXXX";
@@ -203,6 +224,7 @@ int main(void)
     RUN(creating_a_job_prunes_by_the_configured_retention);
     RUN(history_torn_line_does_not_swallow_the_next_record);
     RUN(exit_tmp_and_device_lock_never_follow_links);
+    RUN(device_lock_is_exclusive);
     tap_scratch_remove(top);
     return TAP_DONE();
 }
