@@ -577,7 +577,7 @@ json_t *history_parse(FILE *f)
     size_t cap = 0;
     ssize_t len;
     while (f && (len = getline(&line, &cap, f)) > 0) {
-        json_t *o = json_loadb(line, (size_t)len, JSON_DISABLE_EOF_CHECK, NULL);  /* a torn line does not parse */
+        json_t *o = json_loadb(line, (size_t)len, 0, NULL);   /* a torn line does not parse */
         json_t *id = json_object_get(o, "job");
         if (!json_is_object(o) || !json_is_integer(id)) { json_decref(o); continue; }
         snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
