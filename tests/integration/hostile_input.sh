@@ -101,6 +101,21 @@ python3 -c '
 import json,sys; o=json.load(open(sys.argv[1])); assert not o["ok"] and "name too long" in o["error"], o' "$T/nx.json"
 check "extract --json: the error key survives a name cut mid-UTF-8" [ $? = 0 ]
 clean_out "$T/nx.err" "extract: the cut name on stderr is valid UTF-8"
+# An entry whose data (CRC correct) ends before the size its records state:
+# libzip reads it without error; ibench refuses it (exit 5), nothing kept.
+python3 - "$T/short.ipsw" <<'PY'
+import struct, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("short.bin", b"A" * 1000)
+raw = bytearray(open(sys.argv[1], "rb").read())
+cd = raw.find(b"PK\x01\x02"); loc = struct.unpack_from("<I", raw, cd + 42)[0]
+struct.pack_into("<I", raw, cd + 24, 5000); struct.pack_into("<I", raw, loc + 22, 5000)
+open(sys.argv[1], "wb").write(raw)
+PY
+"$IBENCH" ipsw extract "$T/short.ipsw" -o "$T/sh" >"$T/short.out" 2>&1; rc=$?
+check "extract: an entry shorter than its records is refused with exit 5 (rc=$rc)" [ $rc = 5 ]
+has "$T/short.out" 'short\.bin: truncated: 1000 of the 5000 bytes' "extract: the short entry is named"
+check "extract: the short entry is not in place" [ ! -e "$T/sh/short.bin" ]
 mkdir -p "$T/up/a/b"
 "$IBENCH" ipsw extract "$T/dirup.ipsw" -o "$T/up/a/b/out" >"$T/dirup.out" 2>&1; rc=$?
 check "extract: a folder entry ../../x/ is refused with exit 5 (rc=$rc)" [ $rc = 5 ]
