@@ -106,6 +106,10 @@ TEST(each_triage_case)
                   "ERROR: Unable to get SHSH blobs for this device\nERROR: Unable to send TSS request\n", 255, &r), TRIAGE_TSS_UNREACHABLE);
     CHECK(r);
     CHECK_INT(run("ERROR: TSS request failed (status=94, message=This device isn't eligible for the requested build.)\n", 255, &r), TRIAGE_NOT_SIGNED);
+    /* each of the engine's ways of saying it, alone */
+    CHECK_INT(run("ERROR: TSS request failed (status=94, message=)\n", 255, &r), TRIAGE_NOT_SIGNED);
+    CHECK_INT(run("ERROR: This device isn't eligible for the requested build.\n", 255, &r), TRIAGE_NOT_SIGNED);
+    CHECK_INT(run("ERROR: This build is not being signed for this device\n", 255, &r), TRIAGE_NOT_SIGNED);
     CHECK(!r);
     CHECK_INT(run("Device failed to enter restore mode.\nMake sure that usbmuxd is running.\n", 255, &r), TRIAGE_USBMUXD);
     CHECK_INT(run("ERROR: Unable to send data to ASR\nUnable to restore device\n", 255, &r), TRIAGE_FS_TRANSFER);
