@@ -29,7 +29,7 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 VB_SRC    := $(wildcard tests/vbench/*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all deps run demo check test asan fuzz bench install uninstall clean tools check-debian13
+.PHONY: all deps run demo check test asan fuzz bench mutants install uninstall clean tools check-debian13
 
 all: $(BUILD)/ibench
 
@@ -101,6 +101,12 @@ asan:
 FUZZ_SECONDS ?= 20
 fuzz: deps
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# Small breakages of safety-critical code (tests/mutants/mutants.txt), each
+# built in a scratch copy and run against the tests named for it; prints
+# killed/survived per mutant and the survival rate. MUTANTS="id-glob ...".
+mutants: deps
+	@python3 tests/mutants/run.py $(MUTANTS)
 
 bench: deps tools
 	@sh tests/bench/run.sh $(BUILD)

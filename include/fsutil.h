@@ -8,8 +8,19 @@
 int mkdir_p(const char *path);
 
 /* Replaces path with data so that readers (and a crash) see either the old
- * file or the whole new one: a temp file beside it, fsync, then rename.
+ * file or the whole new one: a temp file beside it (<path>.tmp.<pid>.<salt>,
+ * created with O_EXCL|O_NOFOLLOW: a link or file planted at that name is
+ * never followed, truncated or removed; another name is tried), fsync, then
+ * rename (which replaces a link at path, never follows it).
  * 0, or -1 with errno, and nothing left behind. */
 int write_file_atomic(const char *path, const void *data, size_t len);
+
+/* Opens (creating, 0644) a lock file without following a link: a link or
+ * anything but a regular file at path is refused (-1, errno ELOOP), so a
+ * link planted in a shared cache or state folder cannot make ibench create
+ * or lock a file elsewhere. The descriptor is O_CLOEXEC. */
+int fsutil_open_lock(const char *path);
+/* strerror(e), with ELOOP said plainly (what fsutil_open_lock refuses). */
+const char *fsutil_strerror(int e);
 
 #endif

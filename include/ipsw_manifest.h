@@ -10,6 +10,9 @@
 #define IPSW_MAX_COMPONENTS 96
 #define IPSW_MAX_PRODUCTS 32
 #define IPSW_MANIFEST_MAX (16u << 20)   /* a BuildManifest larger than this is refused */
+#define IPSW_MANIFEST_DEPTH_MAX 64      /* and one nested deeper than this (real ones: about 8) */
+#define IPSW_STR_(x) #x
+#define IPSW_STR(x) IPSW_STR_(x)
 
 struct ipsw_component {
     char name[64];        /* "KernelCache", "iBSS", ... */

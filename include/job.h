@@ -17,9 +17,11 @@
  * or an SSH drop, leaves it running; any later ibench re-adopts the job. */
 #ifndef IBENCH_JOB_H
 #define IBENCH_JOB_H
+#include <jansson.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "config.h"
 #include "engine.h"
@@ -62,7 +64,15 @@ bool job_device_busy(const struct config *c, uint64_t ecid);
 int job_device_lock(const struct config *c, uint64_t ecid, char *err, size_t errlen);
 
 /* History: one JSON object per line in <state>/history.jsonl, appended with
- * O_APPEND and fsync; a torn last line is skipped when read. */
+ * O_APPEND and fsync, on a fresh line even after a torn one; never through a
+ * symbolic link. */
 int history_append(const struct config *c, const struct job *j);
+/* The history rows (a new JSON array; never NULL), read in one linear pass:
+ * lines that are not a JSON object with an integer "job" (a torn line) are
+ * skipped, and a job recorded several times (one row per attempt) keeps
+ * only its last row, in that row's place. history_read reads the state
+ * folder's file (no file: an empty array). */
+json_t *history_parse(FILE *f);
+json_t *history_read(const struct config *c);
 
 #endif

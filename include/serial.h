@@ -36,6 +36,13 @@ struct nonce_info {
 int serial_parse(const char *s, size_t len, struct serial_info *out, char *err, size_t errlen);
 int nonce_parse(const char *s, size_t len, struct nonce_info *out, char *err, size_t errlen);
 
+/* A USB string descriptor (bLength, bDescriptorType, UTF-16LE units; len
+ * bytes received, bLength trusted only when it is not larger) as ASCII text
+ * in out (n, always NUL-terminated): other characters become '?', and the
+ * result has passed sanitize_text, so an escape sequence in a serial-number
+ * field is dropped whole rather than shown as "?[31m". Returns strlen(out). */
+size_t serial_from_descriptor(const unsigned char *d, size_t len, char *out, size_t n);
+
 /* Fuse and flag readings (CPFM bit0 secure, bit1 production; IBFL bits 2..4). */
 int serial_is_production(const struct serial_info *si);
 int serial_is_secure(const struct serial_info *si);

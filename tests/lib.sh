@@ -15,8 +15,13 @@ trap 'eval "$cleanup_hooks"; rm -rf "$T"' EXIT INT TERM
 
 ok()   { echo "ok - $1"; }
 fail() { echo "not ok - $1${2:+: $2}"; }
-# check NAME COMMAND...: ok when the command succeeds
-check() { n=$1; shift; if "$@"; then ok "$n"; else fail "$n" "command failed: $*"; fi; }
+# check NAME COMMAND...: ok when the command succeeds. Returns the command's
+# status, so `check A cmd && check B cmd2` stops at the first failure. Only
+# the one COMMAND is asserted: `check N [ a ] && [ b ]` does not assert b;
+# write `check N [ a -a b ]` or `check N all '[ a ]' '[ b ]'`.
+check() { n=$1; shift; if "$@"; then ok "$n"; return 0; else _rc=$?; fail "$n" "command failed: $*"; return $_rc; fi; }
+# all 'CMD' 'CMD'...: true when every shell command (evaluated) is true
+all() { for _c in "$@"; do eval "$_c" || return 1; done; return 0; }
 # has FILE REGEX NAME: ok when an extended regex matches a line of FILE
 has() { if grep -Eq -- "$2" "$1"; then ok "$3"; else fail "$3" "no line matching /$2/ in $1"; echo "# --- $1:"; sed 's/^/# /' "$1" | tail -n 40; fi; }
 # Damage a file for sure: invert one byte (a fixed value could already be there).

@@ -63,27 +63,7 @@ void restore_jobs_count(const struct config *c, int *running, int *queued, int *
 
 void *restore_history_rows(const struct config *c)
 {
-    char path[PATH_MAX + 16];
-    snprintf(path, sizeof path, "%s/history.jsonl", c->state_dir);
-    FILE *f = fopen(path, "re");
-    json_t *rows = json_array();
-    if (!f) return rows;
-    char *line = NULL;
-    size_t cap = 0;
-    while (getline(&line, &cap, f) > 0) {
-        json_t *o = json_loads(line, 0, NULL);       /* a torn last line does not parse: skipped */
-        if (!json_is_object(o)) { json_decref(o); continue; }
-        /* A retried job is recorded once per attempt; keep the last. */
-        json_int_t id = json_integer_value(json_object_get(o, "job"));
-        size_t k;
-        json_t *v;
-        json_array_foreach(rows, k, v)
-            if (json_integer_value(json_object_get(v, "job")) == id) { json_array_remove(rows, k); break; }
-        json_array_append_new(rows, o);
-    }
-    free(line);
-    fclose(f);
-    return rows;
+    return history_read(c);   /* one linear pass; torn lines skipped, one row per job */
 }
 
 int restore_engine_probe(const struct config *c, struct engine_info *e, char *err, size_t n)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "sanitize.h"
 #include "commands.h"
 #include "firmware.h"
 #include "firmware_cache.h"
@@ -146,8 +147,10 @@ static void on_got(void *ctx, int request, int rc, const char *msg, const char *
         w->rc = exit_code(rc);
         if (g->tty) fputc('\n', stderr);
         if (rc == DOWNLOAD_OK) printf("%s\n", path);
-        if (g->n > 1) fprintf(stderr, "ibench: %s %s: %s\n", w->fw.identifier, w->fw.build, msg);
-        else fprintf(stderr, "ibench: %s\n", msg);
+        char clean[1024];   /* server text (curl's error, URLs) passes the sanitizer */
+        sanitize_text(clean, sizeof clean, msg, msg ? strlen(msg) : 0);
+        if (g->n > 1) fprintf(stderr, "ibench: %s %s: %s\n", w->fw.identifier, w->fw.build, clean);
+        else fprintf(stderr, "ibench: %s\n", clean);
         fflush(stdout);
         g->last_print = 0;
         if (--g->left == 0) loop_stop(g->app.loop, 0);

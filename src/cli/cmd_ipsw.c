@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "ipsw_doc.h"
+#include "sanitize.h"
 #include "models.h"
 
 static int info(struct config *c, const char *file, const char *device)
@@ -196,6 +197,7 @@ static int extract(struct config *c, int argc, char **argv)
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (view.shown) fputc('\n', stderr);
+    sanitize_inplace(r.err, sizeof r.err);   /* names from the archive, cut anywhere: valid UTF-8 for --json */
     int remote = ipsw_is_url(o.archive);
     if (st != IPSW_X_OK) fprintf(stderr, "ibench: %s\n", r.err);
     if (c->json) {

@@ -3,6 +3,8 @@
  * restricted to safe characters (they become file names). */
 #include "catalog_parse.h"
 
+#include "sanitize.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +24,7 @@ static int get_str(json_t *o, const char *k, char *out, size_t n, int required)
     out[0] = 0;
     if (!v || json_is_null(v)) return required ? -1 : 0;
     if (!json_is_string(v) || json_string_length(v) >= n) return -1;
-    snprintf(out, n, "%s", json_string_value(v));
+    sanitize_text(out, n, json_string_value(v), json_string_length(v));  /* releasedate etc. reach terminals */
     return 0;
 }
 

@@ -6,7 +6,9 @@
  * upstream adds step 7 (upload image) and lines `<Label>: <pct>` (Downloading,
  * Verifying, Extracting, Uploading or a component name) within a step. */
 #include "engine_parse.h"
+#include "sanitize.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +27,7 @@ void engine_parse_init(struct engine_state *s, void (*on_line)(void *, const cha
 
 static void set_progress(struct engine_state *s, int step, double f)
 {
-    if (step < 0 || step > 7) return;
+    if (step < 0 || step > 7 || !isfinite(f)) return;  /* "nan"/"inf" from the engine */
     if (f < 0) f = 0;
     if (f > 1) f = 1;
     s->step = step;
@@ -166,9 +168,11 @@ static void parse_line(struct engine_state *s, const char *l)
 static void end_line(struct engine_state *s)
 {
     s->line[s->len] = 0;
-    /* Drop control bytes so a hostile engine cannot reach the terminal through the log. */
+    /* Tabs and other control bytes become spaces; escape sequences, C1 controls,
+     * bidi overrides and broken UTF-8 go through the one sanitizer. */
     for (size_t i = 0; i < s->len; i++)
-        if ((unsigned char)s->line[i] < 0x20 || s->line[i] == 0x7f) s->line[i] = ' ';
+        if (((unsigned char)s->line[i] < 0x20 && s->line[i] != 0x1b) || s->line[i] == 0x7f) s->line[i] = ' ';
+    s->len = sanitize_text(s->line, sizeof s->line, s->line, s->len);
     if (s->len || s->truncated) {
         parse_line(s, s->line);
         if (s->on_line) s->on_line(s->ctx, s->line);

@@ -3,6 +3,8 @@
  * runs, so it is outside input. */
 #include "engine_version.h"
 
+#include "sanitize.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -76,6 +78,7 @@ int engine_version_parse(struct engine_info *e, const char *text, size_t len)
     for (; i < len && text[i] != '\n' && text[i] != '\r' && k < sizeof e->version - 1; i++)
         e->version[k++] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i];
     e->version[k] = 0;
+    sanitize_inplace(e->version, sizeof e->version);   /* C1, bidi, broken UTF-8: doctor prints it */
     int found = -1;
     for (const char *p = e->version; *p; p++) {
         if (!is_digit(*p) || (p > e->version && (is_alnum(p[-1]) && p[-1] != 'v'))) continue;

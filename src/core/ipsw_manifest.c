@@ -95,6 +95,49 @@ static int parse_identity(plist_t id, struct ipsw_identity *o, int index, char *
     return 0;
 }
 
+/* Deepest element nesting in XML bytes, counted without parsing them (libplist
+ * recurses once per level and overflows the stack on 200,000 nested arrays).
+ * Comments, CDATA, <?...?> and <!...> declarations do not nest; quoted
+ * attribute values may hold '>'. Stops counting once past limit. */
+static int xml_depth_exceeds(const char *x, size_t n, int limit)
+{
+    int depth = 0;
+    size_t i = 0;
+    while (i < n) {
+        if (x[i] != '<') { i++; continue; }
+        const char *rest = x + i, *end;
+        size_t left = n - i;
+        if (left >= 4 && memcmp(rest, "<!--", 4) == 0) {
+            end = memmem(rest + 4, left - 4, "-->", 3);
+            if (!end) return 0;                            /* unterminated: libplist refuses it */
+            i = (size_t)(end - x) + 3;
+            continue;
+        }
+        if (left >= 9 && memcmp(rest, "<![CDATA[", 9) == 0) {
+            end = memmem(rest + 9, left - 9, "]]>", 3);
+            if (!end) return 0;
+            i = (size_t)(end - x) + 3;
+            continue;
+        }
+        int closing = left > 1 && x[i + 1] == '/';
+        int decl = left > 1 && (x[i + 1] == '?' || x[i + 1] == '!');
+        char quote = 0;
+        size_t j = i + 1;
+        for (; j < n; j++) {
+            if (quote) { if (x[j] == quote) quote = 0; }
+            else if (x[j] == '"' || x[j] == '\'') quote = x[j];
+            else if (x[j] == '>') break;
+        }
+        if (j >= n) return 0;
+        if (!decl) {
+            if (closing) { if (depth > 0) depth--; }
+            else if (x[j - 1] != '/' && ++depth > limit) return 1;
+        }
+        i = j + 1;
+    }
+    return 0;
+}
+
 int ipsw_manifest_parse(const void *data, size_t len, struct ipsw_manifest *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
@@ -105,6 +148,8 @@ int ipsw_manifest_parse(const void *data, size_t len, struct ipsw_manifest *m, c
     if (memcmp(data, "bplist", 6) == 0) return fail(err, errlen, "binary property list (IPSW manifests are XML)", -1);
     /* Nor can XML hold a NUL byte; libplist 2.2.0 would abort on one in a string. */
     if (memchr(data, 0, len)) return fail(err, errlen, "NUL byte in XML", -1);
+    if (xml_depth_exceeds(data, len, IPSW_MANIFEST_DEPTH_MAX))
+        return fail(err, errlen, "nested more than " IPSW_STR(IPSW_MANIFEST_DEPTH_MAX) " levels deep", -1);
     plist_from_xml(data, (uint32_t)len, &root);
     if (!root) return fail(err, errlen, "not a property list", -1);
     int rc = -1;

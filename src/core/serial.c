@@ -3,6 +3,7 @@
  * PWND are bracketed ("SRNM:[]" is legal). Unknown well-formed keys are skipped
  * so newer boot ROMs still parse. Nothing is read past len. */
 #include "serial.h"
+#include "sanitize.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -170,3 +171,17 @@ int nonce_parse(const char *s, size_t len, struct nonce_info *out, char *err, si
 int serial_is_production(const struct serial_info *si) { return (si->present & SF_CPFM) && (si->cpfm & 2); }
 int serial_is_secure(const struct serial_info *si) { return (si->present & SF_CPFM) && (si->cpfm & 1); }
 int serial_is_image4(const struct serial_info *si) { return (si->present & SF_IBFL) && (si->ibfl & 4); }
+
+size_t serial_from_descriptor(const unsigned char *d, size_t len, char *out, size_t n)
+{
+    size_t o = 0;
+    if (!n) return 0;
+    if (len >= 2 && d[0] <= len) len = d[0];
+    for (size_t i = 2; i + 1 < len && o + 1 < n; i += 2) {
+        unsigned ch = d[i] | (unsigned)d[i + 1] << 8;
+        if (ch == 0) continue;                            /* a NUL would end the text early */
+        out[o++] = ch < 0x80 ? (char)ch : '?';            /* controls kept for the sanitizer */
+    }
+    out[o] = 0;
+    return sanitize_text(out, n, out, o);                 /* escape sequences go whole */
+}

@@ -1,6 +1,7 @@
 /* Catalog fetch (curl, blocking: the pool or the command line) and its copy
  * on disk; the parser is the pure catalog_parse.c. */
 #include "catalog.h"
+#include "sanitize.h"
 #include "fsutil.h"
 
 #include <curl/curl.h>

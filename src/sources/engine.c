@@ -2,6 +2,7 @@
  * line and its --help, each read from a child with a time limit, then judged
  * by the pure engine_version.c. */
 #include "engine.h"
+#include "sanitize.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,11 +24,36 @@ int mkdir_p(const char *path)
     return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+int fsutil_open_lock(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+    if (fd < 0) return -1;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) { close(fd); errno = ELOOP; return -1; }
+    return fd;
+}
+
+const char *fsutil_strerror(int e)
+{
+    return e == ELOOP ? "a symbolic link or not a regular file (not followed; remove it)" : strerror(e);
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len)
 {
-    char tmp[PATH_MAX + 24];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof tmp) { errno = ENAMETOOLONG; return -1; }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    char tmp[PATH_MAX + 48];
+    int fd = -1;
+    /* A new file that no one else can have prepared: created exclusively,
+     * never through a link; a name already taken (a leftover, or a link
+     * planted in a shared folder) is left alone and the next name tried. */
+    static unsigned seq;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    for (int tries = 0; fd < 0 && tries < 16; tries++) {
+        unsigned salt = (unsigned)ts.tv_nsec ^ (unsigned)(uintptr_t)&tmp ^ (__atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED) * 2654435761u);
+        if (snprintf(tmp, sizeof tmp, "%s.tmp.%d.%08x", path, (int)getpid(), salt) >= (int)sizeof tmp) { errno = ENAMETOOLONG; return -1; }
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST) return -1;
+    }
     if (fd < 0) return -1;
     const char *p = data;
     size_t left = len;

@@ -32,9 +32,9 @@ int fw_cache_lock(const char *path, bool exclusive, char *err, size_t errlen)
     char lp[PATH_MAX + 8];
     lock_path(path, lp, sizeof lp);
     for (int tries = 0; tries < 8; tries++) {
-        int fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        int fd = fsutil_open_lock(lp);   /* never through a link planted in a shared cache */
         if (fd < 0) {
-            snprintf(err, errlen, "cannot create the lock file %s: %s", lp, strerror(errno));
+            snprintf(err, errlen, "cannot create the lock file %s: %s", lp, fsutil_strerror(errno));
             return FW_CACHE_ERR;
         }
         if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) < 0) {
@@ -47,7 +47,7 @@ int fw_cache_lock(const char *path, bool exclusive, char *err, size_t errlen)
         /* The previous holder may have removed the file between our open and
          * flock: then we hold a lock nobody else can see; take the new one. */
         struct stat a, b;
-        if (fstat(fd, &a) == 0 && stat(lp, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) return fd;
+        if (fstat(fd, &a) == 0 && lstat(lp, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) return fd;
         close(fd);
     }
     snprintf(err, errlen, "the lock file %s keeps changing", lp);

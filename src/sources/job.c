@@ -117,8 +117,8 @@ int job_create(const struct config *c, struct job *j, char *err, size_t errlen)
     jobs_dir(c, dir, sizeof dir);
     if (mkdir_p(dir) < 0) { snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno)); return -1; }
     snprintf(lock, sizeof lock, "%s/.lock", dir);
-    int lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lfd < 0 || flock(lfd, LOCK_EX) < 0) { snprintf(err, errlen, "cannot lock %s: %s", lock, strerror(errno)); if (lfd >= 0) close(lfd); return -1; }
+    int lfd = fsutil_open_lock(lock);
+    if (lfd < 0 || flock(lfd, LOCK_EX) < 0) { snprintf(err, errlen, "cannot lock %s: %s", lock, fsutil_strerror(errno)); if (lfd >= 0) close(lfd); return -1; }
     /* Ids only grow: past the newest folder and past the last id issued, so
      * a pruned job's id (named in the history) is never given again. */
     char last_path[PATH_MAX + 16], last[16] = "";
@@ -255,8 +255,8 @@ int job_device_lock(const struct config *c, uint64_t ecid, char *err, size_t err
     snprintf(dir, sizeof dir, "%s/locks", c->state_dir);
     if (mkdir_p(dir) < 0) { snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno)); return -1; }
     lock_path(c, ecid, lock, sizeof lock);
-    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd < 0) { snprintf(err, errlen, "cannot open %s: %s", lock, strerror(errno)); return -1; }
+    int fd = fsutil_open_lock(lock);
+    if (fd < 0) { snprintf(err, errlen, "cannot open %s: %s", lock, fsutil_strerror(errno)); return -1; }
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
         snprintf(err, errlen, errno == EWOULDBLOCK ? "another ibench is driving this device now" : "cannot lock %s: %s",
                  lock, strerror(errno));
@@ -437,12 +437,62 @@ int history_append(const struct config *c, const struct job *j)
     if (!line) return -1;
     size_t n = strlen(line);
     line[n] = '\n';   /* json_dumps leaves room for the NUL we overwrite; write n + 1 */
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
     int rc = -1;
     if (fd >= 0) {
-        rc = write(fd, line, n + 1) == (ssize_t)(n + 1) && fsync(fd) == 0 ? 0 : -1;
+        /* A torn last line (a crash mid-write) would swallow this record:
+         * start on a fresh line when the file does not end with one. */
+        struct stat st;
+        char last = '\n';
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+            rc = 0;
+            if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+                rc = write(fd, "\n", 1) == 1 ? 0 : -1;
+        }
+        if (rc == 0) rc = write(fd, line, n + 1) == (ssize_t)(n + 1) && fsync(fd) == 0 ? 0 : -1;
         close(fd);
     }
     free(line);
     return rc;
+}
+
+json_t *history_parse(FILE *f)
+{
+    json_t *rows = json_array(), *last = json_object();
+    char *line = NULL, key[32];
+    size_t cap = 0;
+    ssize_t len;
+    while (f && (len = getline(&line, &cap, f)) > 0) {
+        json_t *o = json_loadb(line, (size_t)len, 0, NULL);   /* a torn line does not parse */
+        json_t *id = json_object_get(o, "job");
+        if (!json_is_object(o) || !json_is_integer(id)) { json_decref(o); continue; }
+        snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+        json_object_set_new(last, key, json_integer((json_int_t)json_array_size(rows)));
+        json_array_append_new(rows, o);
+    }
+    free(line);
+    /* A retried job is recorded once per attempt: keep its last row, in the
+     * place of that row (one pass, a hash of job -> last index). */
+    json_t *out = json_array();
+    size_t i;
+    json_t *o;
+    json_array_foreach(rows, i, o) {
+        snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(o, "job")));
+        if ((size_t)json_integer_value(json_object_get(last, key)) == i) json_array_append(out, o);
+    }
+    json_decref(rows);
+    json_decref(last);
+    return out;
+}
+
+json_t *history_read(const struct config *c)
+{
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/history.jsonl", c->state_dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    if (!f && fd >= 0) close(fd);
+    json_t *rows = history_parse(f);
+    if (f) fclose(f);
+    return rows;
 }

@@ -1,5 +1,6 @@
 /* The restore queue (see job_queue.h). */
 #include "job_queue.h"
+#include "fsutil.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -24,7 +25,7 @@ int job_queue_pump(const struct config *c, const struct engine_info *e, struct j
     mkdir(c->state_dir, 0755);
     mkdir(lock, 0755);
     snprintf(lock, sizeof lock, "%s/jobs/.queue", c->state_dir);
-    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = fsutil_open_lock(lock);
     if (list) { *list = NULL; *nlist = 0; }
     if (fd < 0 || flock(fd, LOCK_EX) < 0) { if (fd >= 0) close(fd); return 0; }
     int n = 0, started = 0;

@@ -89,9 +89,10 @@ static void ring_add(struct capped *c, const char *p, size_t n)
  * old file stays and grows (a full disk then stops it, as before). */
 static void compact(struct capped *c)
 {
-    int out = open(c->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    unlink(c->tmp);   /* a leftover (or a planted link) is not written through */
+    int out = open(c->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (out < 0) return;
-    int in = open(c->path, O_RDONLY | O_CLOEXEC);
+    int in = open(c->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     int ok = in >= 0;
     static char buf[65536];
     for (long long off = 0; ok && off < c->keep;) {
@@ -224,7 +225,10 @@ static void supervise(int logfd, int lockfd, int ipswfd, int nullfd, const char 
         else { memcpy(line, "exit ", 5); k = 5 + put_num(line + 5, WEXITSTATUS(st)); }
         line[k++] = '\n';
     }
-    int fd = open(exit_tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    /* Created exclusively and never through a link planted at its name. */
+    int fd = open(exit_tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST && unlink(exit_tmp) == 0)
+        fd = open(exit_tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd >= 0) {
         if (write(fd, line, k) == (ssize_t)k) fsync(fd);
         close(fd);
@@ -274,7 +278,7 @@ int job_start(const struct config *c, struct job *j, const struct engine_info *e
     snprintf(exit_path, sizeof exit_path, "%s/exit", j->dir);
     snprintf(exit_tmp, sizeof exit_tmp, "%s/.exit.tmp", j->dir);
     unlink(exit_path);
-    int logfd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int logfd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
     int nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
     char **envp = env_with_tmpdir(folder[1], tmpenv, sizeof tmpenv);
     if (logfd < 0 || nullfd < 0 || !envp) {

@@ -1,6 +1,7 @@
 /* libusb on the event loop: pollfds and the next libusb timeout feed poll();
  * hotplug on vendor 0x05ac (with ENUMERATE) queues work; identification reads
  * string descriptors with asynchronous control transfers, then closes. */
+#include "serial.h"
 #include "usb_source.h"
 
 #include <libusb.h>
@@ -161,16 +162,10 @@ static void finish(struct udev_entry *e, enum bench_ev_type t, const char *text)
     }
 }
 
-/* UTF-16LE string descriptor -> ASCII, '?' for anything else; bounded by the descriptor. */
+/* UTF-16LE string descriptor -> sanitized ASCII; bounded by the descriptor. */
 static void decode_string(const unsigned char *d, int len, char *out, size_t n)
 {
-    size_t o = 0;
-    if (len >= 2 && d[0] <= len) len = d[0];
-    for (int i = 2; i + 1 < len && o + 1 < n; i += 2) {
-        unsigned ch = d[i] | d[i + 1] << 8;
-        out[o++] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
-    }
-    out[o] = 0;
+    serial_from_descriptor(d, len > 0 ? (size_t)len : 0, out, n);
 }
 
 static void submit_string(struct udev_entry *e, uint8_t index);

@@ -445,7 +445,7 @@ static void redirect_stderr(const struct config *c)
     char path[PATH_MAX + 16];
     mkdir(c->state_dir, 0755);
     snprintf(path, sizeof path, "%s/ibench.log", c->state_dir);
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (fd >= 0) { dup2(fd, STDERR_FILENO); close(fd); }
 }

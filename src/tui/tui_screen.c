@@ -4,7 +4,9 @@
  * cmd_tui.c can both use it without a cycle. */
 #include <curses.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "sanitize.h"
 #include "tui.h"
 
 void tui_role_on(struct tui *t, enum role r)
@@ -20,8 +22,11 @@ void tui_role_off(void) { attrset(A_NORMAL); }
 void tui_put(int y, int x, int width, const char *s)
 {
     if (width <= 0 || y >= LINES) return;
-    char buf[512];
-    snprintf(buf, sizeof buf, "%-*.*s", width, width, s);
+    /* Everything drawn passes the one sanitizer, cut at a character boundary. */
+    char clean[512], buf[512];
+    size_t cap = (size_t)width + 1 < sizeof clean ? (size_t)width + 1 : sizeof clean;
+    sanitize_text(clean, cap, s, s ? strlen(s) : 0);
+    snprintf(buf, sizeof buf, "%-*s", width, clean);
     mvaddnstr(y, x, buf, width);
 }
 

@@ -116,7 +116,7 @@ G1=$!
 wait_for "$T/http.log" 'GET /throttle/50000/a.ipsw' 30   # the first one holds the lock now
 IB fw get iPad7,5 21D4444 >"$T/g2" 2>"$T/g2e"; rc2=$?
 wait $G1; rc1=$?
-check "both processes succeed" [ $rc1 = 0 ] && [ $rc2 = 0 ]
+check "both processes succeed" [ $rc1 = 0 -a $rc2 = 0 ]
 has "$T/g2e" 'waiting: another ibench is downloading this build' "the second one waits and says why"
 has "$T/g2e" 'downloaded by another ibench process' "the second one finds the file in the cache"
 n=$(grep -c 'GET /throttle/50000/a.ipsw' "$T/http.log")

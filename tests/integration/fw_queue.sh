@@ -40,7 +40,7 @@ wait_for "$T/http.log" 'GET /hold/two/b.ipsw' 30
 check "the second starts when the first is done" grep -q 'GET /hold/two/b.ipsw' "$T/http.log"
 touch "$T/www/.release-two"
 wait $G; rc=$?
-check "both capped downloads complete" [ $rc = 0 ] && [ "$(wc -l <"$T/h.out")" = 2 ]
+check "both capped downloads complete" [ $rc = 0 -a "$(wc -l <"$T/h.out")" = 2 ]
 
 # The default cap (2): two transfers at once, the third queued.
 rm -f "$XDG_CONFIG_HOME/ibench/config"
@@ -55,7 +55,7 @@ wait_for "$T/http.log" 'GET /hold/six/c.ipsw' 30
 check "the third starts when a slot frees" grep -q 'GET /hold/six/c.ipsw' "$T/http.log"
 touch "$T/www/.release-five" "$T/www/.release-six"
 wait $G; rc=$?
-check "all three complete" [ $rc = 0 ] && [ "$(wc -l <"$T/d.out")" = 3 ]
+check "all three complete" [ $rc = 0 -a "$(wc -l <"$T/d.out")" = 3 ]
 has "$T/d.err" '^ibench: iPhone12,1 D333: verified' "each result is named by its build"
 
 # Ctrl-C: the request is cancelled, the partial kept, the lock let go.

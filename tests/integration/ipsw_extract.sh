@@ -3,8 +3,26 @@
 # ZIP64, cancellation and a full disk.
 . "$IBENCH_TOP/tests/lib.sh"
 G="python3 $IBENCH_TOP/tests/ipsw_gen.py"
-# no_partials DIR NAME: no temporary file left anywhere below DIR
-no_partials() { if [ -z "$(find "$1" -name '.ibench-*' 2>/dev/null)" ]; then ok "$2"; else fail "$2" "$(find "$1" -name '.ibench-*')"; fi; }
+# no_partials DIR ARCHIVE NAME: every file (or link) below DIR is a complete,
+# byte-identical copy of ARCHIVE's entry of that name: no partial or
+# temporary file, whatever its name (extraction writes unnamed O_TMPFILE
+# files, so looking for a name pattern could never fail).
+no_partials() {
+    if python3 - "$1" "$2" >"$T/np.why" 2>&1 <<'PY'
+import os, sys, zipfile
+top, z = sys.argv[1], zipfile.ZipFile(sys.argv[2])
+names, bad = set(z.namelist()), []
+for d, dirs, files in os.walk(top):
+    bad += [os.path.relpath(os.path.join(d, x), top) for x in dirs if os.path.islink(os.path.join(d, x))]
+    for f in files:
+        p = os.path.join(d, f); rel = os.path.relpath(p, top)
+        try: ok = not os.path.islink(p) and rel in names and open(p, "rb").read() == z.read(rel)
+        except Exception: ok = False
+        if not ok: bad.append(rel)
+if bad: print("not complete copies of entries: %s" % bad[:5]); sys.exit(1)
+PY
+    then ok "$3"; else fail "$3" "$(cat "$T/np.why")"; fi
+}
 
 $G "$T/good.ipsw"
 mkdir "$T/unzip" && (cd "$T/unzip" && unzip -q "$T/good.ipsw")
@@ -52,7 +70,7 @@ hostile() { # variant, entry regex, name
     ( cd "$T/h" && "$IBENCH" ipsw extract "$T/$1.ipsw" -o "$T/h/out-$1" ) >/dev/null 2>"$T/$1.err"; rc=$?
     check "$3: exit 5" [ $rc = 5 ]
     has "$T/$1.err" "$2" "$3: message names the entry"
-    no_partials "$T/h" "$3: no partial file"
+    no_partials "$T/h/out-$1" "$T/$1.ipsw" "$3: no partial file"
 }
 hostile traversal '^ibench: Firmware/\.\./\.\./evil: refused' "traversal name"
 check "traversal: nothing written outside -o" [ ! -e "$T/evil" ] && check "traversal: nothing written beside" [ ! -e "$T/h/evil" ]
@@ -76,7 +94,7 @@ mkdir -p "$T/trap/out/Firmware" "$T/outside"
 ln -s "$T/outside" "$T/trap/out/Firmware/dfu"
 ln -s "$T/outside/kc" "$T/trap/out/kernelcache.release.d20"
 "$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/trap/out" kernelcache.release.d20 >/dev/null 2>&1; rc=$?
-check "a symlink at a file's place is replaced, not followed" [ $rc = 0 ] && [ ! -L "$T/trap/out/kernelcache.release.d20" ] && [ ! -e "$T/outside/kc" ]
+check "a symlink at a file's place is replaced, not followed" all "[ $rc = 0 ]" '[ ! -L "$T/trap/out/kernelcache.release.d20" ]' '[ ! -e "$T/outside/kc" ]'
 "$IBENCH" ipsw extract "$T/good.ipsw" -o "$T/trap/out" 'Firmware/dfu/*' >/dev/null 2>"$T/trap.err"; rc=$?
 check "a symlinked folder in the output is refused (exit 7)" [ $rc = 7 ]
 check "nothing written through the symlinked folder" [ -z "$(ls -A "$T/outside")" ]
@@ -109,7 +127,7 @@ print("seen=%s rc=%d" % (seen, rc)); sys.stdout.write(p.stderr.read().decode())
 PY
 has "$T/cancel.log" '^seen=True rc=6$' "SIGINT during extraction exits 6"
 has "$T/cancel.log" 'cancelled' "cancellation is reported"
-no_partials "$T/cancel" "cancel leaves no partial file"
+no_partials "$T/cancel" "$T/big.ipsw" "cancel leaves no partial file"
 check "cancel: the big entry is not in place" [ ! -e "$T/cancel/Firmware/big.dmg" ]
 check "cancel: only complete small files remain" [ "$(du -sk "$T/cancel" | cut -f1)" -lt 1024 ]
 

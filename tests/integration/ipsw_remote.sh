@@ -47,7 +47,7 @@ check "remote extract of the 50 MB entry" [ $rc = 0 ] && check "50 MB entry is b
 "$IBENCH" ipsw extract "$B/dropfirst/20000/r.ipsw" -o "$T/drop" kernelcache >/dev/null 2>"$T/drop.err"; rc=$?
 check "a connection cut mid-answer is retried" [ $rc = 0 ]
 "$IBENCH" ipsw extract "$B/r.ipsw" -o "$T/dev" --device iPhone10,1 --identity Update KernelCache >/dev/null 2>&1; rc=$?
-check "remote extract by device and component" [ $rc = 0 ] && [ -f "$T/dev/kernelcache.release.d20" ] && [ ! -e "$T/dev/kernelcache.release.d21" ]
+check "remote extract by device and component" all "[ $rc = 0 ]" '[ -f "$T/dev/kernelcache.release.d20" ]' '[ ! -e "$T/dev/kernelcache.release.d21" ]'
 "$IBENCH" ipsw info "$B/missing.ipsw" >/dev/null 2>"$T/404"; rc=$?
 check "a missing remote file: exit 4" [ $rc = 4 ]
 has "$T/404" 'missing\.ipsw: HTTP status 404' "a missing remote file: status named"

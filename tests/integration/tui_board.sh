@@ -37,7 +37,10 @@ tm resize-window -x 60 -y 20
 wait_screen s6 'iPhone 11' && ok "survives resize to 60x20" || fail "resize 60x20"
 [ "$(wc -L <"$T/s6")" -le 60 ] && ok "60 columns: nothing drawn past the edge" || fail "60 columns"
 tm resize-window -x 20 -y 5
-sleep 0.3
+# It drew at 20x5: the key bar on the fifth line (at 60x20 a device row was
+# there), nothing past column 20.
+i=0; while [ $i -lt 100 ]; do shot s6t; sed -n 5p "$T/s6t" | grep -q '^ ?Help' && break; sleep 0.1; i=$((i+1)); done
+check "draws at 20x5: key bar on the last line, 20 columns at most" [ "$(sed -n 5p "$T/s6t" | cut -c1-6)" = " ?Help" -a "$(wc -L <"$T/s6t")" -le 20 ]
 tm resize-window -x 80 -y 24
 wait_screen s7 'iPad Pro' && ok "survives a tiny terminal and comes back at 80x24" || fail "tiny terminal"
 tm send-keys q

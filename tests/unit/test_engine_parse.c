@@ -75,6 +75,19 @@ TEST(hostile_output_is_bounded_and_cleaned)
     CHECK(S.progress >= 0 && S.progress <= 1000);
 }
 
+/* "progress: 3 nan" made set_progress convert NaN to int (undefined
+ * behaviour); non-finite fractions are ignored now, the state unchanged. */
+TEST(non_finite_progress_is_ignored)
+{
+    engine_parse_init(&S, on_line, NULL);
+    feed("progress: 1 0.5\n");
+    int step = S.step, p = S.progress;
+    feed("progress: 3 nan\nprogress: 4 inf\nprogress: 5 -inf\nprogress: 6 NAN\n");
+    CHECK_INT(S.step, step);
+    CHECK_INT(S.progress, p);
+    CHECK(S.step_fraction > 0.49 && S.step_fraction < 0.51);
+}
+
 static enum engine_triage run(const char *out, int rc, int *retry)
 {
     const char *cause, *next;
@@ -93,6 +106,10 @@ TEST(each_triage_case)
                   "ERROR: Unable to get SHSH blobs for this device\nERROR: Unable to send TSS request\n", 255, &r), TRIAGE_TSS_UNREACHABLE);
     CHECK(r);
     CHECK_INT(run("ERROR: TSS request failed (status=94, message=This device isn't eligible for the requested build.)\n", 255, &r), TRIAGE_NOT_SIGNED);
+    /* each of the engine's ways of saying it, alone */
+    CHECK_INT(run("ERROR: TSS request failed (status=94, message=)\n", 255, &r), TRIAGE_NOT_SIGNED);
+    CHECK_INT(run("ERROR: This device isn't eligible for the requested build.\n", 255, &r), TRIAGE_NOT_SIGNED);
+    CHECK_INT(run("ERROR: This build is not being signed for this device\n", 255, &r), TRIAGE_NOT_SIGNED);
     CHECK(!r);
     CHECK_INT(run("Device failed to enter restore mode.\nMake sure that usbmuxd is running.\n", 255, &r), TRIAGE_USBMUXD);
     CHECK_INT(run("ERROR: Unable to send data to ASR\nUnable to restore device\n", 255, &r), TRIAGE_FS_TRANSFER);
@@ -153,5 +170,6 @@ int main(void)
     RUN(hostile_output_is_bounded_and_cleaned);
     RUN(each_triage_case);
     RUN(upstream_format_step_7_and_label_lines);
+    RUN(non_finite_progress_is_ignored);
     return TAP_DONE();
 }

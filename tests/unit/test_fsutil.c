@@ -88,6 +88,62 @@ TEST(write_file_atomic_fails_cleanly)
     CHECK_INT(entries(top), 4);                  /* a, plain, w, dir: no temp file */
 }
 
+/* A link planted in a shared folder at the temp name write_file_atomic
+ * used before (<file>.tmp.<pid>, opened with O_TRUNC) was followed: the
+ * target outside was truncated and overwritten. Now every temp file is
+ * created exclusively without following links; the link and its target
+ * stay as they were, and a link at the destination is replaced, not followed. */
+TEST(write_file_atomic_never_follows_a_planted_link)
+{
+    char d[128], p[160], link[200], outside[160], dest_out[160];
+    snprintf(d, sizeof d, "%s/shared", top);
+    CHECK_INT(mkdir_p(d), 0);
+    snprintf(outside, sizeof outside, "%s/outside", top);
+    FILE *f = fopen(outside, "w");
+    fputs("precious", f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/catalog.json", d);
+    snprintf(link, sizeof link, "%s.tmp.%d", p, (int)getpid());
+    CHECK(symlink(outside, link) == 0);
+    CHECK_INT(write_file_atomic(p, "new text", 8), 0);
+    CHECK_STR(slurp(outside), "precious");
+    CHECK_STR(slurp(p), "new text");
+    struct stat st;
+    CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));       /* left alone */
+    CHECK_INT(entries(d), 2);                                    /* the file and the planted link: no temp */
+    snprintf(dest_out, sizeof dest_out, "%s/outside2", top);
+    f = fopen(dest_out, "w");
+    fputs("precious too", f);
+    fclose(f);
+    char p2[200];
+    snprintf(p2, sizeof p2, "%s/job.json", d);
+    CHECK(symlink(dest_out, p2) == 0);
+    CHECK_INT(write_file_atomic(p2, "{}", 2), 0);
+    CHECK(lstat(p2, &st) == 0 && S_ISREG(st.st_mode));
+    CHECK_STR(slurp(dest_out), "precious too");
+}
+
+TEST(lock_files_are_never_links)
+{
+    char lk[160], outside[160];
+    snprintf(outside, sizeof outside, "%s/not-there", top);
+    snprintf(lk, sizeof lk, "%s/build.ipsw.lock", top);
+    CHECK(symlink(outside, lk) == 0);
+    errno = 0;
+    CHECK_INT(fsutil_open_lock(lk), -1);
+    CHECK_INT(errno, ELOOP);
+    CHECK(strstr(fsutil_strerror(ELOOP), "symbolic link") != NULL);
+    struct stat st;
+    CHECK(lstat(outside, &st) < 0);                              /* nothing created through the link */
+    snprintf(lk, sizeof lk, "%s/fifo.lock", top);
+    CHECK(mkfifo(lk, 0644) == 0);
+    CHECK_INT(fsutil_open_lock(lk), -1);                         /* not a regular file */
+    snprintf(lk, sizeof lk, "%s/plain.lock", top);
+    int fd = fsutil_open_lock(lk);
+    CHECK(fd >= 0);
+    if (fd >= 0) close(fd);
+}
+
 int main(void)
 {
     snprintf(top, sizeof top, "/tmp/ibench-fsutil.XXXXXX");
@@ -96,6 +152,8 @@ int main(void)
     RUN(mkdir_p_refuses_a_file_in_the_way);
     RUN(write_file_atomic_replaces_whole_and_leaves_no_temp);
     RUN(write_file_atomic_fails_cleanly);
+    RUN(write_file_atomic_never_follows_a_planted_link);
+    RUN(lock_files_are_never_links);
     tap_scratch_remove(top);
     return TAP_DONE();
 }

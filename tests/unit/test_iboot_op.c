@@ -12,6 +12,7 @@ struct dev {
     uint8_t got[1 << 16];
     uint32_t ngot;
     int resets, zero_dnloads;
+    int bad_status;   /* GETSTATUS status byte once a block was taken (0 = OK) */
 };
 
 static enum iboot_result run_dfu(struct dev *d, const struct iboot_xfer *x, uint8_t *in, uint32_t *n)
@@ -36,7 +37,7 @@ static enum iboot_result run_dfu(struct dev *d, const struct iboot_xfer *x, uint
         if (s == 3) s = d->busy_left-- > 0 ? 4 : (d->state = 5);
         else if (s == 6) d->state = 7;
         else if (s == 7) d->state = 8;
-        uint8_t st[6] = {0, 5, 0, 0, (uint8_t)s, 0};
+        uint8_t st[6] = {(uint8_t)(d->ngot ? d->bad_status : 0), 5, 0, 0, (uint8_t)s, 0};
         memcpy(in, st, 6);
         *n = 6;
         return IR_OK;
@@ -104,6 +105,19 @@ TEST(dfu_upload_clears_an_error_state_first)
     iboot_op_free(op);
 }
 
+/* A block answered with an error status (errUNKNOWN, 0x0e) while the state
+ * says dfuDNLOAD-IDLE is a refusal, not a block taken. */
+TEST(dfu_error_status_fails_the_upload)
+{
+    struct dev d = {.state = 2, .bad_status = 0x0e};
+    struct iboot_op *op = iboot_op_upload(1, img, 3000);
+    int xf;
+    CHECK_INT(drive(op, &d, &xf), -1);
+    CHECK(strstr(iboot_op_error(op), "status 14") != NULL);
+    CHECK(d.zero_dnloads == 0);             /* never went on to the manifest phase */
+    iboot_op_free(op);
+}
+
 TEST(device_leaving_mid_upload_fails_with_bytes_sent)
 {
     struct dev d = {.state = 2, .gone_after = 4096};
@@ -136,20 +150,42 @@ TEST(recovery_upload_starts_then_sends_bulk_blocks)
     iboot_op_free(op);
 }
 
-TEST(exit_recovery_commands_in_order_and_reboot_may_drop)
+/* The operations the console and `ibench recovery exit` / `reboot` run: the
+ * exact command sequence, each a vendor OUT 0x40/0 with its NUL, nothing
+ * after the reboot, and a device that leaves during "reboot" is success. */
+static void expect_sequence(struct iboot_op *op, const char *const *want, int n)
 {
-    const char *cmds[] = {"setenv auto-boot true", "saveenv", "reboot"};
-    char err[100];
-    struct iboot_op *op = iboot_op_commands(cmds, 3, 0, err, sizeof err);
     struct iboot_xfer x;
-    for (int i = 0; i < 3; i++) {
+    CHECK(op != NULL);
+    if (!op) return;
+    for (int i = 0; i < n; i++) {
         CHECK_INT(iboot_op_next(op, &x), 1);
-        CHECK(x.request_type == 0x40 && x.request == 0);
-        CHECK_INT(x.len, strlen(cmds[i]) + 1);
-        CHECK(memcmp(x.data, cmds[i], x.len) == 0);   /* NUL included */
-        iboot_op_done(op, i == 2 ? IR_GONE : IR_OK, NULL, 0);
+        CHECK(x.kind == IX_CONTROL && x.request_type == 0x40 && x.request == 0 && x.value == 0 && x.index == 0);
+        CHECK_INT(x.len, strlen(want[i]) + 1);
+        CHECK(x.data && memcmp(x.data, want[i], strlen(want[i]) + 1) == 0);   /* NUL included */
+        iboot_op_done(op, i == n - 1 ? IR_GONE : IR_OK, NULL, 0);
     }
     CHECK_INT(iboot_op_next(op, &x), 0);
+    CHECK_STR(iboot_op_error(op), "");
+    iboot_op_free(op);
+}
+
+TEST(exit_recovery_commands_in_order_and_reboot_may_drop)
+{
+    static const char *const exit_cmds[] = {"setenv auto-boot true", "saveenv", "reboot"};
+    expect_sequence(iboot_op_exit_recovery(), exit_cmds, 3);
+    static const char *const reboot_cmds[] = {"reboot"};
+    expect_sequence(iboot_op_reboot(), reboot_cmds, 1);
+    /* a refused saveenv stops the sequence before the reboot */
+    struct iboot_op *op = iboot_op_exit_recovery();
+    struct iboot_xfer x;
+    CHECK_INT(iboot_op_next(op, &x), 1);
+    iboot_op_done(op, IR_OK, NULL, 0);
+    CHECK_INT(iboot_op_next(op, &x), 1);
+    CHECK(x.len == 8 && memcmp(x.data, "saveenv", 8) == 0);
+    iboot_op_done(op, IR_STALL, NULL, 0);
+    CHECK(iboot_op_next(op, &x) < 0);
+    CHECK(strstr(iboot_op_error(op), "saveenv") != NULL);
     iboot_op_free(op);
 }
 
@@ -221,5 +257,6 @@ int main(void)
     RUN(getenv_reads_the_answer_bounded);
     RUN(bad_commands_are_refused_before_any_transfer);
     RUN(cancel_stops_an_upload_with_a_message);
+    RUN(dfu_error_status_fails_the_upload);
     return TAP_DONE();
 }

@@ -207,6 +207,33 @@ TEST(hostile_entries_and_cancel)
           !ipsw_is_url("/tmp/x.ipsw"));
 }
 
+/* libplist recurses once per nesting level: 200,000 nested arrays overflowed
+ * the stack. Deep nesting is refused before libplist sees it; 64 levels (and
+ * comments, CDATA and quoted '>' that do not nest) still parse. */
+TEST(deep_nesting_is_refused_before_libplist)
+{
+    char err[200];
+    size_t levels = 200000, n = 0;
+    char *x = malloc(levels * 15 + 200);
+    n += (size_t)sprintf(x, "<?xml version=\"1.0\"?><plist version=\"1.0\">");
+    for (size_t i = 0; i < levels; i++) { memcpy(x + n, "<array>", 7); n += 7; }
+    for (size_t i = 0; i < levels; i++) { memcpy(x + n, "</array>", 8); n += 8; }
+    n += (size_t)sprintf(x + n, "</plist>");
+    CHECK(ipsw_manifest_parse(x, n, &M, err, sizeof err) < 0 && strstr(err, "nested more than 64 levels"));
+    free(x);
+    char ids[8192], deep[4096] = "", undeep[2048] = "";
+    for (int i = 0; i < 62; i++) strcat(deep, "<array>");           /* plist, dict, array + 62 = 65 */
+    for (int i = 0; i < 62; i++) strcat(deep, "</array>");
+    snprintf(ids, sizeof ids, "%s%s", ID("0x8015", "0x02", "d20ap", "Erase"), deep);
+    CHECK(parse(ids, &M, err) < 0 && strstr(err, "nested more than 64 levels"));
+    for (int i = 0; i < 61; i++) strcat(undeep, "<array>");         /* exactly 64 */
+    strcat(undeep, "<true/><!-- <array><array> --><![CDATA[<array>]]>");
+    for (int i = 0; i < 61; i++) strcat(undeep, "</array>");
+    snprintf(ids, sizeof ids, "%s%s", ID("0x8015", "0x02", "d20ap", "Erase"), undeep);
+    CHECK(parse(ids, &M, err) == 0 || !strstr(err, "nested"));
+    CHECK(ipsw_manifest_parse("bplist00\xa1\x01\xa1\x02\xa1\x03", 14, &M, err, sizeof err) < 0 && strstr(err, "binary"));
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/test_ipsw.XXXXXX");
@@ -217,6 +244,7 @@ int main(void)
     RUN(entry_names);
     RUN(extracts_with_progress_and_selection);
     RUN(hostile_entries_and_cancel);
+    RUN(deep_nesting_is_refused_before_libplist);
     tap_scratch_remove(dir);
     return TAP_DONE();
 }
