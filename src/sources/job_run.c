@@ -105,7 +105,7 @@ static void compact(struct capped *c)
 {
     int out = sv_open(c->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (out < 0) return;
-    int in = sv_open(c->path, O_RDONLY | O_CLOEXEC);
+    int in = sv_open(c->path, O_RDONLY | O_CLOEXEC, 0);
     int ok = in >= 0;
     static char buf[65536];
     for (long long off = 0; ok && off < c->keep;) {
