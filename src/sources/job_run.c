@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +37,19 @@
 extern char **environ;
 
 static const char *const work_dirs[] = {"work", "tmp", "cache"};   /* job_remove_work() knows them too */
+
+/* The supervisor is forked from a process with threads: until it execs,
+ * only async-signal-safe calls, and those as raw system calls, since a
+ * preloaded library (umockdev on the virtual bench) may wrap open, close,
+ * read, write or chdir with a lock another thread held at fork time. */
+static int sv_open(const char *path, int flags, int mode) { return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode); }
+static int sv_close(int fd) { return (int)syscall(SYS_close, fd); }
+static ssize_t sv_read(int fd, void *buf, size_t n) { return (ssize_t)syscall(SYS_read, fd, buf, n); }
+static ssize_t sv_write(int fd, const void *buf, size_t n) { return (ssize_t)syscall(SYS_write, fd, buf, n); }
+static ssize_t sv_pread(int fd, void *buf, size_t n, off_t off) { return (ssize_t)syscall(SYS_pread64, fd, buf, n, off); }
+static int sv_rename(const char *a, const char *b) { return (int)syscall(SYS_renameat, AT_FDCWD, a, AT_FDCWD, b); }
+static int sv_unlink(const char *path) { return (int)syscall(SYS_unlinkat, AT_FDCWD, path, 0); }
+static int sv_chdir(const char *path) { return (int)syscall(SYS_chdir, path); }
 
 /* Async-signal-safe decimal, for the supervisor after fork. */
 static size_t put_num(char *p, long long v)
@@ -52,7 +66,7 @@ static size_t put_num(char *p, long long v)
 static int write_all(int fd, const char *p, size_t n)
 {
     while (n) {
-        ssize_t w = write(fd, p, n);
+        ssize_t w = sv_write(fd, p, n);
         if (w < 0 && errno == EINTR) continue;
         if (w <= 0) return -1;
         p += w;
@@ -89,20 +103,20 @@ static void ring_add(struct capped *c, const char *p, size_t n)
  * old file stays and grows (a full disk then stops it, as before). */
 static void compact(struct capped *c)
 {
-    unlink(c->tmp);   /* a leftover (or a planted link) is not written through */
-    int out = open(c->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    sv_unlink(c->tmp);   /* a leftover (or a planted link) is not written through */
+    int out = sv_open(c->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (out < 0) return;
-    int in = open(c->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int in = sv_open(c->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
     int ok = in >= 0;
     static char buf[65536];
     for (long long off = 0; ok && off < c->keep;) {
         size_t want = c->keep - off < (long long)sizeof buf ? (size_t)(c->keep - off) : sizeof buf;
-        ssize_t r = pread(in, buf, want, off);
+        ssize_t r = sv_pread(in, buf, want, off);
         if (r <= 0) { ok = 0; break; }
         ok = write_all(out, buf, (size_t)r) == 0;
         off += r;
     }
-    if (in >= 0) close(in);
+    if (in >= 0) sv_close(in);
     long long dropped = c->cut + c->body - (long long)c->ring_len;
     char line[160];
     size_t k = 0;
@@ -114,8 +128,8 @@ static void compact(struct capped *c)
     size_t first = JOB_LOG_TAIL - start < c->ring_len ? JOB_LOG_TAIL - start : c->ring_len;
     ok = ok && write_all(out, line, k) == 0 && write_all(out, tail_ring + start, first) == 0 &&
          write_all(out, tail_ring, c->ring_len - first) == 0;
-    if (!ok || rename(c->tmp, c->path) < 0) { close(out); unlink(c->tmp); return; }
-    close(c->fd);
+    if (!ok || sv_rename(c->tmp, c->path) < 0) { sv_close(out); sv_unlink(c->tmp); return; }
+    sv_close(c->fd);
     c->fd = out;                 /* positioned at its end: appends go on */
     c->cut = dropped;
     c->keep += (long long)k;
@@ -158,8 +172,8 @@ static void supervise(int logfd, int lockfd, int ipswfd, int nullfd, const char 
     if (pipe(pfd) == 0) {
         pr = fcntl(pfd[0], F_DUPFD, 10);
         pw = fcntl(pfd[1], F_DUPFD, 10);
-        close(pfd[0]);
-        close(pfd[1]);
+        sv_close(pfd[0]);
+        sv_close(pfd[1]);
     }
     int hlock = fcntl(lockfd, F_DUPFD, 10), hlog = fcntl(logfd, F_DUPFD, 10), hnull = fcntl(nullfd, F_DUPFD, 10);
     int hipsw = ipswfd >= 0 ? fcntl(ipswfd, F_DUPFD, 10) : -1;
@@ -181,14 +195,14 @@ static void supervise(int logfd, int lockfd, int ipswfd, int nullfd, const char 
         signal(SIGQUIT, SIG_DFL);
         signal(SIGPIPE, SIG_DFL);
         close_range(3, ~0U, 0);             /* the engine keeps stdin, stdout and stderr only */
-        if (workdir && chdir(workdir) < 0) { /* the engine then runs in the job folder's parent's cwd */ }
+        if (workdir && sv_chdir(workdir) < 0) { /* the engine then runs in the job folder's parent's cwd */ }
         execve(argv[0], argv, envp);
         static const char msg[] = "ibench: cannot run the restore engine\n";
-        if (write(2, msg, sizeof msg - 1) < 0) _exit(127);
+        if (sv_write(2, msg, sizeof msg - 1) < 0) _exit(127);
         _exit(127);
     }
-    close(1);
-    close(2);
+    sv_close(1);
+    sv_close(2);
     int st = 0, reaped = 0;
     if (eng > 0 && rfd >= 0) {
         struct stat lst;
@@ -200,7 +214,7 @@ static void supervise(int logfd, int lockfd, int ipswfd, int nullfd, const char 
             struct pollfd p = {.fd = rfd, .events = POLLIN};
             int r = poll(&p, 1, 500);
             if (r > 0) {
-                ssize_t k = read(rfd, buf, sizeof buf);
+                ssize_t k = sv_read(rfd, buf, sizeof buf);
                 if (k > 0) { capped_write(&c, buf, (size_t)k); continue; }
                 if (k < 0 && errno == EINTR) continue;
                 break;                             /* EOF: the engine and its children closed it */
@@ -213,7 +227,7 @@ static void supervise(int logfd, int lockfd, int ipswfd, int nullfd, const char 
         }
         lfd = c.fd;
     }
-    close(lfd);
+    sv_close(lfd);
     char line[48];
     size_t k;
     if (eng < 0) {
@@ -225,14 +239,14 @@ static void supervise(int logfd, int lockfd, int ipswfd, int nullfd, const char 
         else { memcpy(line, "exit ", 5); k = 5 + put_num(line + 5, WEXITSTATUS(st)); }
         line[k++] = '\n';
     }
-    /* Created exclusively and never through a link planted at its name. */
-    int fd = open(exit_tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0 && errno == EEXIST && unlink(exit_tmp) == 0)
-        fd = open(exit_tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    /* Created exclusively and never through a link planted at its name;
+     * errno is not touched here (raw system calls): a leftover goes first. */
+    sv_unlink(exit_tmp);
+    int fd = sv_open(exit_tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd >= 0) {
-        if (write(fd, line, k) == (ssize_t)k) fsync(fd);
-        close(fd);
-        rename(exit_tmp, exit_path);
+        if (sv_write(fd, line, k) == (ssize_t)k) fsync(fd);
+        sv_close(fd);
+        sv_rename(exit_tmp, exit_path);
     }
     _exit(0);
 }
