@@ -30,17 +30,23 @@ struct app_queue {
     struct qnode *head, *tail;
 };
 
-void app_post(struct app *a, const struct bench_ev *ev)
+/* Any thread: appends to the queue the loop applies, and wakes the loop. */
+static void enqueue(struct app *a, struct qnode *n)
 {
-    struct qnode *n = calloc(1, sizeof *n);
-    if (!n) return;
-    n->ev = *ev;
     pthread_mutex_lock(&a->queue->lock);
     if (a->queue->tail) a->queue->tail->next = n;
     else a->queue->head = n;
     a->queue->tail = n;
     pthread_mutex_unlock(&a->queue->lock);
     loop_wake(a->loop);
+}
+
+void app_post(struct app *a, const struct bench_ev *ev)
+{
+    struct qnode *n = calloc(1, sizeof *n);
+    if (!n) return;
+    n->ev = *ev;
+    enqueue(a, n);
 }
 
 static void sink_to_app(void *ctx, const struct bench_ev *ev) { app_post(ctx, ev); }
@@ -281,12 +287,7 @@ int app_post_call(struct app *a, void (*fn)(struct app *a, void *arg), void *arg
     if (!n) return -1;
     n->call = fn;
     n->arg = arg;
-    pthread_mutex_lock(&a->queue->lock);
-    if (a->queue->tail) a->queue->tail->next = n;
-    else a->queue->head = n;
-    a->queue->tail = n;
-    pthread_mutex_unlock(&a->queue->lock);
-    loop_wake(a->loop);
+    enqueue(a, n);
     return 0;
 }
 
