@@ -72,13 +72,15 @@ int engine_version_parse(struct engine_info *e, const char *text, size_t len)
     e->commits = 0;
     e->snapshot_date = 0;
     e->git_hash[0] = e->suffix[0] = 0;
-    /* first non-empty line, control bytes made visible */
+    /* first non-empty line, then the one sanitizer: escape sequences go
+     * whole, other controls, bidi overrides and broken UTF-8 too (doctor
+     * and the preflight print it) */
     size_t i = 0;
     while (i < len && (text[i] == '\n' || text[i] == '\r')) i++;
-    for (; i < len && text[i] != '\n' && text[i] != '\r' && k < sizeof e->version - 1; i++)
-        e->version[k++] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i];
+    for (; i < len && text[i] != '\n' && text[i] != '\r' && text[i] && k < sizeof e->version - 1; i++)
+        e->version[k++] = text[i];
     e->version[k] = 0;
-    sanitize_inplace(e->version, sizeof e->version);   /* C1, bidi, broken UTF-8: doctor prints it */
+    sanitize_inplace(e->version, sizeof e->version);
     int found = -1;
     for (const char *p = e->version; *p; p++) {
         if (!is_digit(*p) || (p > e->version && (is_alnum(p[-1]) && p[-1] != 'v'))) continue;
