@@ -8,6 +8,8 @@ CC        ?= cc
 PKGS      := ncursesw libusb-1.0 libimobiledevice-1.0 libusbmuxd-2.0 libplist-2.0 \
              libcurl libzip jansson libcrypto zlib
 VB_PKGS   := umockdev-1.0 glib-2.0 gio-2.0 gio-unix-2.0 libplist-2.0 libcrypto
+# Library API differences between Debian 12 and 13, as -D flags (pkg-config versions).
+VB_FEATURES := $(shell sh tests/vbench/features.sh)
 
 WARN      := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation
 CFLAGS    ?= -O2 -g
@@ -23,7 +25,7 @@ UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 VB_SRC    := $(wildcard tests/vbench/*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all deps run demo check test asan fuzz bench install uninstall clean tools
+.PHONY: all deps run demo check test asan fuzz bench install uninstall clean tools check-debian13
 
 all: $(BUILD)/ibench
 
@@ -55,7 +57,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libibench.a
 # The virtual bench: emulated devices for tests and the demo (never linked into ibench).
 $(BUILD)/vbench: $(VB_SRC) $(wildcard tests/vbench/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -Wno-deprecated-declarations $(CFLAGS) \
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -Wno-deprecated-declarations $(CFLAGS) $(VB_FEATURES) \
 	    $(shell pkg-config --cflags $(VB_PKGS)) -o $@ $(VB_SRC) $(shell pkg-config --libs $(VB_PKGS))
 
 # The USB emulator is built when its entry point is present.
@@ -77,6 +79,13 @@ check: deps
 	@sh tests/run.sh $(BUILD) build-asan
 
 test: check
+
+# Every test again on Debian 13 (as root): a trixie root built once with
+# debootstrap into DEBIAN13_ROOT, the project's packages installed there by
+# tests/deps.sh, the checkout copied in and `make check` run inside it.
+DEBIAN13_ROOT ?= $(or $(XDG_CACHE_HOME),$(if $(HOME),$(HOME)/.cache,/var/cache))/ibench/debian13-root
+check-debian13:
+	@sh tests/debian13.sh "$(DEBIAN13_ROOT)"
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan \

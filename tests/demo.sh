@@ -22,7 +22,7 @@ if [ -x "$BUILD/vbench" ] && [ -f "$TOP/tests/vbench/demo.scn" ]; then
     rc=$?
 else
     P="$TOP/tests/vbench"
-    cc -std=gnu11 -D_GNU_SOURCE -O1 -o "$D/muxd" "$P/probe/muxd_standalone.c" "$P"/muxd*.c \
+    cc -std=gnu11 -D_GNU_SOURCE -O1 $(sh "$P/features.sh") -o "$D/muxd" "$P/probe/muxd_standalone.c" "$P"/muxd*.c \
         $(pkg-config --cflags --libs glib-2.0 gio-2.0 gio-unix-2.0 libplist-2.0)
     mkfifo "$D/ctl"
     "$D/muxd" "$D/mux.sock" <"$D/ctl" >"$D/mux.log" 2>&1 &

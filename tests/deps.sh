@@ -1,11 +1,11 @@
 #!/bin/sh
-# Installs the Debian 12 packages ibench needs to build, run and test.
+# Installs the Debian 12 or 13 packages ibench needs to build, run and test.
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -e
 PKGS="make gcc pkg-config libncurses-dev libusb-1.0-0-dev zlib1g-dev libirecovery-1.0-dev
 libimobiledevice-dev libusbmuxd-dev libplist-dev libcurl4-openssl-dev libzip-dev
 libjansson-dev libssl-dev libumockdev-dev umockdev tmux irecovery
-libimobiledevice-utils idevicerestore clang libclang-rt-14-dev zip unzip
+libimobiledevice-utils idevicerestore clang libclang-rt-dev zip unzip
 libarchive-tools man-db iproute2 python3 util-linux procps ca-certificates time curl"
 [ "$1" = "--list" ] && { echo $PKGS; exit 0; }
 missing=""

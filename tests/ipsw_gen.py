@@ -28,7 +28,10 @@ def identity(board, chip, bid, behavior, tag):
     }
     return {
         "ApChipID": "0x%04X" % chip, "ApBoardID": "0x%02X" % bid, "ApSecurityDomain": "0x01",
-        "Info": {"DeviceClass": board, "Variant": "Customer %s Install (IPSW)" % behavior,
+        # Apple's names: an Update identity is "Customer Upgrade Install";
+        # idevicerestore 1.0.1 (Debian 13) picks identities by these names.
+        "Info": {"DeviceClass": board,
+                 "Variant": "Customer %s Install (IPSW)" % ("Upgrade" if behavior == "Update" else behavior),
                  "RestoreBehavior": behavior, "BuildNumber": "21F90"},
         "Manifest": {k: {"Info": {"Path": v}, "Digest": b"\x00" * 20} for k, v in comps.items()},
     }

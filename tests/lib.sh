@@ -35,7 +35,7 @@ wait_for() { i=0; lim=$(( ${3:-10} * 10 )); while ! grep -Eq -- "$2" "$1" 2>/dev
 # (attach key=value..., detach UDID, quit: see tests/vbench/probe/muxd_standalone.c).
 start_muxd() {
     _p="$IBENCH_TOP/tests/vbench"
-    cc -std=gnu11 -D_GNU_SOURCE -O1 -g -o "$T/muxd" "$_p/probe/muxd_standalone.c" "$_p"/muxd*.c \
+    cc -std=gnu11 -D_GNU_SOURCE -O1 -g $(sh "$_p/features.sh") -o "$T/muxd" "$_p/probe/muxd_standalone.c" "$_p"/muxd*.c \
         $(pkg-config --cflags --libs glib-2.0 gio-2.0 gio-unix-2.0 libplist-2.0) 2>"$T/muxd-cc.log" || return 1
     mkfifo "$T/mux.ctl"
     "$T/muxd" "$T/mux.sock" <"$T/mux.ctl" >"$T/mux.log" 2>&1 &

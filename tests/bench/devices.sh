@@ -16,7 +16,7 @@ BG=""
 trap 'kill $BG 2>/dev/null; tmux -L ibb-$$ kill-server 2>/dev/null; rm -rf "$T"' EXIT
 export XDG_STATE_HOME="$T/state"
 P="$TOP/tests/vbench"
-cc -std=gnu11 -D_GNU_SOURCE -O2 -o "$T/muxd" "$P/probe/muxd_standalone.c" "$P"/muxd*.c \
+cc -std=gnu11 -D_GNU_SOURCE -O2 $(sh "$P/features.sh") -o "$T/muxd" "$P/probe/muxd_standalone.c" "$P"/muxd*.c \
     $(pkg-config --cflags --libs glib-2.0 gio-2.0 gio-unix-2.0 libplist-2.0) || exit 1
 mkfifo "$T/ctl"
 "$T/muxd" "$T/mux.sock" <"$T/ctl" >"$T/mux.log" 2>&1 &

@@ -6,6 +6,8 @@ check "doctor exits 7 when a check fails" [ $rc = 7 ]
 has "$T/d" '^FAIL +usbmuxd +usbmuxd is not running' "says plainly that usbmuxd is not running"
 if [ -x /usr/bin/idevicerestore ] && /usr/bin/idevicerestore -v 2>&1 | grep -q '1\.0\.0'; then
     has "$T/d" '^WARN +engine .*1\.0\.0: it cannot restore iOS 16 or later' "says the engine is too old for iOS 16+"
+elif [ -x /usr/bin/idevicerestore ]; then   # Debian 13's 1.0.1 restores iOS 16 and later
+    hasnt "$T/d" 'cannot restore iOS 16' "no iOS 16 warning for Debian 13's engine"
 fi
 has "$T/d" '[0-9]+ failures?, [0-9]+ warnings?$' "summary line"
 

@@ -458,7 +458,7 @@ static int mux_process(struct conn *c)
     } else {
       plist_t req = NULL;
       if (len > MUX_HDR_LEN)
-        plist_from_memory((const char *)h + MUX_HDR_LEN, len - MUX_HDR_LEN, &req);
+        vb_plist_from_memory((const char *)h + MUX_HDR_LEN, len - MUX_HDR_LEN, &req);
       if (!req || plist_get_node_type(req) != PLIST_DICT) {
         muxd_logf(c->m, NULL, "mux malformed plist");
         rc = -1;
@@ -495,7 +495,7 @@ static int device_process(struct conn *c)
     if (c->in->len < 4 + (guint)len)
       break;
     plist_t req = NULL;
-    plist_from_memory((const char *)p + 4, len, &req);
+    vb_plist_from_memory((const char *)p + 4, len, &req);
     g_byte_array_remove_range(c->in, 0, 4 + len);
     if (!req || plist_get_node_type(req) != PLIST_DICT) {
       muxd_logf(m, d->info.udid, "%s malformed plist", d->info.restore ? "restored" : "lockdown");

@@ -9,6 +9,16 @@
 struct restore_sess;             /* muxd_restore.c */
 struct conn;                     /* one client connection (muxd.c) */
 
+/* libplist 2.3 (Debian 13 has 2.6) gave plist_from_memory() a fourth argument,
+ * the format it found; Debian 12's 2.2 takes three. tests/vbench/features.sh
+ * (used by the Makefile and every script that compiles muxd*.c) passes
+ * -DVB_PLIST_FROM_MEMORY_FORMAT when pkg-config reports libplist >= 2.3. */
+#ifdef VB_PLIST_FROM_MEMORY_FORMAT
+#define vb_plist_from_memory(data, len, plist) plist_from_memory((data), (len), (plist), NULL)
+#else
+#define vb_plist_from_memory(data, len, plist) plist_from_memory((data), (len), (plist))
+#endif
+
 struct mux_dev {                 /* an attached device, owned by muxd */
   struct mux_device_info info;   /* strings are g_strdup'ed copies */
   uint32_t id;                   /* usbmuxd DeviceID */

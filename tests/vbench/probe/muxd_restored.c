@@ -69,7 +69,9 @@ int main(int argc, char **argv)
     fprintf(stderr, "SerialNumber failed\n");
     ret = 1;
   }
-  restored_goodbye(rc);
+  /* restored_client_free says Goodbye itself. A second Goodbye after the
+   * stand-in has closed the stream makes Debian 13's libimobiledevice
+   * (2025 snapshot, libusbmuxd 2.1.0) retry the send on EPIPE forever. */
   restored_client_free(rc);
   idevice_free(dev);
   return ret;
