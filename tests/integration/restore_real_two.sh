@@ -4,7 +4,9 @@
 # from Recovery and iPhone X "B" from DFU, both updated to iOS 15.8.3. Their
 # restores overlap: each device holds once ASR has its whole image until the
 # other is also there (both in Restore mode, restored mid-restore, at the same
-# time), then both finish. B's engine starts once A's is in Restore mode. The board follows both rows through their modes,
+# time), then both finish. B's engine starts once A's has found its device,
+# so the two engines' iBoot phases (signing, iBSS/iBEC, ramdisk, kernel)
+# overlap as well. The board follows both rows through their modes,
 # and ibench shows the engine's progress steps for both jobs.
 # Debian 12's 1.0.0 links libirecovery 1.0.0, which crashes with two
 # Recovery/DFU devices attached (ibench's preflight refuses that): skipped.
@@ -37,18 +39,20 @@ bench two "$T/scn" sh -c '
   until_seen "$t/watch" "\"mode\":\"recovery\""
   until_seen "$t/watch" "\"mode\":\"dfu\""
   # A starts while B waits in DFU (a second Recovery/DFU device, which
-  # libirecovery 1.0.0 could not survive); B starts once A is in Restore mode
-  # with its image in, and A holds there until B is there too. (Engines
-  # started at the same instant can bind their emulated uevent sockets
-  # before the bench keeps them apart: see "uevents" in the bench README.)
+  # libirecovery 1.0.0 could not survive); B starts as soon as the engine of
+  # A has found its device, so both engines drive iBoot devices at once. Each
+  # device holds once ASR has its whole image until the other is there too.
+  # (Engines started at the same instant can bind their emulated uevent
+  # sockets before the bench keeps them apart: see the bench README.)
   "$ibench" --yes restore "Bay 3" --ipsw "$ipsw" > "$t/restore.A" 2>&1 & ra=$!
-  until_seen "$t/two.vb" "A restored holding at asr\$"
+  until_seen "$t/restore.A" "^job [0-9]+: .*queued"
+  ja=$(sed -n "s/^job \([0-9]*\): .*queued.*/\1/p" "$t/restore.A" | head -n 1)
+  until_seen "$IBENCH_STATE/jobs/$ja/engine.log" "^progress: 0 0\\.1"   # found (-P lines are flushed)
   "$ibench" --yes restore "Bay 4" --ipsw "$ipsw" > "$t/restore.B" 2>&1 & rb=$!
+  until_seen "$t/two.vb" "A restored holding at asr\$"
   until_seen "$t/two.vb" "B restored holding at asr\$"
   "$ibench" list --json > "$t/list.mid"          # both rows in Restore, both restores under way
-  echo "resume A" > "$t/two.ctl"
-  until_seen "$t/two.vb" "A plugged normal"
-  echo "resume B" > "$t/two.ctl"
+  echo "resume A" > "$t/two.ctl"; echo "resume B" > "$t/two.ctl"
   wait $ra; echo "rc=$?" >> "$t/restore.A"
   wait $rb; echo "rc=$?" >> "$t/restore.B"
   for e in 0012345678ABCDEF 00ABCDEF01234567; do   # Normal again, with the new iOS
@@ -103,17 +107,19 @@ python3 - "$T/two.vb" > "$T/overlap" 2>&1 <<'PY'
 import re, sys
 t = {}
 for l in open(sys.argv[1]):
-    m = re.match(r"([0-9.]+) ([AB]) (plugged restore|restored holding at asr|plugged normal)", l)
+    m = re.match(r"([0-9.]+) ([AB]) (plugged restore|restored holding at asr|plugged normal|upload dfu)", l)
     if m: t.setdefault((m.group(2), m.group(3)), float(m.group(1)))
 for d in "AB":
     for k in ("plugged restore", "restored holding at asr", "plugged normal"): assert (d, k) in t, (d, k, t)
 last_in = max(t[(d, "restored holding at asr")] for d in "AB")
 first_out = min(t[(d, "plugged normal")] for d in "AB")
 assert last_in < first_out, t
-print("ok: both in Restore mode from %.1fs (A from %.1fs, B from %.1fs) until %.1fs" % (
-    max(t[(d, "plugged restore")] for d in "AB"), t[("A", "plugged restore")], t[("B", "plugged restore")], first_out))
+# and the iBoot phases: B's iBSS went up over DFU before A reached Restore mode
+assert ("B", "upload dfu") in t and t[("B", "upload dfu")] < t[("A", "plugged restore")], t
+print("ok: B's iBSS at %.1fs, before A reached Restore at %.1fs; both in Restore mode from %.1fs until %.1fs" % (
+    t[("B", "upload dfu")], t[("A", "plugged restore")], max(t[(d, "plugged restore")] for d in "AB"), first_out))
 PY
-check "the two restores overlap: both devices mid-restore (ASR done, in Restore mode) before either reboots" grep -q '^ok' "$T/overlap"
+check "the two restores overlap: B's iBSS before A reached Restore, and both devices mid-restore (ASR done, in Restore mode) before either reboots" grep -q '^ok' "$T/overlap"
 sed 's/^/# /' "$T/overlap"
 python3 - "$T/watch" "$T/list.mid" "$T/list" > "$T/rows" 2>&1 <<'PY'
 import json, sys
