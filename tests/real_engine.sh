@@ -46,4 +46,4 @@ r = rows.get(int(sys.argv[1]))
 want = dict(a.split("=", 1) for a in sys.argv[2:])
 sys.exit(not (r and all(str(r.get(k)) == v for k, v in want.items())))' "$@"; }
 # RESTORE_KEEP=DIR keeps the benches' logs and the jobs' engine logs there.
-[ -n "${RESTORE_KEEP:-}" ] && on_exit "mkdir -p '$RESTORE_KEEP' && cp -r \"\$T\"/*.vb \"\$T\"/*.out \"\$IBENCH_STATE/jobs\" '$RESTORE_KEEP'/ 2>/dev/null"
+[ -n "${RESTORE_KEEP:-}" ] && on_exit "mkdir -p '$RESTORE_KEEP' && cp -r \"\$T\"/*.vb \"\$T\"/*.out \"\$T\"/restore* \"\$T\"/list* \"\$T\"/watch \"\$IBENCH_STATE/jobs\" '$RESTORE_KEEP'/ 2>/dev/null"

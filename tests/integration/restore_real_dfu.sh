@@ -39,7 +39,7 @@ log="$IBENCH_STATE/jobs/$job/engine.log"
 has "$T/er.out" "^job $job: succeeded\$" "Erase: succeeds"
 has "$T/er.out" '^rc=0$' "Erase: ibench restore exits 0"
 has "$log" "^ibench: job $job, attempt 1: /usr/bin/idevicerestore -i 0x12345678abcdef .* -e " "Erase: the engine got -e"
-has "$log" '^This restore will erase your device data\.$' "Erase: the engine chose the Erase identity"
+has "$log" '^This restore will erase (your|all) device data\.$' "Erase: the engine chose the Erase identity"   # 1.0.0: your, 1.0.1: all
 has "$log" '^DONE$' "Erase: engine: DONE"
 has "$T/er.vb" '^[0-9.]+ A ramdisk loaded \(vbench rdsk 19H386 038-19H386-erase\.dmg\)' "Erase: the device booted the Erase ramdisk"
 has "$T/er.vb" "^[0-9.]+ A asr received $FS_SIZE of $FS_SIZE bytes, sha1=$FS_SHA1, " "Erase: the whole filesystem image arrived over ASR"

@@ -4,8 +4,8 @@
 # bench's own, reached through the proxy variables vbench sets, is taken
 # away): it identifies the device, reads the IPSW and the nonces, then cannot
 # reach Apple's signing server, and ibench must say so as precisely as the
-# engine's output allows. (restore_real_update, _dfu and _faults run whole
-# restores with the bench's signing server.)
+# engine's output allows. (restore_real_update, _dfu, _faults and _two run
+# whole restores with the bench's signing server.)
 . "$IBENCH_TOP/tests/lib.sh"
 command -v idevicerestore >/dev/null 2>&1 || { echo "idevicerestore not installed"; exit 77; }
 need_vbench

@@ -36,7 +36,7 @@ bench up "$T/scn" sh -c '
 
 job=$(job_of "$T/restore")
 log="$IBENCH_STATE/jobs/$job/engine.log"
-has "$T/restore" '^  ok   engine +/usr/bin/idevicerestore idevicerestore 1\.0\.0$' "preflight names Debian's real engine"
+has "$T/restore" "^  ok   engine +/usr/bin/idevicerestore $(/usr/bin/idevicerestore -v 2>&1 | head -n 1 | sed 's/[.]/[.]/g')\$" "preflight names Debian's real engine"
 has "$T/restore" "^job $job: succeeded\$" "the Update from Recovery succeeds"
 has "$T/restore" '^rc=0$' "ibench restore exits 0"
 has "$log" "^ibench: job $job, attempt 1: /usr/bin/idevicerestore -i 0x12345678abcdef -y -P " "the job ran /usr/bin/idevicerestore, ECID-targeted"

@@ -292,6 +292,7 @@ static int restored(muxd_t *m, struct mux_dev *d, struct conn *c, const char *rq
   } else if (strcmp(rq, "Goodbye") == 0) {
     *reply = reply_success(NULL);
     muxd_logf(m, udid, "restored Goodbye");
+    muxd_restore_goodbye(m, d, c);        /* a finished restore reboots now */
     keep = 0;
   } else if (strcmp(rq, "StartRestore") == 0) {
     muxd_restore_start(m, d, c, req);     /* no answer: restored starts talking */

@@ -40,6 +40,7 @@ void muxd_restore_service_open(muxd_t *m, struct mux_dev *d, struct conn *c, uin
 /* Consumes bytes from in; 0 go on, 1 close after flush, -1 close now. */
 int muxd_restore_service_data(muxd_t *m, struct mux_dev *d, struct conn *c, GByteArray *in);
 void muxd_restore_conn_gone(muxd_t *m, struct conn *c);
+void muxd_restore_goodbye(muxd_t *m, struct mux_dev *d, struct conn *c);
 void muxd_restore_free(struct mux_dev *d);
 
 /* Looks up an attached device by DeviceID (NULL when it has gone). */

@@ -17,6 +17,7 @@
  *   ProgressMsg 18 x10 (flash firmware), 29
  *   StatusMsg 0                      -> waits for ReceivedFinalStatusMsg, then the
  *                                       device reboots into the iOS of the image
+ * The device reboots on the client's Goodbye (or its close, or 3 s later).
  * Faults: MUXD_FAULT_VANISH_ASR leaves the bus halfway through the image;
  * MUXD_FAULT_FAIL_STATUS sends StatusMsg 14 (AMRError 14) halfway through
  * flashing and reboots into Recovery.
@@ -43,6 +44,8 @@
 #define ASR_HEAD        4096u
 #define TICK_MS         25
 #define FDR_CONN_PORT   1083u
+#define GOODBYE_MS      3000u    /* after the final status: the engine's Goodbye, or leave */
+#define GOODBYE_FAIL_MS 15000u   /* after a failure status the engine reads on until its timeout */
 
 enum act_kind { A_REQ, A_PROG, A_RAMP, A_STATUS };
 static const struct act { enum act_kind kind; const char *what; int op; } script[] = {
@@ -68,7 +71,8 @@ struct restore_sess {
   size_t step;                   /* index into script */
   int ramp;                      /* progress sent so far in an A_RAMP */
   guint timer;
-  const char *waiting;           /* the key (or "asr", "final", "hold") being waited for */
+  const char *waiting;           /* the key (or "asr", "final", "hold", "goodbye") being waited for */
+  char *leave;                   /* the action once the client says Goodbye or closes */
   /* ASR */
   struct conn *asr;
   int astate, checksums, oob;
@@ -123,6 +127,46 @@ static void advance(struct restore_sess *s)
   schedule(s, TICK_MS);
 }
 
+/* The device leaves (reboots) once the engine is done with restored: on its
+ * Goodbye, when it closes the connection, or after GOODBYE_MS. A real device
+ * takes seconds to go down; one that left at once would have the engine's
+ * Goodbye hit a closed connection, and libimobiledevice 1.3.0+git2025 with
+ * libusbmuxd 2.1 (Debian 13) then retries the send for ever (usbmuxd_send's
+ * positive EPIPE reads as 0 bytes sent). */
+static void depart(struct restore_sess *s)
+{
+  if (!s->leave) return;
+  if (s->timer) { g_source_remove(s->timer); s->timer = 0; }
+  muxd_queue_action(s->m, udid_of(s), s->leave);
+  g_free(s->leave);
+  s->leave = NULL;
+  s->waiting = NULL;
+}
+
+static gboolean depart_late(gpointer p)
+{
+  struct restore_sess *s = p;
+  s->timer = 0;
+  if (s->leave) muxd_logf(s->m, udid_of(s), "restored no Goodbye from the client; leaving anyway");
+  depart(s);
+  return G_SOURCE_REMOVE;
+}
+
+static void leave_after_goodbye(struct restore_sess *s, char *action, guint ms)
+{
+  g_free(s->leave);
+  s->leave = action;
+  s->waiting = "goodbye";
+  if (s->timer) g_source_remove(s->timer);
+  s->timer = g_timeout_add(ms, depart_late, s);
+}
+
+void muxd_restore_goodbye(muxd_t *m, struct mux_dev *d, struct conn *c)
+{
+  struct restore_sess *s = d->rs;
+  if (s && s->rc == c) depart(s);
+}
+
 /* One step of the script; reschedules itself or waits for the client. */
 static gboolean tick(gpointer p)
 {
@@ -156,7 +200,7 @@ static gboolean tick(gpointer p)
       send_msg(s, st);
       muxd_logf(s->m, udid, "restored StatusMsg 14 (failure) during flash");
       s->step = G_N_ELEMENTS(script);
-      muxd_queue_action(s->m, udid, "restore-failed");
+      leave_after_goodbye(s, g_strdup("restore-failed"), GOODBYE_FAIL_MS);
       break;
     }
     if (s->ramp == 10 && held(s, a->what)) {
@@ -255,11 +299,8 @@ int muxd_restore_client_msg(muxd_t *m, struct mux_dev *d, struct conn *c, plist_
     const char *t = plist_get_string_ptr(n, NULL);
     muxd_logf(m, udid, "restored %s", t);
     if (!strcmp(t, "ReceivedFinalStatusMsg") && s->waiting && !strcmp(s->waiting, "final")) {
-      char *act = g_strdup_printf("restored %s %s", s->version[0] ? s->version : "unknown",
-                                  s->build[0] ? s->build : "unknown");
-      muxd_queue_action(m, udid, act);
-      g_free(act);
-      s->waiting = NULL;
+      leave_after_goodbye(s, g_strdup_printf("restored %s %s", s->version[0] ? s->version : "unknown",
+                                             s->build[0] ? s->build : "unknown"), GOODBYE_MS);
     }
     return 1;
   }
@@ -534,6 +575,7 @@ void muxd_restore_conn_gone(muxd_t *m, struct conn *c)
     if (s->rc == c) {
       s->rc = NULL;
       if (s->timer) { g_source_remove(s->timer); s->timer = 0; }
+      depart(s);                 /* the engine closed restored: a pending reboot goes ahead */
     }
   }
 }
@@ -546,6 +588,7 @@ void muxd_restore_free(struct mux_dev *d)
   if (s->chunk) g_checksum_free(s->chunk);
   if (s->whole) g_checksum_free(s->whole);
   if (s->head) g_byte_array_unref(s->head);
+  g_free(s->leave);
   g_free(s);
   d->rs = NULL;
 }

@@ -231,6 +231,7 @@ void vb_bus_init(void)
 static void keep_hub_first(void)
 {
   if (!bus2) return;
+  vb_netlink_sweep();
   umockdev_testbed_uevent(vb_testbed, bus2, "remove");
   umockdev_testbed_uevent(vb_testbed, bus2, "add");
 }
@@ -330,6 +331,7 @@ void vb_plug(struct vb_dev *d, const char *mode)
   guint8 desc[64];
   int n = vb_iboot_descriptors(d, pid, desc, (int)sizeof desc);
   umockdev_testbed_set_attribute_binary(vb_testbed, d->syspath, "descriptors", desc, (gssize)n);
+  vb_netlink_sweep();
   umockdev_testbed_uevent(vb_testbed, d->syspath, "add");
   if (pid != 0x12a8 && d->reenum) keep_hub_first();
   d->reenum = 0;
@@ -344,6 +346,7 @@ void vb_unplug(struct vb_dev *d)
   vb_iboot_flush(d);
   vb_usb_gone(d->usb);
   d->usb = NULL;
+  vb_netlink_sweep();
   umockdev_testbed_uevent(vb_testbed, d->syspath, "remove");   /* before removal: libusb needs DEVNAME */
   umockdev_testbed_remove_device(vb_testbed, d->syspath);
   g_free(d->syspath);

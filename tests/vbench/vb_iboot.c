@@ -288,10 +288,17 @@ static const struct image *bootable(struct vb_dev *d, const char *what, const ch
   return &im;
 }
 
+/* A real device is off the bus for a second or more while iBSS, iBEC or the
+ * kernel comes up. Engines that wait for the disconnect with a lock held
+ * (idevicerestore 1.0.1's dfu.c/recovery.c take device_event_mutex before the
+ * upload and wait on it after closing the device) could miss a device that
+ * is back before they wait. */
+#define BOOT_GAP 1.5
+
 static gboolean boot_later(gpointer p)
 {
   struct vb_dev *d = p;
-  vb_mode_later(d, !strcmp(d->stage, "restore") ? "restore" : "recovery", 0.3);
+  vb_mode_later(d, !strcmp(d->stage, "restore") ? "restore" : "recovery", BOOT_GAP);
   return G_SOURCE_REMOVE;
 }
 

@@ -63,6 +63,9 @@ extern muxd_t *vb_mux;
 extern const char *vb_upload_dir;
 
 void vb_log(const struct vb_dev *d, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* vb_netlink.c: keeps every client's emulated uevent socket reachable */
+void vb_netlink_watch(const char *testbed_root);
+void vb_netlink_sweep(void);
 
 /* vb_device.c */
 struct vb_dev *vb_find(const char *name);

@@ -225,6 +225,7 @@ int main(int argc, char **argv)
     return 2;
   }
   vb_testbed = umockdev_testbed_new();
+  vb_netlink_watch(umockdev_testbed_get_root_dir(vb_testbed));
   vb_bus_init();
   loop = g_main_loop_new(NULL, FALSE);
   char *muxdef = g_strdup_printf("%s/vbench-%d.sock", g_get_tmp_dir(), (int)getpid());
