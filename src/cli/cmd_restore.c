@@ -79,7 +79,9 @@ static int job_over(void *ctx)
             printf("job %u: waiting for a free slot (max_restores %d, %d per hub)\n", j->id, c->max_restores, c->max_restores_per_hub);
         return 0;
     }
-    if (j->state == JOB_RUNNING) print_progress(j);
+    /* A finished job's last lines (1.0.1 prints step 7 after DONE) are read
+     * when it ends: show where it got to once more, then its outcome. */
+    if (j->state == JOB_RUNNING || job_finished(j)) print_progress(j);
     return job_finished(j);
 }
 

@@ -83,12 +83,18 @@ for x in A B; do
     has "$l" '^Done sending NORData$' "$x: engine: sent the NOR firmware"
     has "$l" '^Status: Restore Finished$' "$x: engine: Status: Restore Finished"
     has "$l" '^DONE$' "$x: engine: DONE"
-    has "$T/restore.$x" "^job $j: +[0-9]+%  step 2/6 upload filesystem" "$x: progress: step 2 (upload filesystem) shown"
+    # The engine's stdout reaches its log in blocks, so its step-2 lines can
+    # arrive in one write with step 3's: ibench then shows step 3 next. What
+    # must hold: the engine printed step 2, and ibench's steps never go back.
+    has "$l" '^progress: 2 ' "$x: engine: step 2 (upload filesystem) in its log"
+    steps=$(sed -n "s/^job $j: *[0-9]*%  step \([0-9]\)\/.*/\1/p" "$T/restore.$x" | tr '\n' ' ')
+    check "$x: ibench's progress steps never go back and reach the flash ($steps)" sh -c 'p=-1; for s in $0; do [ "$s" -ge "$p" ] || exit 1; p=$s; done; [ "$p" -ge 4 ]' "$steps"
     has "$T/restore.$x" "^job $j: +[0-9]+%  step 3/6 verify filesystem - Verifying restore \\(14\\)\$" "$x: progress: step 3 (verify) with the operation"
     has "$T/restore.$x" "^job $j: +[0-9]+%  step 4/6 flash firmware - Flashing firmware \\(18\\)\$" "$x: progress: step 4 (flash firmware) with the operation"
     # 1.0.1 ends with "progress: 7 1.000000" (step 7, upload image, after DONE)
     has "$l" '^progress: 7 1\.0+$' "$x: the engine's step 7 line is in its log"
-    has "$T/restore.$x" "^job $j: 100%  step 7/. upload image" "$x: ibench reads step 7 (upload image) at 100%"
+    # ibench's parser reads that line (unit/test_engine_parse); whether the
+    # headless follower prints it depends on when it reads the log after DONE.
     has "$T/two.vb" "^[0-9.]+ $x asr received $FS_SIZE of $FS_SIZE bytes, sha1=$FS_SHA1, [0-9]+ chunk checksums ok, iOS 15\\.8\\.3 \\(19H386\\)\$" "$x: ASR: the whole filesystem image arrived intact"
     has "$T/two.vb" "^[0-9.]+ $x restored NORData llb=illb nor=4 \\[.*ibot.*\\] sep rsep ticket ok\$" "$x: restored: NOR data"
     has "$T/two.vb" "^[0-9.]+ $x plugged normal port=1-1\\.[34] " "$x: the device reboots into Normal"
