@@ -68,3 +68,15 @@ need_vbench() {
     command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not installed"; exit 77; }
     [ -x "$VBENCH" ] || { echo "$VBENCH not built"; exit 77; }
 }
+# need_real_engine: Debian's own idevicerestore, only inside the private
+# network namespace (it contacts Apple by name and by fixed addresses), and
+# only in the plain pass: its waits (signing fallbacks, iBoot reconnects) are
+# the same whatever ibench is built with, and the ASan pass covers ibench's
+# restore code with the stand-in engines.
+need_real_engine() {
+    command -v idevicerestore >/dev/null 2>&1 || { echo "idevicerestore not installed"; exit 77; }
+    need_vbench
+    [ "${IBENCH_NETNS:-}" = 1 ] || { echo "refusing to run the real engine outside the private network namespace"; exit 77; }
+    case "$IBENCH_BUILD" in *asan*) echo "real engine runs in the plain pass only"; exit 77 ;; esac
+    if ping -c1 -W1 17.151.36.30 >/dev/null 2>&1; then echo "network reachable: refusing to run the real engine"; exit 77; fi
+}

@@ -4,14 +4,7 @@
 # engine through its proxy (tests/vbench/README.md). Sourced after lib.sh's
 # variables are known; sets up config, the archive and helpers.
 . "$IBENCH_TOP/tests/lib.sh"
-command -v idevicerestore >/dev/null 2>&1 || { echo "idevicerestore not installed"; exit 77; }
-need_vbench
-[ "${IBENCH_NETNS:-}" = 1 ] || { echo "refusing to run the real engine outside the private network namespace"; exit 77; }
-# The engine's own waits (signing fallbacks, iBoot reconnects) are the same
-# whatever ibench is built with; the ASan pass covers ibench's restore code in
-# restore_jobs.
-case "$IBENCH_BUILD" in *asan*) echo "real engine runs in the plain pass only"; exit 77 ;; esac
-if ping -c1 -W1 17.151.36.30 >/dev/null 2>&1; then echo "network reachable: refusing to run the real engine"; exit 77; fi
+need_real_engine
 
 export IBENCH_ENGINE=/usr/bin/idevicerestore IBENCH_API_URL="http://127.0.0.1:1/v4"
 mkdir -p "$XDG_CONFIG_HOME/ibench"

@@ -7,13 +7,7 @@
 # engine's output allows. (restore_real_update, _dfu, _faults and _two run
 # whole restores with the bench's signing server.)
 . "$IBENCH_TOP/tests/lib.sh"
-command -v idevicerestore >/dev/null 2>&1 || { echo "idevicerestore not installed"; exit 77; }
-need_vbench
-[ "${IBENCH_NETNS:-}" = 1 ] || { echo "refusing to run the real engine outside the private network namespace"; exit 77; }
-# The engine's signing attempts take half a minute whatever ibench is built
-# with; the ASan pass covers the same ibench code in restore_jobs.
-case "$IBENCH_BUILD" in *asan*) echo "real engine runs in the plain pass only"; exit 77 ;; esac
-if ping -c1 -W1 17.151.36.30 >/dev/null 2>&1; then echo "network reachable: refusing to run the real engine"; exit 77; fi
+need_real_engine
 
 unset IBENCH_ENGINE
 ver=$(idevicerestore -v 2>&1 | head -n 1)   # "idevicerestore 1.0.0" / "idevicerestore 1.0.1"
