@@ -19,6 +19,7 @@ struct config {
     int max_restores;             /* concurrent restores, whole bench */
     int max_restores_per_hub;     /* concurrent restores behind one hub */
     int restore_retries;          /* automatic retries of a retryable failure */
+    int engine_stall_s;           /* an engine silent this long is stopped; 0 never */
     int job_retention_days;       /* finished jobs' folders go after this; 0 keeps them */
     int64_t linger_ms;            /* how long a disconnected row stays */
     int64_t catalog_max_age_s;    /* older catalog answers are stale */

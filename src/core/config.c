@@ -58,6 +58,7 @@ static void defaults(struct config *c)
     c->max_restores = 4;
     c->max_restores_per_hub = 2;
     c->restore_retries = 1;
+    c->engine_stall_s = 1200;
     c->job_retention_days = 90;
     c->linger_ms = 15000;
     c->catalog_max_age_s = 6 * 3600;
@@ -106,6 +107,7 @@ int config_set(struct config *c, const char *section, const char *key, const cha
         {"max_downloads", 1, 16, &c->max_downloads}, {"max_restores", 1, 64, &c->max_restores},
         {"max_restores_per_hub", 1, 64, &c->max_restores_per_hub},
         {"restore_retries", 0, 5, &c->restore_retries},
+        {"engine_stall_seconds", 0, 86400, &c->engine_stall_s},
         {"job_retention_days", 0, 3650, &c->job_retention_days},
         {"dfu_first_hold_ms", 1000, 60000, &c->dfu_hold_ms[0]},
         {"dfu_both_hold_ms", 1000, 60000, &c->dfu_hold_ms[1]},

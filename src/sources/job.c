@@ -300,7 +300,9 @@ static void read_log(struct job *j)
     close(fd);
 }
 
-static int read_exit(const struct job *j, int *code, int *sig)
+/* The exit file: "exit N" or "signal N", then " stalled SECONDS" when the
+ * supervisor stopped an engine that had gone silent. */
+static int read_exit(const struct job *j, int *code, int *sig, int *stalled_s)
 {
     char path[PATH_MAX + 16], line[48] = "";
     snprintf(path, sizeof path, "%s/exit", j->dir);
@@ -311,12 +313,14 @@ static int read_exit(const struct job *j, int *code, int *sig)
     if (!ok) return -1;
     *code = -1;
     *sig = 0;
-    if (sscanf(line, "exit %d", code) == 1) return 0;
-    if (sscanf(line, "signal %d", sig) == 1) return 0;
-    return -1;
+    *stalled_s = 0;
+    int n = 0;
+    if (sscanf(line, "exit %d%n", code, &n) != 1 && sscanf(line, "signal %d%n", sig, &n) != 1) return -1;
+    if (sscanf(line + n, " stalled %d", stalled_s) != 1 || *stalled_s < 0) *stalled_s = 0;
+    return 0;
 }
 
-static void finalize(const struct config *c, struct job *j, int code, int sig, bool lost)
+static void finalize(const struct config *c, struct job *j, int code, int sig, int stalled_s, bool lost)
 {
     job_remove_work(j);          /* the engine's private folders: its extracted files go now */
     engine_parse_finish(&j->parse);
@@ -336,6 +340,15 @@ static void finalize(const struct config *c, struct job *j, int code, int sig, b
         snprintf(j->cause, sizeof j->cause, "cancelled by the technician");
         snprintf(j->next_step, sizeof j->next_step,
                  "the device may be left in Recovery: exit it with `ibench recovery exit` (key x), or restore again");
+    } else if (stalled_s > 0) {
+        /* Not retried: the device most likely left (or hangs), and a new
+         * attempt would wait on it just the same. */
+        j->state = JOB_FAILED;
+        snprintf(j->triage, sizeof j->triage, "stalled");
+        snprintf(j->cause, sizeof j->cause, "the engine printed nothing for %d min%s and was stopped: the device probably "
+                 "left mid-restore (cable, hub or power) or the engine hung", stalled_s / 60, stalled_s % 60 ? " or so" : "");
+        snprintf(j->next_step, sizeof j->next_step,
+                 "check the cable and the device's mode on the board; put it in Recovery (key g shows how) and restore again");
     } else {
         enum engine_triage t = engine_triage(&j->parse, sig ? 128 + sig : code, &retryable, &cause, &next);
         j->retryable = retryable != 0;
@@ -367,13 +380,13 @@ static void finalize(const struct config *c, struct job *j, int code, int sig, b
 static int check_end(const struct config *c, struct job *j)
 {
     if (j->pid > 0) waitpid(j->pid, NULL, WNOHANG);   /* reap our own supervisor */
-    int code, sig;
-    int ended = read_exit(j, &code, &sig) == 0;
+    int code, sig, stalled_s;
+    int ended = read_exit(j, &code, &sig, &stalled_s) == 0;
     if (!ended && job_device_busy(c, j->ecid)) return 0;
-    if (!ended) ended = read_exit(j, &code, &sig) == 0;   /* it may have written it meanwhile */
+    if (!ended) ended = read_exit(j, &code, &sig, &stalled_s) == 0;   /* it may have written it meanwhile */
     read_log(j);
-    if (ended) finalize(c, j, code, sig, false);
-    else finalize(c, j, -1, 0, true);
+    if (ended) finalize(c, j, code, sig, stalled_s, false);
+    else finalize(c, j, -1, 0, 0, true);
     return 1;
 }
 

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fsutil.h"
@@ -153,8 +154,21 @@ static void capped_write(struct capped *c, const char *p, size_t n)
     if (c->body > 2LL * JOB_LOG_TAIL) compact(c);
 }
 
+static int64_t sv_now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* stall_ms: an engine that prints nothing for this long is stopped (TERM to
+ * the group, which the supervisor ignores, then KILL to the engine). A device
+ * that leaves mid-image can leave an engine waiting for ever while it holds
+ * the device's lock and its row says "Sending"; the exit file then says
+ * "stalled" so the job can say why. */
 static void supervise(int logfd, int lockfd, int ipswfd, int nullfd, const char *exit_path, const char *exit_tmp,
-                      const char *log_path, const char *log_tmp, const char *workdir, char *const argv[], char *const envp[])
+                      const char *log_path, const char *log_tmp, const char *workdir, char *const argv[], char *const envp[],
+                      int64_t stall_ms)
 {
     setsid();
     sigset_t none;
@@ -203,19 +217,19 @@ static void supervise(int logfd, int lockfd, int ipswfd, int nullfd, const char 
     }
     sv_close(1);
     sv_close(2);
-    int st = 0, reaped = 0;
+    int st = 0, reaped = 0, stalled = 0;
     if (eng > 0 && rfd >= 0) {
         struct stat lst;
         long long size = fstat(lfd, &lst) == 0 ? (long long)lst.st_size : 0;
         struct capped c = {.fd = lfd, .path = log_path, .tmp = log_tmp, .keep = size, .head_left = JOB_LOG_HEAD};
         static char buf[65536];
-        int64_t drain_until = -1;
+        int64_t drain_until = -1, last_out = sv_now_ms(), stopped_at = 0;
         for (;;) {
             struct pollfd p = {.fd = rfd, .events = POLLIN};
             int r = poll(&p, 1, 500);
             if (r > 0) {
                 ssize_t k = sv_read(rfd, buf, sizeof buf);
-                if (k > 0) { capped_write(&c, buf, (size_t)k); continue; }
+                if (k > 0) { capped_write(&c, buf, (size_t)k); last_out = sv_now_ms(); continue; }
                 if (k < 0 && errno == EINTR) continue;
                 break;                             /* EOF: the engine and its children closed it */
             }
@@ -224,6 +238,16 @@ static void supervise(int logfd, int lockfd, int ipswfd, int nullfd, const char 
                 drain_until = 0;
             }
             if (reaped && drain_until++ > 4) break;
+            int64_t now = sv_now_ms();
+            if (!reaped && stall_ms > 0 && !stalled && now - last_out >= stall_ms) {
+                static const char msg[] = "\nibench: the engine printed nothing for too long; stopping it\n";
+                capped_write(&c, msg, sizeof msg - 1);
+                stalled = 1;
+                stopped_at = now;
+                kill(0, SIGTERM);
+            } else if (!reaped && stalled && now - stopped_at >= 10000) {
+                kill(eng, SIGKILL);               /* it ignored TERM */
+            }
         }
         lfd = c.fd;
     }
@@ -237,6 +261,7 @@ static void supervise(int logfd, int lockfd, int ipswfd, int nullfd, const char 
         if (!reaped) while (waitpid(eng, &st, 0) < 0 && errno == EINTR) {}
         if (WIFSIGNALED(st)) { memcpy(line, "signal ", 7); k = 7 + put_num(line + 7, WTERMSIG(st)); }
         else { memcpy(line, "exit ", 5); k = 5 + put_num(line + 5, WEXITSTATUS(st)); }
+        if (stalled) { memcpy(line + k, " stalled ", 9); k += 9 + put_num(line + k + 9, stall_ms / 1000); }
         line[k++] = '\n';
     }
     /* Created exclusively and never through a link planted at its name;
@@ -330,7 +355,8 @@ int job_start(const struct config *c, struct job *j, const struct engine_info *e
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0)
-        supervise(logfd, lockfd, ipswfd, nullfd, exit_path, exit_tmp, logp, logtmp, folder[0], (char *const *)argv, envp);
+        supervise(logfd, lockfd, ipswfd, nullfd, exit_path, exit_tmp, logp, logtmp, folder[0], (char *const *)argv, envp,
+                  (int64_t)c->engine_stall_s * 1000);
     free(envp);
     close(logfd);
     close(nullfd);
