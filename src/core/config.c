@@ -77,6 +77,21 @@ static int parse_int(const char *v, long lo, long hi, long *out)
     return 0;
 }
 
+/* A USB port path as the kernel names it: bus-port[.port]..., e.g. 1-1.3. */
+static bool is_port_path(const char *k)
+{
+    const char *p = k;
+    if (!isdigit((unsigned char)*p)) return false;
+    while (isdigit((unsigned char)*p)) p++;
+    if (*p++ != '-') return false;
+    for (;;) {
+        if (!isdigit((unsigned char)*p)) return false;
+        while (isdigit((unsigned char)*p)) p++;
+        if (!*p) return true;
+        if (*p++ != '.') return false;
+    }
+}
+
 int config_set(struct config *c, const char *section, const char *key, const char *value,
                char *err, size_t errlen)
 {
@@ -85,6 +100,12 @@ int config_set(struct config *c, const char *section, const char *key, const cha
         if (c->nslots >= CONFIG_MAX_SLOTS) { snprintf(err, errlen, "too many slots (max %d)", CONFIG_MAX_SLOTS); return -1; }
         if (strlen(key) >= sizeof c->slots[0].port || strlen(value) >= sizeof c->slots[0].label) {
             snprintf(err, errlen, "slot '%s': port or label too long", key);
+            return -1;
+        }
+        if (!is_port_path(key)) {
+            /* A setting written below [slots] would otherwise become a bay
+             * label and silently not apply. */
+            snprintf(err, errlen, "[slots] expects a USB port such as 1-1.3, not '%s' (settings go above [slots])", key);
             return -1;
         }
         copy(c->slots[c->nslots].port, sizeof c->slots[0].port, key);

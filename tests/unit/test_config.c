@@ -43,6 +43,10 @@ TEST(bad_lines_are_reported_with_line_numbers)
     CHECK(config_load(&c, p, err, sizeof err) < 0);
     CHECK(strstr(err, "unknown setting") != NULL);
     remove(p);
+    p = write_tmp("[slots]\n1-1.3 = Bay 3\nengine_stall_seconds = 20\n");
+    CHECK(config_load(&c, p, err, sizeof err) < 0);
+    CHECK(strstr(err, ":3:") != NULL && strstr(err, "settings go above [slots]") != NULL);
+    remove(p);
     CHECK(config_load(&c, "/nonexistent/ibench.conf", err, sizeof err) < 0);
 }
 
