@@ -5,8 +5,9 @@
 # ends with a failure status.
 . "$IBENCH_TOP/tests/real_engine.sh"
 # The cases read Debian 12's 1.0.0. Debian 13's 1.0.1 (with its
-# libimobiledevice) never exits when the device leaves mid-image: it retries
-# the send for ever, as it would with a real device pulled mid-restore; and
+# libimobiledevice) never exits when the device leaves mid-image, as it would
+# not with a real device pulled mid-restore (restore_real_stall shows ibench
+# stopping it); and
 # without -d it prints no signing-server detail to triage a refusal from.
 ver=$(timeout 20 /usr/bin/idevicerestore -v 2>&1 | head -n 1)
 [ "$ver" = "idevicerestore 1.0.0" ] || { echo "fault cases are written against idevicerestore 1.0.0's output; this is $ver"; exit 77; }
