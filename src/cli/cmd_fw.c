@@ -266,12 +266,18 @@ static int fw_cache_cmd(struct config *c, int argc, char **argv)
         json_t *arr = json_array();
         for (int i = 0; i < l.n; i++) {
             const struct fw_cache_entry *e = &l.e[i];
+            static const char *const how[] = {[FW_CHECK_NONE] = "none", [FW_CHECK_SIZE] = "size", [FW_CHECK_CATALOG] = "catalog"};
             json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b, s:I, s:s, s:s, s:b}", "name", e->name,
                 "product_type", e->product, "version", e->version, "build", e->build,
                 "state", e->partial ? "partial" : "complete", "size", (json_int_t)e->size, "total", (json_int_t)e->total,
                 "locked", e->locked, "used", (json_int_t)e->used, "sha1", e->sha1, "sha256", e->sha256,
-                "checksum_recorded", !e->partial && e->verified > 0);
-            if (e->verified > 0) json_object_set_new(o, "verified", json_integer(e->verified));
+                "checksum_recorded", !e->partial && e->check.how == FW_CHECK_CATALOG);
+            if (!e->partial) json_object_set_new(o, "checked", json_string(how[e->check.how]));
+            if (e->check.how == FW_CHECK_CATALOG) json_object_set_new(o, "verified", json_integer(e->check.when));
+            if (e->check.how == FW_CHECK_SIZE) {
+                json_object_set_new(o, "size_checked", json_integer(e->check.when));
+                json_object_set_new(o, "sha1_local", json_string(e->check.local_sha1));
+            }
             if (e->partial && e->total > 0) json_object_set_new(o, "progress", json_real((double)e->size / (double)e->total));
             json_array_append_new(arr, o);
         }
@@ -295,12 +301,16 @@ static int fw_cache_cmd(struct config *c, int argc, char **argv)
                 snprintf(state, sizeof state, "partial %.0f%% of %.2f GB%s", 100.0 * (double)e->size / (double)e->total,
                          e->total / 1e9, e->locked ? ", downloading now" : "");
             else snprintf(state, sizeof state, "partial%s", e->locked ? ", downloading now" : "");
-        } else if (e->verified > 0) {
-            fmt_age(now, e->verified, ver, sizeof ver);
-            snprintf(state, sizeof state, "verified %s%s%s", ver, e->sha256[0] ? " (SHA-1, SHA-256)" : " (SHA-1)",
+        } else if (e->check.how == FW_CHECK_CATALOG) {
+            fmt_age(now, e->check.when, ver, sizeof ver);
+            snprintf(state, sizeof state, "verified %s%s%s", ver,
+                     e->check.sha1[0] ? (e->check.sha256[0] ? " (SHA-1, SHA-256)" : " (SHA-1)") : " (SHA-256)",
                      e->locked ? ", in use" : "");
+        } else if (e->check.how == FW_CHECK_SIZE) {
+            fmt_age(now, e->check.when, ver, sizeof ver);
+            snprintf(state, sizeof state, "size only %s (no catalog checksum)%s", ver, e->locked ? ", in use" : "");
         } else {
-            snprintf(state, sizeof state, "no checksum recorded%s", e->locked ? ", in use" : "");
+            snprintf(state, sizeof state, "not verified: no checksum recorded%s", e->locked ? ", in use" : "");
         }
         printf("%-12s %-9s %-9s %7.2f GB  %-12s %s\n", e->product, e->version, e->build, e->size / 1e9, used, state);
     }
@@ -328,6 +338,7 @@ static enum firmware_verify verify_one(const struct config *c, const struct fw_c
     enum firmware_verify r = firmware_cache_verify(c, e, on_hash_progress, &vp, detail, sizeof detail);
     if (vp.tty && vp.shown) fputc('\n', stderr);
     if (r == FIRMWARE_VERIFY_SKIPPED) printf("SKIPPED %s: %s\n", e->name, detail);
+    else if (r == FIRMWARE_VERIFY_SIZE_ONLY) printf("SIZE-ONLY %s: %s\n", e->name, detail);
     else if (r == FIRMWARE_VERIFY_CORRUPT)
         printf("CORRUPT %s: %s; deleted (ibench fw get %s %s fetches it again)\n", e->name, detail, e->product, e->build);
     else printf("OK %s (%s)\n", e->name, detail);
@@ -350,7 +361,7 @@ static int fw_verify(struct config *c, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    int ok = 0, corrupt = 0, skipped = 0, matched = 0;
+    int ok = 0, size_only = 0, corrupt = 0, skipped = 0, matched = 0;
     for (int i = 0; i < l.n; i++) {
         const struct fw_cache_entry *e = &l.e[i];
         if (e->partial) continue;
@@ -361,6 +372,7 @@ static int fw_verify(struct config *c, int argc, char **argv)
         case FIRMWARE_VERIFY_OK: ok++; break;
         case FIRMWARE_VERIFY_CORRUPT: corrupt++; break;
         case FIRMWARE_VERIFY_SKIPPED: skipped++; break;
+        case FIRMWARE_VERIFY_SIZE_ONLY: size_only++; break;
         }
     }
     fw_cache_list_free(&l);
@@ -369,7 +381,9 @@ static int fw_verify(struct config *c, int argc, char **argv)
                 argc == 3 ? " " : "", argc == 3 ? argv[2] : "", c->cache_dir);
         return EXIT_FAIL;
     }
-    fprintf(stderr, "ibench: %d OK, %d corrupt, %d skipped\n", ok, corrupt, skipped);
+    if (size_only)
+        fprintf(stderr, "ibench: %d OK, %d size only (no catalog checksum), %d corrupt, %d skipped\n", ok, size_only, corrupt, skipped);
+    else fprintf(stderr, "ibench: %d OK, %d corrupt, %d skipped\n", ok, corrupt, skipped);
     return corrupt ? EXIT_INTEGRITY : skipped ? EXIT_FAIL : EXIT_OK;
 }
 

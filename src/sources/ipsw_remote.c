@@ -18,6 +18,8 @@
 #include <strings.h>
 #include <zip.h>
 
+#include "http_answer.h"
+
 #define R_TAIL (128u << 10)        /* first request: end of file, central directory of a small archive */
 #define R_AHEAD_MIN (64u << 10)    /* read-ahead after a jump */
 #define R_AHEAD_MAX (8u << 20)     /* read-ahead while reading straight on */
@@ -71,11 +73,11 @@ static size_t r_header(char *b, size_t size, size_t n, void *ud)
     if (strncmp(line, "HTTP/", 5) == 0) { /* a new answer (after a redirect) */
         r->cr_start = r->cr_end = r->cr_total = -1;
     } else if (strncasecmp(line, "Content-Range:", 14) == 0) {
-        long long a, z, t;
-        if (sscanf(line + 14, " bytes %lld-%lld/%lld", &a, &z, &t) == 3 && a >= 0 && z >= a && t > z) {
-            r->cr_start = a;
-            r->cr_end = z;
-            r->cr_total = t;
+        struct http_range cr;
+        if (http_range_parse(line + 14, &cr) == 0 && cr.first >= 0 && cr.total >= 0) {
+            r->cr_start = cr.first;
+            r->cr_end = cr.last;
+            r->cr_total = cr.total;
         }
     }
     return len;
