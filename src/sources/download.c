@@ -54,6 +54,7 @@ struct download {
     enum http_action action;
     char why[256];                 /* what was wrong with the answer */
     int too_long;                  /* the body went past the catalog's size */
+    long low_bps, low_s;           /* the configured low-speed limit */
     char errbuf[CURL_ERROR_SIZE];
     struct download_progress p;
     int64_t last_report_ms, rate_t0_ms, rate_b0;
@@ -189,6 +190,13 @@ static int verify(struct download *d, char *msg, size_t n)
     return 0;
 }
 
+/* Whether the connection was made (a timeout after that is the low-speed limit). */
+static int connected(CURL *h)
+{
+    curl_off_t t = 0;
+    return curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK && t > 0;
+}
+
 /* A message a technician can act on, for the transport failures that matter. */
 static void describe_curl_error(struct download *d, CURLcode rc, char *msg, size_t n)
 {
@@ -204,6 +212,14 @@ static void describe_curl_error(struct download *d, CURLcode rc, char *msg, size
         break;
     case CURLE_SSL_CONNECT_ERROR: case CURLE_SSL_CERTPROBLEM: case CURLE_SSL_CIPHER: case CURLE_SSL_CACERT_BADFILE:
         snprintf(msg, n, "TLS error talking to the server of %s: %s; %s", d->fw.url, detail, keep);
+        break;
+    case CURLE_OPERATION_TIMEDOUT:
+        if (connected(d->easy)) {
+            snprintf(msg, n, "the server of %s sent less than %ld bytes/s for %ld s (low_speed_limit, low_speed_seconds); %s",
+                     d->fw.url, d->low_bps, d->low_s, keep);
+            break;
+        }
+        snprintf(msg, n, "cannot reach the server of %s: %s; %s", d->fw.url, detail, keep);
         break;
     case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_RESOLVE_PROXY: case CURLE_COULDNT_CONNECT:
         snprintf(msg, n, "cannot reach the server of %s: %s; %s", d->fw.url, detail, keep);
@@ -424,8 +440,8 @@ static int begin(struct download *d, char *err, size_t errlen)
     curl_easy_setopt(d->easy, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(d->easy, CURLOPT_MAXREDIRS, 5L);
     curl_easy_setopt(d->easy, CURLOPT_CONNECTTIMEOUT, 15L);
-    curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_TIME, 60L);
+    curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_LIMIT, d->low_bps);
+    curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_TIME, d->low_s);
     curl_easy_setopt(d->easy, CURLOPT_USERAGENT, "ibench/" IBENCH_VERSION);
     curl_easy_setopt(d->easy, CURLOPT_BUFFERSIZE, RECV_BUFFER);
     if (d->asked_from > 0) {
@@ -486,6 +502,8 @@ struct download *download_start(struct loop *l, const struct config *c, const st
     d->loop = l;
     d->fw = *f;
     d->fd = d->lockfd = -1;
+    d->low_bps = c->low_speed_bps;
+    d->low_s = c->low_speed_s;
     int hashing = dl_writer_init(&d->w);
     d->progress = progress;
     d->done = done;

@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <zip.h>
 
+#include "config.h"
 #include "http_answer.h"
 
 #define R_TAIL (128u << 10)        /* first request: end of file, central directory of a small archive */
@@ -47,6 +48,7 @@ struct remote {
     size_t want, got;
     long long cr_start, cr_end, cr_total;
     int bad_status, overflow;
+    int low_bps, low_s;            /* the configured low-speed limit */
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -137,6 +139,12 @@ static int r_fetch(struct remote *r, long long off, size_t len, char *dst)
     }
     if (r->overflow) {
         r_fail(r, "%s: the server sent more than the %zu bytes asked for", r->url, len);
+        return -1;
+    }
+    curl_off_t conn = 0;
+    if (rc == CURLE_OPERATION_TIMEDOUT && curl_easy_getinfo(r->curl, CURLINFO_CONNECT_TIME_T, &conn) == CURLE_OK && conn > 0) {
+        r_fail(r, "%s: the server sent less than %d bytes/s for %d s (low_speed_limit, low_speed_seconds)", r->url,
+               r->low_bps, r->low_s);
         return -1;
     }
     if (rc != CURLE_OK && !r->bad_status) {
@@ -282,8 +290,9 @@ zip_source_t *ipsw_remote_source(const char *url, struct ipsw_transfer *xfer, ch
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
+    config_low_speed(&r->low_bps, &r->low_s);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, (long)r->low_bps);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)r->low_s);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "ibench/" IBENCH_VERSION);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, r_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, r);
