@@ -52,7 +52,8 @@ int fw_cache_scan(const struct config *c, struct fw_cache_list *out, char *err, 
 int fw_cache_remove(const struct config *c, const struct fw_cache_entry *e, char *err, size_t errlen);
 
 /* Takes NAME.lock for the IPSW at `path`: exclusive or shared, never waits.
- * Returns the lock fd, FW_CACHE_BUSY, or FW_CACHE_ERR with err. */
+ * Returns the lock fd, FW_CACHE_BUSY, or FW_CACHE_ERR with err (and errno:
+ * ELOOP or EMLINK when a link or other planted file is refused). */
 int fw_cache_lock(const char *path, bool exclusive, char *err, size_t errlen);
 /* Lets go of a lock; an exclusive holder removes the lock file first. */
 void fw_cache_unlock(int fd, const char *path, bool exclusive);

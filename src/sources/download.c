@@ -521,7 +521,8 @@ struct download *download_start(struct loop *l, const struct config *c, const st
     char lerr[PATH_MAX + 100];
     int fd = fw_cache_lock(d->final, true, lerr, sizeof lerr);
     if (fd == FW_CACHE_ERR) {
-        snprintf(err, errlen, "the cache folder %s is not writable (%s)", c->cache_dir, lerr);
+        if (errno == ELOOP || errno == EMLINK) snprintf(err, errlen, "%s", lerr);
+        else snprintf(err, errlen, "the cache folder %s is not writable (%s)", c->cache_dir, lerr);
         release(d);
         return NULL;
     }

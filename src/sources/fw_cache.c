@@ -34,7 +34,10 @@ int fw_cache_lock(const char *path, bool exclusive, char *err, size_t errlen)
     for (int tries = 0; tries < 8; tries++) {
         int fd = fsutil_open_lock(lp);   /* never through a link planted in a shared cache */
         if (fd < 0) {
-            snprintf(err, errlen, "cannot create the lock file %s: %s", lp, fsutil_strerror(errno));
+            int e = errno;
+            snprintf(err, errlen, "%s the lock file %s: %s", e == ELOOP || e == EMLINK ? "refusing" : "cannot create", lp,
+                     fsutil_strerror(e));
+            errno = e;
             return FW_CACHE_ERR;
         }
         if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) < 0) {
