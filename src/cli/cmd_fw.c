@@ -93,12 +93,13 @@ struct want {
     struct firmware fw;
     char path[PATH_MAX + 128];
     int request, rc, finished;
+    int said_queued;               /* "queued" was printed */
 };
 
 struct get {
     struct app app;
     struct want *w;
-    int n, left, tty;
+    int n, left, tty, cap;
     int64_t last_print;
     struct fwq_job jobs[FWQ_MAX_JOBS];
 };
@@ -120,13 +121,35 @@ static void fmt_progress(const struct fwq_job *j, int position, int many, char *
         snprintf(out, n, "%6.1f%%  %.1f of %.1f MB  %.1f MB/s  ETA %s", pct, p->done / 1e6, p->total / 1e6, p->rate / 1e6, eta);
 }
 
+/* Says once, at once, that a build waits for a free transfer slot: while
+ * others download, a queued build shows no progress of its own. */
+static void say_queued(struct get *g, int n)
+{
+    int active = 0;
+    for (int i = 0; i < n; i++) active += g->jobs[i].state == FWQ_ACTIVE;
+    if (!active) return;   /* nothing started yet: the queue has not been served */
+    for (int i = 0; i < n; i++) {
+        const struct fwq_job *j = &g->jobs[i];
+        if (j->state != FWQ_QUEUED) continue;
+        for (int k = 0; k < g->n; k++) {
+            struct want *w = &g->w[k];
+            if (w->said_queued || strcmp(w->fw.identifier, j->fw.identifier) || strcmp(w->fw.build, j->fw.build)) continue;
+            w->said_queued = 1;
+            fprintf(stderr, "%sibench: %s %s: queued (#%d in line; at most %d download%s at once, max_downloads)\n",
+                    g->tty ? "\n" : "", w->fw.identifier, w->fw.build, firmware_position(&g->app, j->id), g->cap,
+                    g->cap == 1 ? "" : "s");
+        }
+    }
+}
+
 static void on_changed(void *ctx, const char *message)
 {
     struct get *g = ctx;
+    int n = firmware_jobs(&g->app, g->jobs, FWQ_MAX_JOBS), shown = 0;
+    say_queued(g, n);
     int64_t now = now_ms();
     if (now - g->last_print < (g->tty ? 250 : 1000)) return;
     g->last_print = now;
-    int n = firmware_jobs(&g->app, g->jobs, FWQ_MAX_JOBS), shown = 0;
     char line[1024] = "", part[256];
     for (int i = 0; i < n; i++) {
         if (g->jobs[i].state == FWQ_DONE) continue;
@@ -211,6 +234,7 @@ static int fw_get(struct config *c, int argc, char **argv)
     if (rc == EXIT_OK && app_open(&g->app, c, APP_NO_DEVICES) < 0) rc = EXIT_FAIL;
     if (rc != EXIT_OK) { free(g->w); free(g); return rc; }
     g->tty = isatty(STDERR_FILENO);
+    g->cap = c->max_downloads;
     g->left = g->n;
     g->last_print = now_ms(); /* the first line once something has happened */
     firmware_listen(&g->app, on_changed, g);
