@@ -190,11 +190,12 @@ static int verify(struct download *d, char *msg, size_t n)
     return 0;
 }
 
-/* Whether the connection was made (a timeout after that is the low-speed limit). */
+/* Whether the request went out on a connection (new or reused): a timeout
+ * after that is the low-speed limit, not the connect timeout. */
 static int connected(CURL *h)
 {
     curl_off_t t = 0;
-    return curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK && t > 0;
+    return curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &t) == CURLE_OK && t > 0;
 }
 
 /* A message a technician can act on, for the transport failures that matter. */

@@ -142,7 +142,8 @@ static int r_fetch(struct remote *r, long long off, size_t len, char *dst)
         return -1;
     }
     curl_off_t conn = 0;
-    if (rc == CURLE_OPERATION_TIMEDOUT && curl_easy_getinfo(r->curl, CURLINFO_CONNECT_TIME_T, &conn) == CURLE_OK && conn > 0) {
+    if (rc == CURLE_OPERATION_TIMEDOUT && curl_easy_getinfo(r->curl, CURLINFO_PRETRANSFER_TIME_T, &conn) == CURLE_OK && conn > 0) {
+        /* The request went out (a connect timeout never gets that far): the low-speed limit. */
         r_fail(r, "%s: the server sent less than %d bytes/s for %d s (low_speed_limit, low_speed_seconds)", r->url,
                r->low_bps, r->low_s);
         return -1;
