@@ -22,8 +22,9 @@ int write_file_atomic(const char *path, const void *data, size_t len);
 int fsutil_open_lock(const char *path);
 /* Opens (creating with mode when flags has O_CREAT) a file in a shared
  * folder the way fsutil_open_lock does: never through a link, never a FIFO
- * or device (-1, errno ELOOP), and never a file with a second hard link
- * (-1, errno EMLINK: it may be someone else's file linked in). O_CLOEXEC. */
+ * or device (-1, errno ELOOP), and, to write, never a file with a second
+ * hard link (-1, errno EMLINK: it may be someone else's file linked in).
+ * O_CLOEXEC. */
 int fsutil_open_regular(const char *path, int flags, int mode);
 /* Removes path only when it is still the file open as fd (same inode): a
  * name replaced in between by someone else is left alone. 0, or -1 (errno). */

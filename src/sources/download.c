@@ -398,7 +398,9 @@ static int begin(struct download *d, char *err, size_t errlen)
     d->fd = fsutil_open_regular(d->part, O_RDWR | O_CREAT, 0644);
     struct stat st;
     if (d->fd < 0 || fstat(d->fd, &st) < 0) {
-        snprintf(err, errlen, "refusing the partial file %s: %s", d->part, fsutil_strerror(errno));
+        int e = errno;
+        snprintf(err, errlen, "%s the partial file %s: %s", e == ELOOP || e == EMLINK ? "refusing" : "cannot open", d->part,
+                 fsutil_strerror(e));
         return DOWNLOAD_ERR_DISK;
     }
     if (st.st_size > f->size) {

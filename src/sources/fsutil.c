@@ -33,7 +33,7 @@ int fsutil_open_regular(const char *path, int flags, int mode)
     int e = 0;
     if (fstat(fd, &st) < 0) e = errno;
     else if (!S_ISREG(st.st_mode)) e = ELOOP;
-    else if (st.st_nlink > 1) e = EMLINK;
+    else if (st.st_nlink > 1 && (flags & O_ACCMODE) != O_RDONLY) e = EMLINK; /* reading one harms nothing */
     if (!e && !(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) e = errno;
     if (e) { close(fd); errno = e; return -1; }
     return fd;
