@@ -1,5 +1,6 @@
-/* mkdir_p, write_file_atomic and the shared-folder openers: parents made, existing folders fine, a file
- * in the way refused; a replaced file is whole, a failed write leaves nothing. */
+/* mkdir_p, write_file_atomic and the openers for shared folders: parents
+ * made, existing folders fine, a file in the way refused; a replaced file is
+ * whole, a failed write leaves nothing; planted links are never followed. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
