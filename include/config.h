@@ -24,6 +24,8 @@ struct config {
     int64_t linger_ms;            /* how long a disconnected row stays */
     int64_t catalog_max_age_s;    /* older catalog answers are stale */
     int dfu_hold_ms[3];           /* DFU steps: first hold, both held, last hold (ms) */
+    int low_speed_bps;            /* a transfer slower than this (bytes/s) ... */
+    int low_speed_s;              /* ... on average over this many seconds is given up */
     bool json, yes, ascii, no_color, demo;
     struct { char port[32]; char label[32]; } slots[CONFIG_MAX_SLOTS];
     int nslots;
@@ -35,6 +37,10 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen);
 /* Parses one "key = value" line into c (also used for [slots] lines). */
 int config_set(struct config *c, const char *section, const char *key, const char *value,
                char *err, size_t errlen);
+/* The low-speed limit of the configuration loaded last (the defaults before
+ * any): for remote IPSW reads, which run inside libzip callbacks that are
+ * handed no configuration. */
+void config_low_speed(int *bps, int *seconds);
 /* The directory the default firmware cache lives in: firmware-cache/ beside a
  * source checkout when run from one, else $XDG_CACHE_HOME/ibench/firmware-cache. */
 void config_default_cache(char *out, size_t n);

@@ -27,11 +27,15 @@ enum firmware_verify {
     FIRMWARE_VERIFY_OK,        /* matches its recorded checksums (detail: which) */
     FIRMWARE_VERIFY_CORRUPT,   /* does not match: deleted with its sidecars (detail: why) */
     FIRMWARE_VERIFY_SKIPPED,   /* could not be checked: no checksum, in use, unreadable (detail: why) */
+    FIRMWARE_VERIFY_SIZE_ONLY, /* the catalog has no checksum: unchanged since its size was checked at
+                                  download (the SHA-1 computed locally then), never "verified" */
 };
-/* Re-hashes one complete entry against its recorded checksums, holding its
- * lock. A corrupt file can never be used and a fresh download needs the
- * room: it is deleted (`fw get` fetches it again). A good one's sidecars are
- * rewritten, which records when it was verified. progress(ctx, done, total)
+/* Re-hashes one complete entry against the catalog's checksums (recorded,
+ * else in the cached catalog), or, when the catalog has none, against the
+ * SHA-1 computed locally at download (fw_cache.h), holding its lock. A
+ * corrupt file can never be used and a fresh download needs the room: it is
+ * deleted (`fw get` fetches it again). A good one's record is rewritten,
+ * which says when it was last checked. progress(ctx, done, total)
  * about every 64 MB. */
 enum firmware_verify firmware_cache_verify(const struct config *c, const struct fw_cache_entry *e,
                                            void (*progress)(void *ctx, int64_t done, int64_t total), void *ctx,

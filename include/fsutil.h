@@ -20,7 +20,16 @@ int write_file_atomic(const char *path, const void *data, size_t len);
  * link planted in a shared cache or state folder cannot make ibench create
  * or lock a file elsewhere. The descriptor is O_CLOEXEC. */
 int fsutil_open_lock(const char *path);
-/* strerror(e), with ELOOP said plainly (what fsutil_open_lock refuses). */
+/* Opens (creating with mode when flags has O_CREAT) a file in a shared
+ * folder the way fsutil_open_lock does: never through a link, never a FIFO
+ * or device (-1, errno ELOOP), and, to write, never a file with a second
+ * hard link (-1, errno EMLINK: it may be someone else's file linked in).
+ * O_CLOEXEC. */
+int fsutil_open_regular(const char *path, int flags, int mode);
+/* Removes path only when it is still the file open as fd (same inode): a
+ * name replaced in between by someone else is left alone. 0, or -1 (errno). */
+int fsutil_unlink_same(const char *path, int fd);
+/* strerror(e), with ELOOP and EMLINK said plainly (what fsutil_open_regular refuses). */
 const char *fsutil_strerror(int e);
 
 #endif

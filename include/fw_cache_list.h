@@ -9,6 +9,20 @@
 #include <stdint.h>
 #include <time.h>
 
+/* How a complete cache file was checked, as its sidecars record it (fw_cache.h). */
+enum fw_cache_check {
+    FW_CHECK_NONE,      /* nothing recorded: put there by hand, or never checked */
+    FW_CHECK_SIZE,      /* the catalog had no checksum: only its size was checked */
+    FW_CHECK_CATALOG,   /* it matched the catalog's SHA-1 and/or SHA-256 */
+};
+
+struct fw_cache_verified {
+    enum fw_cache_check how;
+    char sha1[41], sha256[65];   /* FW_CHECK_CATALOG: the catalog's sums it matched ("" not given) */
+    char local_sha1[41];         /* FW_CHECK_SIZE: SHA-1 computed locally at download, to spot later damage */
+    time_t when;                 /* when last checked (download or `fw verify`), 0 never */
+};
+
 struct fw_cache_entry {
     char name[256];              /* the complete file's name (a partial's without ".part") */
     char product[32], version[32], build[32];
@@ -17,8 +31,8 @@ struct fw_cache_entry {
     int64_t size;                /* bytes on disk */
     int64_t total;               /* expected size from the cached catalog, -1 unknown */
     time_t used;                 /* complete: last use (mtime); partial: last write */
-    char sha1[41], sha256[65];   /* recorded checksums ("" none) */
-    time_t verified;             /* when last verified (sidecar mtime), 0 never */
+    char sha1[41], sha256[65];   /* expected checksums: the recorded catalog sums, else the cached catalog's ("" none) */
+    struct fw_cache_verified check; /* how it was checked (complete files) */
     bool prune;                  /* set by fw_cache_plan_prune */
 };
 

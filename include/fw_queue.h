@@ -21,7 +21,8 @@
  *     file is kept for a later resume); other requests on it are untouched.
  *   - Progress is polled, not pushed: fw_queue_status()/fw_queue_jobs() read
  *     the current figures; the notify callback (if set) says "something
- *     changed, redraw" at most a few times a second per transfer.
+ *     changed, redraw" at most a few times a second per transfer, and once
+ *     whenever transfers start (what is still QUEUED then waits its turn).
  *   - The queue copies the firmware record; the caller's may go away.
  *   - fw_queue_free() stops every transfer (partials kept) without callbacks. */
 #ifndef IBENCH_FW_QUEUE_H

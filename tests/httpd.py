@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Loopback HTTP server for tests: serves ROOT with Range support, and faults
 chosen by a path prefix:
-  /dropfirst/<n>/<path>  the first GET of <path> is cut after n body bytes
+  /dropfirst/<n>/<path>  the first GET of this whole URL path is cut after n
+                         body bytes (later ones, whatever their Range, are not)
   /corrupt/<path>        one byte of the body is flipped
   /norange/<path>        Range is ignored (always 200 with the whole file)
+  /endless/<path>        200 without Content-Length: the file, then filler
+                         bytes until the client hangs up (64 MB at most);
+                         logs "endless sent N"
   /throttle/<bps>/<path> the body is sent at about bps bytes per second
   /status/<code>/...     answers with that status
   /redirect-loop/...     answers 302 pointing at itself, forever
@@ -26,8 +30,9 @@ class H(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         path, drop, corrupt, norange, bps, hold = self.path.split("?")[0], None, False, False, None, None
+        whole, endless = path, False
         while True:
-            m = (re.match(r"^/(dropfirst|throttle)/(\d+)(/.*)$", path) or re.match(r"^/(corrupt|norange)()(/.*)$", path)
+            m = (re.match(r"^/(dropfirst|throttle)/(\d+)(/.*)$", path) or re.match(r"^/(corrupt|norange|endless)()(/.*)$", path)
                  or re.match(r"^/(hold)/(\w+)(/.*)$", path))
             s = re.match(r"^/status/(\d+)/", path)
             if s:
@@ -41,16 +46,29 @@ class H(http.server.BaseHTTPRequestHandler):
                 hold = arg; continue
             if kind == "dropfirst":
                 with lock:
-                    first = path not in seen
-                    seen[path] = True
+                    first = whole not in seen
+                    seen[whole] = True
                 if first: drop = int(arg)
             elif kind == "throttle": bps = int(arg)
             elif kind == "corrupt": corrupt = True
+            elif kind == "endless": endless = True
             else: norange = True
         f = os.path.join(ROOT, path.lstrip("/"))
         if ".." in path or not os.path.isfile(f):
             self.send_response(404); self.send_header("Content-Length", "0"); self.end_headers(); return
         size = os.path.getsize(f)
+        if endless:
+            self.send_response(200); self.send_header("Connection", "close"); self.end_headers()
+            self.close_connection = True
+            sent = 0
+            try:
+                self.wfile.write(open(f, "rb").read()); sent = size
+                while sent < 64 << 20:
+                    self.wfile.write(b"\0" * 65536); sent += 65536
+            except OSError:
+                pass
+            sys.stdout.write("endless sent %d\n" % sent); sys.stdout.flush()
+            return
         start, end, status = 0, size - 1, 200
         r = self.headers.get("Range")
         if r and not norange:

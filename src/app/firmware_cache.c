@@ -44,8 +44,10 @@ enum firmware_verify firmware_cache_verify(const struct config *c, const struct 
 {
     char path[PATH_MAX + 300], err[PATH_MAX + 100];
     snprintf(path, sizeof path, "%s/%s", c->cache_dir, e->name);
-    if (!e->sha1[0] && !e->sha256[0]) {
-        snprintf(detail, n, "no checksum recorded and none in the cached catalog");
+    bool by_catalog = e->sha1[0] || e->sha256[0];
+    const char *local = e->check.how == FW_CHECK_SIZE ? e->check.local_sha1 : "";
+    if (!by_catalog && !local[0]) {
+        snprintf(detail, n, "no catalog checksum to compare against, and nothing was recorded at download");
         return FIRMWARE_VERIFY_SKIPPED;
     }
     int fd = fw_cache_lock(path, true, err, sizeof err);
@@ -53,7 +55,7 @@ enum firmware_verify firmware_cache_verify(const struct config *c, const struct 
     char h1[41], h256[65];
     bool want256 = e->sha256[0] != 0;
     int rc = fw_cache_hash_file(path, want256, h1, h256, progress, ctx, err, sizeof err);
-    enum firmware_verify res = FIRMWARE_VERIFY_OK;
+    enum firmware_verify res = by_catalog ? FIRMWARE_VERIFY_OK : FIRMWARE_VERIFY_SIZE_ONLY;
     detail[0] = 0;
     if (rc < 0) {
         snprintf(detail, n, "%s", err);
@@ -64,19 +66,25 @@ enum firmware_verify firmware_cache_verify(const struct config *c, const struct 
         snprintf(detail, n, "SHA-1 %s, expected %s", h1, e->sha1);
     } else if (want256 && strcasecmp(h256, e->sha256) != 0) {
         snprintf(detail, n, "SHA-256 %s, expected %s", h256, e->sha256);
+    } else if (!by_catalog && strcasecmp(h1, local) != 0) {
+        snprintf(detail, n, "SHA-1 %s, but %s when it was downloaded (computed locally): damaged since", h1, local);
     }
     if (rc == 0 && detail[0]) {
         res = FIRMWARE_VERIFY_CORRUPT;
-        static const char *const ext[] = {"", ".sha1", ".sha256"};
-        for (size_t i = 0; i < 3; i++) {
+        static const char *const ext[] = {"", ".sha1", ".sha256", ".sha1-local"};
+        for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
             char f[PATH_MAX + 320];
             snprintf(f, sizeof f, "%s%s", path, ext[i]);
-            unlink(f);
+            unlink(f); /* never follows a link; held under our lock */
         }
+    } else if (rc == 0 && by_catalog) {
+        /* Rewriting the record says when it last matched (the sidecars' mtime). */
+        fw_cache_record(path, e->sha1[0] ? h1 : "", want256 ? h256 : "", "");
+        snprintf(detail, n, "%s", e->sha1[0] ? (want256 ? "SHA-1, SHA-256" : "SHA-1") : "SHA-256");
     } else if (rc == 0) {
-        /* Rewriting the sidecars records when it was verified (their mtime). */
-        fw_cache_write_sums(path, h1, want256 ? h256 : "");
-        snprintf(detail, n, "SHA-1%s", want256 ? ", SHA-256" : "");
+        fw_cache_record(path, "", "", h1);
+        snprintf(detail, n, "no catalog checksum to compare against: only the size was checked at download; "
+                 "unchanged since (SHA-1 computed locally)");
     }
     fw_cache_unlock(fd, path, true);
     return res;

@@ -96,12 +96,19 @@ static void check_signed(struct preflight *pf, const struct config *c, const str
 
 static void check_verified(struct preflight *pf, const struct config *c, const char *ipsw)
 {
-    char side[PATH_MAX + 8];
-    int in_cache = fw_cache_holds(c, ipsw);
-    snprintf(side, sizeof side, "%s.sha1", ipsw);
-    if (access(side, R_OK) == 0) add(pf, "verified", V_PASS, "checksum verified against the catalog when it was downloaded");
-    else if (in_cache) add(pf, "verified", V_WARN, "in the firmware cache but without a recorded checksum: not checked against the catalog");
-    else add(pf, "verified", V_WARN, "not from the firmware cache: its checksum was not checked against the catalog");
+    if (!fw_cache_holds(c, ipsw)) {
+        /* A checksum file beside some other file proves nothing about it. */
+        add(pf, "verified", V_WARN, "not from the firmware cache: its checksum was not checked against the catalog");
+        return;
+    }
+    struct fw_cache_verified v;
+    fw_cache_checked(ipsw, &v);
+    if (v.how == FW_CHECK_CATALOG)
+        add(pf, "verified", V_PASS, "matched the catalog's %s when it was downloaded or last verified",
+            v.sha1[0] ? (v.sha256[0] ? "SHA-1 and SHA-256" : "SHA-1") : "SHA-256");
+    else if (v.how == FW_CHECK_SIZE)
+        add(pf, "verified", V_WARN, "only its size was checked: the catalog has no checksum for this build");
+    else add(pf, "verified", V_WARN, "in the firmware cache but without a recorded checksum: not checked against the catalog");
 }
 
 void restore_facts_take(const struct app *a, const struct device *d, struct restore_facts *f)

@@ -93,12 +93,13 @@ struct want {
     struct firmware fw;
     char path[PATH_MAX + 128];
     int request, rc, finished;
+    int said_queued;               /* "queued" was printed */
 };
 
 struct get {
     struct app app;
     struct want *w;
-    int n, left, tty;
+    int n, left, tty, cap;
     int64_t last_print;
     struct fwq_job jobs[FWQ_MAX_JOBS];
 };
@@ -120,13 +121,35 @@ static void fmt_progress(const struct fwq_job *j, int position, int many, char *
         snprintf(out, n, "%6.1f%%  %.1f of %.1f MB  %.1f MB/s  ETA %s", pct, p->done / 1e6, p->total / 1e6, p->rate / 1e6, eta);
 }
 
+/* Says once, at once, that a build waits for a free transfer slot: while
+ * others download, a queued build shows no progress of its own. */
+static void say_queued(struct get *g, int n)
+{
+    int active = 0;
+    for (int i = 0; i < n; i++) active += g->jobs[i].state == FWQ_ACTIVE;
+    if (!active) return;   /* nothing started yet: the queue has not been served */
+    for (int i = 0; i < n; i++) {
+        const struct fwq_job *j = &g->jobs[i];
+        if (j->state != FWQ_QUEUED) continue;
+        for (int k = 0; k < g->n; k++) {
+            struct want *w = &g->w[k];
+            if (w->said_queued || strcmp(w->fw.identifier, j->fw.identifier) || strcmp(w->fw.build, j->fw.build)) continue;
+            w->said_queued = 1;
+            fprintf(stderr, "%sibench: %s %s: queued (#%d in line; at most %d download%s at once, max_downloads)\n",
+                    g->tty ? "\n" : "", w->fw.identifier, w->fw.build, firmware_position(&g->app, j->id), g->cap,
+                    g->cap == 1 ? "" : "s");
+        }
+    }
+}
+
 static void on_changed(void *ctx, const char *message)
 {
     struct get *g = ctx;
+    int n = firmware_jobs(&g->app, g->jobs, FWQ_MAX_JOBS), shown = 0;
+    say_queued(g, n);
     int64_t now = now_ms();
     if (now - g->last_print < (g->tty ? 250 : 1000)) return;
     g->last_print = now;
-    int n = firmware_jobs(&g->app, g->jobs, FWQ_MAX_JOBS), shown = 0;
     char line[1024] = "", part[256];
     for (int i = 0; i < n; i++) {
         if (g->jobs[i].state == FWQ_DONE) continue;
@@ -211,6 +234,7 @@ static int fw_get(struct config *c, int argc, char **argv)
     if (rc == EXIT_OK && app_open(&g->app, c, APP_NO_DEVICES) < 0) rc = EXIT_FAIL;
     if (rc != EXIT_OK) { free(g->w); free(g); return rc; }
     g->tty = isatty(STDERR_FILENO);
+    g->cap = c->max_downloads;
     g->left = g->n;
     g->last_print = now_ms(); /* the first line once something has happened */
     firmware_listen(&g->app, on_changed, g);
@@ -266,12 +290,18 @@ static int fw_cache_cmd(struct config *c, int argc, char **argv)
         json_t *arr = json_array();
         for (int i = 0; i < l.n; i++) {
             const struct fw_cache_entry *e = &l.e[i];
+            static const char *const how[] = {[FW_CHECK_NONE] = "none", [FW_CHECK_SIZE] = "size", [FW_CHECK_CATALOG] = "catalog"};
             json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:b, s:I, s:s, s:s, s:b}", "name", e->name,
                 "product_type", e->product, "version", e->version, "build", e->build,
                 "state", e->partial ? "partial" : "complete", "size", (json_int_t)e->size, "total", (json_int_t)e->total,
                 "locked", e->locked, "used", (json_int_t)e->used, "sha1", e->sha1, "sha256", e->sha256,
-                "checksum_recorded", !e->partial && e->verified > 0);
-            if (e->verified > 0) json_object_set_new(o, "verified", json_integer(e->verified));
+                "checksum_recorded", !e->partial && e->check.how == FW_CHECK_CATALOG);
+            if (!e->partial) json_object_set_new(o, "checked", json_string(how[e->check.how]));
+            if (e->check.how == FW_CHECK_CATALOG) json_object_set_new(o, "verified", json_integer(e->check.when));
+            if (e->check.how == FW_CHECK_SIZE) {
+                json_object_set_new(o, "size_checked", json_integer(e->check.when));
+                json_object_set_new(o, "sha1_local", json_string(e->check.local_sha1));
+            }
             if (e->partial && e->total > 0) json_object_set_new(o, "progress", json_real((double)e->size / (double)e->total));
             json_array_append_new(arr, o);
         }
@@ -295,12 +325,16 @@ static int fw_cache_cmd(struct config *c, int argc, char **argv)
                 snprintf(state, sizeof state, "partial %.0f%% of %.2f GB%s", 100.0 * (double)e->size / (double)e->total,
                          e->total / 1e9, e->locked ? ", downloading now" : "");
             else snprintf(state, sizeof state, "partial%s", e->locked ? ", downloading now" : "");
-        } else if (e->verified > 0) {
-            fmt_age(now, e->verified, ver, sizeof ver);
-            snprintf(state, sizeof state, "verified %s%s%s", ver, e->sha256[0] ? " (SHA-1, SHA-256)" : " (SHA-1)",
+        } else if (e->check.how == FW_CHECK_CATALOG) {
+            fmt_age(now, e->check.when, ver, sizeof ver);
+            snprintf(state, sizeof state, "verified %s%s%s", ver,
+                     e->check.sha1[0] ? (e->check.sha256[0] ? " (SHA-1, SHA-256)" : " (SHA-1)") : " (SHA-256)",
                      e->locked ? ", in use" : "");
+        } else if (e->check.how == FW_CHECK_SIZE) {
+            fmt_age(now, e->check.when, ver, sizeof ver);
+            snprintf(state, sizeof state, "size only %s (no catalog checksum)%s", ver, e->locked ? ", in use" : "");
         } else {
-            snprintf(state, sizeof state, "no checksum recorded%s", e->locked ? ", in use" : "");
+            snprintf(state, sizeof state, "not verified: no checksum recorded%s", e->locked ? ", in use" : "");
         }
         printf("%-12s %-9s %-9s %7.2f GB  %-12s %s\n", e->product, e->version, e->build, e->size / 1e9, used, state);
     }
@@ -328,6 +362,7 @@ static enum firmware_verify verify_one(const struct config *c, const struct fw_c
     enum firmware_verify r = firmware_cache_verify(c, e, on_hash_progress, &vp, detail, sizeof detail);
     if (vp.tty && vp.shown) fputc('\n', stderr);
     if (r == FIRMWARE_VERIFY_SKIPPED) printf("SKIPPED %s: %s\n", e->name, detail);
+    else if (r == FIRMWARE_VERIFY_SIZE_ONLY) printf("SIZE-ONLY %s: %s\n", e->name, detail);
     else if (r == FIRMWARE_VERIFY_CORRUPT)
         printf("CORRUPT %s: %s; deleted (ibench fw get %s %s fetches it again)\n", e->name, detail, e->product, e->build);
     else printf("OK %s (%s)\n", e->name, detail);
@@ -350,7 +385,7 @@ static int fw_verify(struct config *c, int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    int ok = 0, corrupt = 0, skipped = 0, matched = 0;
+    int ok = 0, size_only = 0, corrupt = 0, skipped = 0, matched = 0;
     for (int i = 0; i < l.n; i++) {
         const struct fw_cache_entry *e = &l.e[i];
         if (e->partial) continue;
@@ -361,6 +396,7 @@ static int fw_verify(struct config *c, int argc, char **argv)
         case FIRMWARE_VERIFY_OK: ok++; break;
         case FIRMWARE_VERIFY_CORRUPT: corrupt++; break;
         case FIRMWARE_VERIFY_SKIPPED: skipped++; break;
+        case FIRMWARE_VERIFY_SIZE_ONLY: size_only++; break;
         }
     }
     fw_cache_list_free(&l);
@@ -369,7 +405,9 @@ static int fw_verify(struct config *c, int argc, char **argv)
                 argc == 3 ? " " : "", argc == 3 ? argv[2] : "", c->cache_dir);
         return EXIT_FAIL;
     }
-    fprintf(stderr, "ibench: %d OK, %d corrupt, %d skipped\n", ok, corrupt, skipped);
+    if (size_only)
+        fprintf(stderr, "ibench: %d OK, %d size only (no catalog checksum), %d corrupt, %d skipped\n", ok, size_only, corrupt, skipped);
+    else fprintf(stderr, "ibench: %d OK, %d corrupt, %d skipped\n", ok, corrupt, skipped);
     return corrupt ? EXIT_INTEGRITY : skipped ? EXIT_FAIL : EXIT_OK;
 }
 

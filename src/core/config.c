@@ -65,6 +65,21 @@ static void defaults(struct config *c)
     c->dfu_hold_ms[0] = 10000;
     c->dfu_hold_ms[1] = 5000;
     c->dfu_hold_ms[2] = 8000;
+    /* A 6 GB IPSW at 1 KB/s would take 70 days: nothing slower is a usable
+     * download, yet any working link, however congested, averages far more.
+     * A minute rides out a server pause, a Wi-Fi roam or a buffering proxy,
+     * and still notices a trickling or stalled server soon (a download then
+     * resumes from its partial). */
+    c->low_speed_bps = 1024;
+    c->low_speed_s = 60;
+}
+
+static int loaded_bps = 1024, loaded_s = 60;
+
+void config_low_speed(int *bps, int *seconds)
+{
+    *bps = loaded_bps;
+    *seconds = loaded_s;
 }
 
 static int parse_int(const char *v, long lo, long hi, long *out)
@@ -133,6 +148,8 @@ int config_set(struct config *c, const char *section, const char *key, const cha
         {"dfu_first_hold_ms", 1000, 60000, &c->dfu_hold_ms[0]},
         {"dfu_both_hold_ms", 1000, 60000, &c->dfu_hold_ms[1]},
         {"dfu_last_hold_ms", 1000, 60000, &c->dfu_hold_ms[2]},
+        {"low_speed_limit", 1, 100000000, &c->low_speed_bps},
+        {"low_speed_seconds", 1, 3600, &c->low_speed_s},
     };
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
         if (strcmp(key, ints[i].k) == 0) {
@@ -215,5 +232,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
     if ((v = getenv("IBENCH_STATE")) && *v) copy(c->state_dir, sizeof c->state_dir, v);
     if ((v = getenv("IBENCH_ENGINE")) && *v) copy(c->engine, sizeof c->engine, v);
     if ((v = getenv("NO_COLOR")) && *v) c->no_color = true;
+    loaded_bps = c->low_speed_bps;
+    loaded_s = c->low_speed_s;
     return 0;
 }

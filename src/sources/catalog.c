@@ -50,6 +50,8 @@ static int fetch(const struct config *c, const char *product, struct body *b, ch
     curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, (long)c->low_speed_bps);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)c->low_speed_s);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "ibench/" IBENCH_VERSION);
     CURLcode rc = curl_easy_perform(h);
     long status = 0;

@@ -23,7 +23,9 @@
 #include <unistd.h>
 
 #include "dl_writer.h"
+#include "fsutil.h"
 #include "fw_cache.h"
+#include "http_answer.h"
 
 #define RECV_BUFFER (512L * 1024)
 #define FLUSH_AFTER_MS 200        /* a partly filled slot goes to the writer after this long */
@@ -45,7 +47,14 @@ struct download {
     int paused, added, draining;
     CURLcode curl_rc;
     long status;
-    int checked_status, resumed;
+    int resumed;
+    int64_t asked_from;            /* the Range sent: bytes from here (0: none) */
+    struct http_answer answer;     /* the final answer's status and headers */
+    int decided;                   /* action holds the verdict on the answer */
+    enum http_action action;
+    char why[256];                 /* what was wrong with the answer */
+    int too_long;                  /* the body went past the catalog's size */
+    long low_bps, low_s;           /* the configured low-speed limit */
     char errbuf[CURL_ERROR_SIZE];
     struct download_progress p;
     int64_t last_report_ms, rate_t0_ms, rate_b0;
@@ -91,21 +100,51 @@ static void report(struct download *d)
     if (d->progress) d->progress(d->ctx, &d->p);
 }
 
+/* Keeps the Content-Range of the answer being received (a redirect starts a new one). */
+static size_t on_header(char *b, size_t sz, size_t nm, void *ud)
+{
+    struct download *d = ud;
+    size_t len = sz * nm;
+    char line[256];
+    if (len >= sizeof line) return len; /* no header we read is that long */
+    memcpy(line, b, len);
+    line[len] = 0;
+    if (strncmp(line, "HTTP/", 5) == 0) d->answer.has_range = 0;
+    else if (strncasecmp(line, "Content-Range:", 14) == 0)
+        d->answer.has_range = http_range_parse(line + 14, &d->answer.range) == 0;
+    return len;
+}
+
+/* The verdict on the final answer, once its headers are in (http_answer.c). */
+static void decide(struct download *d)
+{
+    if (d->decided) return;
+    curl_off_t len = -1;
+    curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &d->status);
+    curl_easy_getinfo(d->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len);
+    d->answer.status = d->status;
+    d->answer.length = len;
+    d->action = http_answer_decide(&d->answer, d->asked_from, d->fw.size, d->why, sizeof d->why);
+    d->decided = 1;
+    if (d->action == HTTP_START_OVER && d->asked_from > 0) {
+        /* The server ignored Range and sends the whole file: start over. */
+        d->pending_reset = 1;
+        d->resumed = d->p.resumed = 0;
+        d->p.done = 0;
+        d->rate_b0 = 0;
+    }
+}
+
 static size_t on_write(char *ptr, size_t sz, size_t nm, void *ud)
 {
     struct download *d = ud;
     size_t n = sz * nm;
-    if (!d->checked_status) {
-        curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &d->status);
-        d->checked_status = 1;
-        if (d->status >= 400) return 0;
-        if (d->resumed && d->status == 200) {
-            /* The server ignored Range and sends the whole file: start over. */
-            d->pending_reset = 1;
-            d->resumed = d->p.resumed = 0;
-            d->p.done = 0;
-            d->rate_b0 = 0;
-        }
+    decide(d);
+    if (d->action != HTTP_APPEND && d->action != HTTP_START_OVER) return 0; /* complete() says why */
+    if (d->p.done + (int64_t)n > d->fw.size) {
+        /* A server that never stops would fill the disk: the catalog's size is the limit. */
+        d->too_long = 1;
+        return 0;
     }
     if (dl_writer_error(&d->w, NULL, 0)) return 0; /* curl ends the transfer; check_done says why */
     if (n > DL_SLOT_SIZE) return 0;            /* cannot happen with our receive buffer */
@@ -136,14 +175,27 @@ static int verify(struct download *d, char *msg, size_t n)
                  d->fw.sha1[0] ? d->fw.sha1 : d->fw.sha256);
         return DOWNLOAD_ERR_INTEGRITY;
     }
-    /* Checksums first: a file in the cache always has its sidecar. */
-    fw_cache_write_sums(d->final, h1, d->fw.sha256[0] ? h256 : "");
+    /* The record first: a file in the cache always says how it was checked.
+     * Only the catalog's sums are recorded as such; without one, the SHA-1
+     * computed here is kept under a name that says so (fw_cache.h). */
+    int by_sum = d->fw.sha1[0] || d->fw.sha256[0];
+    fw_cache_record(d->final, d->fw.sha1[0] ? h1 : "", d->fw.sha256[0] ? h256 : "", by_sum ? "" : h1);
     if (rename(d->part, d->final) < 0) {
         snprintf(msg, n, "cannot move the download into the cache: %s", strerror(errno));
         return DOWNLOAD_ERR_DISK;
     }
-    snprintf(msg, n, "verified (SHA-1 %s) and cached", h1);
+    if (d->fw.sha1[0]) snprintf(msg, n, "verified (SHA-1 %s%s) and cached", h1, d->fw.sha256[0] ? ", SHA-256" : "");
+    else if (d->fw.sha256[0]) snprintf(msg, n, "verified (SHA-256 %s) and cached", h256);
+    else snprintf(msg, n, "cached, but only its size was checked: the catalog has no checksum for this build");
     return 0;
+}
+
+/* Whether the request went out on a connection (new or reused): a timeout
+ * after that is the low-speed limit, not the connect timeout. */
+static int connected(CURL *h)
+{
+    curl_off_t t = 0;
+    return curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &t) == CURLE_OK && t > 0;
 }
 
 /* A message a technician can act on, for the transport failures that matter. */
@@ -161,6 +213,14 @@ static void describe_curl_error(struct download *d, CURLcode rc, char *msg, size
         break;
     case CURLE_SSL_CONNECT_ERROR: case CURLE_SSL_CERTPROBLEM: case CURLE_SSL_CIPHER: case CURLE_SSL_CACERT_BADFILE:
         snprintf(msg, n, "TLS error talking to the server of %s: %s; %s", d->fw.url, detail, keep);
+        break;
+    case CURLE_OPERATION_TIMEDOUT:
+        if (connected(d->easy)) {
+            snprintf(msg, n, "the server of %s sent less than %ld bytes/s for %ld s (low_speed_limit, low_speed_seconds); %s",
+                     d->fw.url, d->low_bps, d->low_s, keep);
+            break;
+        }
+        snprintf(msg, n, "cannot reach the server of %s: %s; %s", d->fw.url, detail, keep);
         break;
     case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_RESOLVE_PROXY: case CURLE_COULDNT_CONNECT:
         snprintf(msg, n, "cannot reach the server of %s: %s; %s", d->fw.url, detail, keep);
@@ -180,18 +240,28 @@ static void complete(struct download *d)
         finish(d, DOWNLOAD_ERR_DISK, msg);
         return;
     }
-    if (d->status >= 400) {
-        snprintf(msg, sizeof msg, "server answered HTTP %ld for %s; nothing was cached", d->status, d->fw.url);
+    const char *keep = d->p.done > 0 ? "the partial file is kept and resumes next time" : "nothing was cached";
+    int v;
+    if (d->too_long) {
+        snprintf(msg, sizeof msg, "the server sent more than the catalog's %lld bytes for %s; stopped there and deleted the partial file",
+                 (long long)d->fw.size, d->fw.url);
+        v = DOWNLOAD_ERR_INTEGRITY;
+    } else if (d->decided && d->action == HTTP_WRONG_SIZE) {
+        snprintf(msg, sizeof msg, "size mismatch: %s (%s); the partial file was deleted", d->why, d->fw.url);
+        v = DOWNLOAD_ERR_INTEGRITY;
+    } else if (d->decided && d->action == HTTP_REFUSE) {
+        if (d->status >= 400) snprintf(msg, sizeof msg, "%s for %s; %s", d->why, d->fw.url, keep);
+        else snprintf(msg, sizeof msg, "unusable answer from the server of %s: %s; %s", d->fw.url, d->why, keep);
         finish(d, DOWNLOAD_ERR_NETWORK, msg);
         return;
-    }
-    if (d->curl_rc != CURLE_OK) {
+    } else if (d->curl_rc != CURLE_OK && !(d->decided && d->action == HTTP_COMPLETE)) {
         describe_curl_error(d, d->curl_rc, msg, sizeof msg);
         finish(d, DOWNLOAD_ERR_NETWORK, msg);
         return;
+    } else {
+        v = verify(d, msg, sizeof msg);
     }
-    int v = verify(d, msg, sizeof msg);
-    if (v == DOWNLOAD_ERR_INTEGRITY) unlink(d->part);
+    if (v == DOWNLOAD_ERR_INTEGRITY) fsutil_unlink_same(d->part, d->fd);
     finish(d, v, msg);
 }
 
@@ -211,6 +281,7 @@ static void check_done(struct download *d)
         if (m->msg != CURLMSG_DONE) continue;
         d->curl_rc = m->data.result;
         curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &d->status);
+        if (d->curl_rc == CURLE_OK) decide(d); /* an answer without a body (416, 404) */
         drain(d);
     }
 }
@@ -241,7 +312,8 @@ static void on_writer(void *ctx, int fd, short re)
     if (st.finished && d->draining) { complete(d); return; }
     if (!d->added) {
         if (st.err) { drain(d); return; }        /* the partial could not be read */
-        if (st.hashed) {
+        if (st.hashed && d->decided && d->action == HTTP_COMPLETE) drain(d); /* nothing to fetch: verify it */
+        else if (st.hashed) {
             d->added = 1;
             curl_multi_add_handle(d->multi, d->easy);
         }
@@ -294,7 +366,7 @@ static void release(struct download *d)
     if (d->fd >= 0) {
         struct stat st;
         /* An empty partial (an HTTP error before any byte) is not worth keeping. */
-        if (fstat(d->fd, &st) == 0 && st.st_size == 0 && d->lockfd >= 0) unlink(d->part);
+        if (fstat(d->fd, &st) == 0 && st.st_size == 0 && d->lockfd >= 0) fsutil_unlink_same(d->part, d->fd);
         close(d->fd);
     }
     fw_cache_unlock(d->lockfd, d->final, true);
@@ -322,10 +394,13 @@ void download_cancel(struct download *d)
 static int begin(struct download *d, char *err, size_t errlen)
 {
     const struct firmware *f = &d->fw;
-    d->fd = open(d->part, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    /* Never through a link or into a hard-linked file planted in a shared cache. */
+    d->fd = fsutil_open_regular(d->part, O_RDWR | O_CREAT, 0644);
     struct stat st;
     if (d->fd < 0 || fstat(d->fd, &st) < 0) {
-        snprintf(err, errlen, "cannot open %s: %s", d->part, strerror(errno));
+        int e = errno;
+        snprintf(err, errlen, "%s the partial file %s: %s", e == ELOOP || e == EMLINK ? "refusing" : "cannot open", d->part,
+                 fsutil_strerror(e));
         return DOWNLOAD_ERR_DISK;
     }
     if (st.st_size > f->size) {
@@ -334,7 +409,12 @@ static int begin(struct download *d, char *err, size_t errlen)
     }
     if (st.st_size > 0) {
         d->resumed = d->p.resumed = 1;
-        d->p.done = st.st_size;
+        d->p.done = d->asked_from = st.st_size;
+    }
+    if (st.st_size == f->size) {
+        /* Every byte is there (a crash after the last write, before the rename). */
+        d->decided = 1;
+        d->action = HTTP_COMPLETE;
     }
     d->p.waiting = 0;
     /* SHA-256 only when there is one to compare. */
@@ -357,15 +437,23 @@ static int begin(struct download *d, char *err, size_t errlen)
     curl_easy_setopt(d->easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(d->easy, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(d->easy, CURLOPT_WRITEDATA, d);
+    curl_easy_setopt(d->easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(d->easy, CURLOPT_HEADERDATA, d);
     curl_easy_setopt(d->easy, CURLOPT_ERRORBUFFER, d->errbuf);
     curl_easy_setopt(d->easy, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(d->easy, CURLOPT_MAXREDIRS, 5L);
     curl_easy_setopt(d->easy, CURLOPT_CONNECTTIMEOUT, 15L);
-    curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_TIME, 60L);
+    curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_LIMIT, d->low_bps);
+    curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_TIME, d->low_s);
     curl_easy_setopt(d->easy, CURLOPT_USERAGENT, "ibench/" IBENCH_VERSION);
     curl_easy_setopt(d->easy, CURLOPT_BUFFERSIZE, RECV_BUFFER);
-    if (d->resumed) curl_easy_setopt(d->easy, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)st.st_size);
+    if (d->asked_from > 0) {
+        /* Range by hand, not CURLOPT_RESUME_FROM: curl itself refuses a 200
+         * to that, and a 200 means start over; http_answer.c decides. */
+        char range[32];
+        snprintf(range, sizeof range, "%lld-", (long long)d->asked_from);
+        curl_easy_setopt(d->easy, CURLOPT_RANGE, range);
+    }
     d->rate_t0_ms = d->last_report_ms = now_ms();
     d->rate_b0 = d->p.done;
     if (dl_writer_start(&d->w) < 0) {
@@ -417,6 +505,8 @@ struct download *download_start(struct loop *l, const struct config *c, const st
     d->loop = l;
     d->fw = *f;
     d->fd = d->lockfd = -1;
+    d->low_bps = c->low_speed_bps;
+    d->low_s = c->low_speed_s;
     int hashing = dl_writer_init(&d->w);
     d->progress = progress;
     d->done = done;
@@ -434,7 +524,8 @@ struct download *download_start(struct loop *l, const struct config *c, const st
     char lerr[PATH_MAX + 100];
     int fd = fw_cache_lock(d->final, true, lerr, sizeof lerr);
     if (fd == FW_CACHE_ERR) {
-        snprintf(err, errlen, "the cache folder %s is not writable (%s)", c->cache_dir, lerr);
+        if (errno == ELOOP || errno == EMLINK) snprintf(err, errlen, "%s", lerr);
+        else snprintf(err, errlen, "the cache folder %s is not writable (%s)", c->cache_dir, lerr);
         release(d);
         return NULL;
     }

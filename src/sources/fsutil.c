@@ -24,18 +24,39 @@ int mkdir_p(const char *path)
     return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-int fsutil_open_lock(const char *path)
+int fsutil_open_regular(const char *path, int flags, int mode)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+    /* O_NONBLOCK: opening a FIFO planted at the name must not hang. */
+    int fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, mode);
     if (fd < 0) return -1;
     struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) { close(fd); errno = ELOOP; return -1; }
+    int e = 0;
+    if (fstat(fd, &st) < 0) e = errno;
+    else if (!S_ISREG(st.st_mode)) e = ELOOP;
+    else if (st.st_nlink > 1 && (flags & O_ACCMODE) != O_RDONLY) e = EMLINK; /* reading one harms nothing */
+    if (!e && !(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) e = errno;
+    if (e) { close(fd); errno = e; return -1; }
     return fd;
+}
+
+int fsutil_open_lock(const char *path)
+{
+    return fsutil_open_regular(path, O_RDWR | O_CREAT | O_NONBLOCK, 0644);
+}
+
+int fsutil_unlink_same(const char *path, int fd)
+{
+    struct stat a, b;
+    if (fstat(fd, &a) < 0 || lstat(path, &b) < 0) return -1;
+    if (a.st_ino != b.st_ino || a.st_dev != b.st_dev) { errno = ESTALE; return -1; }
+    return unlink(path);
 }
 
 const char *fsutil_strerror(int e)
 {
-    return e == ELOOP ? "a symbolic link or not a regular file (not followed; remove it)" : strerror(e);
+    if (e == ELOOP) return "a symbolic link or not a regular file (not followed; remove it)";
+    if (e == EMLINK) return "a file with more than one hard link (not written; remove it)";
+    return strerror(e);
 }
 
 int write_file_atomic(const char *path, const void *data, size_t len)

@@ -34,7 +34,10 @@ int fw_cache_lock(const char *path, bool exclusive, char *err, size_t errlen)
     for (int tries = 0; tries < 8; tries++) {
         int fd = fsutil_open_lock(lp);   /* never through a link planted in a shared cache */
         if (fd < 0) {
-            snprintf(err, errlen, "cannot create the lock file %s: %s", lp, fsutil_strerror(errno));
+            int e = errno;
+            snprintf(err, errlen, "%s the lock file %s: %s", e == ELOOP || e == EMLINK ? "refusing" : "cannot create", lp,
+                     fsutil_strerror(e));
+            errno = e;
             return FW_CACHE_ERR;
         }
         if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) < 0) {
@@ -60,7 +63,7 @@ void fw_cache_unlock(int fd, const char *path, bool exclusive)
     if (exclusive) {
         char lp[PATH_MAX + 8];
         lock_path(path, lp, sizeof lp);
-        unlink(lp);
+        fsutil_unlink_same(lp, fd); /* only the lock file we hold */
     }
     close(fd); /* drops the flock */
 }
@@ -69,38 +72,49 @@ bool fw_cache_is_locked(const char *path)
 {
     char lp[PATH_MAX + 8];
     lock_path(path, lp, sizeof lp);
-    int fd = open(lp, O_RDONLY | O_CLOEXEC);
+    int fd = fsutil_open_regular(lp, O_RDONLY, 0);
     if (fd < 0) return false;
     bool busy = flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
     close(fd); /* never unlinks: we only looked */
     return busy;
 }
 
-/* ---- sidecars ---- */
+/* ---- sidecars: how a file was checked ---- */
 
+static const char *const SIDECAR_SHA1 = ".sha1", *const SIDECAR_SHA256 = ".sha256", *const SIDECAR_LOCAL = ".sha1-local";
 
-int fw_cache_write_sums(const char *path, const char *sha1, const char *sha256)
+/* Writes one sidecar ("hex  name"), or removes it when hex is "". */
+static int put_sum(const char *path, const char *ext, const char *hex)
 {
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     char side[PATH_MAX + 16], text[PATH_MAX + 100];
-    int rc = 0;
-    snprintf(side, sizeof side, "%s.sha1", path);
-    snprintf(text, sizeof text, "%s  %s\n", sha1, base);
-    if (write_file_atomic(side, text, strlen(text)) < 0) rc = -1;
-    if (sha256 && sha256[0]) {
-        snprintf(side, sizeof side, "%s.sha256", path);
-        snprintf(text, sizeof text, "%s  %s\n", sha256, base);
-        if (write_file_atomic(side, text, strlen(text)) < 0) rc = -1;
-    }
+    snprintf(side, sizeof side, "%s%s", path, ext);
+    if (!hex || !hex[0]) return unlink(side) < 0 && errno != ENOENT ? -1 : 0; /* unlink never follows a link */
+    snprintf(text, sizeof text, "%s  %s\n", hex, base);
+    return write_file_atomic(side, text, strlen(text));
+}
+
+int fw_cache_record(const char *path, const char *sha1, const char *sha256, const char *local_sha1)
+{
+    int by_catalog = (sha1 && sha1[0]) || (sha256 && sha256[0]);
+    int rc = put_sum(path, SIDECAR_SHA1, sha1);
+    if (put_sum(path, SIDECAR_SHA256, sha256) < 0) rc = -1;
+    if (put_sum(path, SIDECAR_LOCAL, by_catalog ? "" : local_sha1) < 0) rc = -1;
     return rc;
 }
 
-/* Reads a sha1sum-format sidecar: `want` hex digits, two spaces, a name. */
+/* Reads a sha1sum-format sidecar: `want` hex digits, two spaces, a name.
+ * Never through a link: a sidecar planted as a link to some other file's
+ * checksum must not make a file look checked. */
 static int read_sum(const char *path, size_t want, char *out, time_t *mtime)
 {
     out[0] = 0;
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
+    int fd = fsutil_open_regular(path, O_RDONLY, 0);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        return -1;
+    }
     char line[512];
     struct stat st;
     int ok = fgets(line, sizeof line, f) != NULL && fstat(fileno(f), &st) == 0;
@@ -114,6 +128,27 @@ static int read_sum(const char *path, size_t want, char *out, time_t *mtime)
     out[want] = 0;
     if (mtime) *mtime = st.st_mtime;
     return 0;
+}
+
+void fw_cache_checked(const char *path, struct fw_cache_verified *out)
+{
+    char side[PATH_MAX + 16];
+    time_t t1 = 0, t256 = 0, tl = 0;
+    memset(out, 0, sizeof *out);
+    snprintf(side, sizeof side, "%s%s", path, SIDECAR_SHA1);
+    read_sum(side, 40, out->sha1, &t1);
+    snprintf(side, sizeof side, "%s%s", path, SIDECAR_SHA256);
+    read_sum(side, 64, out->sha256, &t256);
+    if (out->sha1[0] || out->sha256[0]) {
+        out->how = FW_CHECK_CATALOG;
+        out->when = t1 > t256 ? t1 : t256;
+        return;
+    }
+    snprintf(side, sizeof side, "%s%s", path, SIDECAR_LOCAL);
+    if (read_sum(side, 40, out->local_sha1, &tl) == 0) {
+        out->how = FW_CHECK_SIZE;
+        out->when = tl;
+    }
 }
 
 void fw_cache_touch(const char *path)
@@ -133,8 +168,8 @@ int fw_cache_hash_file(const char *path, bool want_sha256, char sha1[41], char s
                        fw_cache_progress_cb progress, void *ctx, char *err, size_t errlen)
 {
     enum { BLOCK = 4 << 20 };
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) { snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno)); return -1; }
+    int fd = fsutil_open_regular(path, O_RDONLY, 0);
+    if (fd < 0) { snprintf(err, errlen, "cannot open %s: %s", path, fsutil_strerror(errno)); return -1; }
     posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     struct stat st;
     unsigned char *buf = malloc(BLOCK);
@@ -209,6 +244,13 @@ static void from_catalog(const struct config *c, struct catalog *cat, struct fw_
     for (int i = 0; i < cat->n; i++) {
         if (strcmp(cat->fw[i].build, e->build) || strcmp(cat->fw[i].identifier, e->product)) continue;
         e->total = cat->fw[i].size;
+        if (!cat->fw[i].sha1[0] && !cat->fw[i].sha256[0] && e->check.how == FW_CHECK_CATALOG && !e->check.sha256[0]) {
+            /* Older ibench wrote the SHA-1 it computed as NAME.sha1 even when
+             * the catalog had none: that was a size check only. */
+            e->check.how = FW_CHECK_SIZE;
+            snprintf(e->check.local_sha1, sizeof e->check.local_sha1, "%s", e->check.sha1);
+            e->check.sha1[0] = e->sha1[0] = 0;
+        }
         if (!e->sha1[0]) snprintf(e->sha1, sizeof e->sha1, "%s", cat->fw[i].sha1);
         if (!e->sha256[0]) snprintf(e->sha256, sizeof e->sha256, "%s", cat->fw[i].sha256);
         return;
@@ -239,7 +281,7 @@ int fw_cache_scan(const struct config *c, struct fw_cache_list *out, char *err, 
         struct fw_cache_entry e;
         memset(&e, 0, sizeof e);
         if (fw_cache_parse_name(name, e.product, e.version, e.build) < 0) continue;
-        char path[PATH_MAX + 300], side[PATH_MAX + 320];
+        char path[PATH_MAX + 300];
         snprintf(path, sizeof path, "%s/%s", c->cache_dir, de->d_name);
         struct stat st;
         if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) continue;
@@ -252,10 +294,9 @@ int fw_cache_scan(const struct config *c, struct fw_cache_list *out, char *err, 
         e.total = -1;
         e.locked = fw_cache_is_locked(path);
         if (!partial) {
-            snprintf(side, sizeof side, "%s.sha1", path);
-            read_sum(side, 40, e.sha1, &e.verified);
-            snprintf(side, sizeof side, "%s.sha256", path);
-            read_sum(side, 64, e.sha256, NULL);
+            fw_cache_checked(path, &e.check);
+            snprintf(e.sha1, sizeof e.sha1, "%s", e.check.sha1);
+            snprintf(e.sha256, sizeof e.sha256, "%s", e.check.sha256);
         }
         from_catalog(c, cat, &e);
         if (!partial && e.total < 0) e.total = e.size;
@@ -275,7 +316,7 @@ int fw_cache_remove(const struct config *c, const struct fw_cache_entry *e, char
     int fd = fw_cache_lock(path, true, err, errlen);
     if (fd < 0) return fd;
     int rc = 0;
-    static const char *const ext[] = {".part", ".sha1", ".sha256", ""};
+    static const char *const ext[] = {".part", ".sha1", ".sha256", ".sha1-local", ""};
     for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
         if (e->partial && strcmp(ext[i], ".part") != 0) continue; /* only the partial itself */
         snprintf(f, sizeof f, "%s%s", path, ext[i]);

@@ -65,10 +65,11 @@ static void on_dl_done(void *ctx, int rc, const char *message, const char *path)
     changed(q);
 }
 
-/* Starts what the cap allows; a build already in the cache needs no transfer. */
-static void pump(struct fw_queue *q)
+/* Starts what the cap allows; a build already in the cache needs no transfer.
+ * Returns how many transfers started. */
+static int pump(struct fw_queue *q)
 {
-    int job;
+    int job, started = 0;
     while ((job = fwq_next(&q->book)) > 0) {
         const struct fwq_job *j = fwq_job(&q->book, job);
         char path[PATH_MAX], err[768];
@@ -95,8 +96,11 @@ static void pump(struct fw_queue *q)
             x->job = 0;
             fwq_finish(&q->book, job, rc, err, path);
             loop_timer_arm(q->deliver, 0);
+        } else {
+            started++;
         }
     }
+    return started;
 }
 
 struct told { int request; fw_queue_done_cb done; void *ctx; };
@@ -126,10 +130,10 @@ static void on_deliver(void *ctx)
         }
         fwq_drop(&q->book, j->id);
     }
-    pump(q);
+    int started = pump(q);
     for (int t = 0; t < ntold; t++)
         if (told[t].done) told[t].done(told[t].ctx, told[t].request, res[idx[t]].rc, res[idx[t]].message, res[idx[t]].path);
-    if (ntold) changed(q);
+    if (ntold || started) changed(q); /* a start is news too: what still waits is now known to be queued */
 }
 
 struct fw_queue *fw_queue_new(struct loop *l, const struct config *c)

@@ -18,6 +18,9 @@
 #include <strings.h>
 #include <zip.h>
 
+#include "config.h"
+#include "http_answer.h"
+
 #define R_TAIL (128u << 10)        /* first request: end of file, central directory of a small archive */
 #define R_AHEAD_MIN (64u << 10)    /* read-ahead after a jump */
 #define R_AHEAD_MAX (8u << 20)     /* read-ahead while reading straight on */
@@ -45,6 +48,7 @@ struct remote {
     size_t want, got;
     long long cr_start, cr_end, cr_total;
     int bad_status, overflow;
+    int low_bps, low_s;            /* the configured low-speed limit */
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -71,11 +75,11 @@ static size_t r_header(char *b, size_t size, size_t n, void *ud)
     if (strncmp(line, "HTTP/", 5) == 0) { /* a new answer (after a redirect) */
         r->cr_start = r->cr_end = r->cr_total = -1;
     } else if (strncasecmp(line, "Content-Range:", 14) == 0) {
-        long long a, z, t;
-        if (sscanf(line + 14, " bytes %lld-%lld/%lld", &a, &z, &t) == 3 && a >= 0 && z >= a && t > z) {
-            r->cr_start = a;
-            r->cr_end = z;
-            r->cr_total = t;
+        struct http_range cr;
+        if (http_range_parse(line + 14, &cr) == 0 && cr.first >= 0 && cr.total >= 0) {
+            r->cr_start = cr.first;
+            r->cr_end = cr.last;
+            r->cr_total = cr.total;
         }
     }
     return len;
@@ -135,6 +139,13 @@ static int r_fetch(struct remote *r, long long off, size_t len, char *dst)
     }
     if (r->overflow) {
         r_fail(r, "%s: the server sent more than the %zu bytes asked for", r->url, len);
+        return -1;
+    }
+    curl_off_t conn = 0;
+    if (rc == CURLE_OPERATION_TIMEDOUT && curl_easy_getinfo(r->curl, CURLINFO_PRETRANSFER_TIME_T, &conn) == CURLE_OK && conn > 0) {
+        /* The request went out (a connect timeout never gets that far): the low-speed limit. */
+        r_fail(r, "%s: the server sent less than %d bytes/s for %d s (low_speed_limit, low_speed_seconds)", r->url,
+               r->low_bps, r->low_s);
         return -1;
     }
     if (rc != CURLE_OK && !r->bad_status) {
@@ -280,8 +291,9 @@ zip_source_t *ipsw_remote_source(const char *url, struct ipsw_transfer *xfer, ch
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 20L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 30L);
+    config_low_speed(&r->low_bps, &r->low_s);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, (long)r->low_bps);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)r->low_s);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "ibench/" IBENCH_VERSION);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, r_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, r);

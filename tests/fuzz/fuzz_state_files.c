@@ -1,8 +1,9 @@
 /* Fuzz target: the files ibench reads back from its state and cache
  * folders, which another process (or a crash, or a hostile member of a
  * shared cache's group) may have left in any shape: a job's job.json, its
- * exit file and engine log, history.jsonl, and a cached build's .sha1 and
- * .sha256 sidecars. The input is split at "\n--\n" into those five files. */
+ * exit file and engine log, history.jsonl, and a cached build's .sha1,
+ * .sha256 and .sha1-local sidecars (one text for all three). The input is
+ * split at "\n--\n" into those five parts. */
 #define _GNU_SOURCE
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     put(cfg.cache_dir, "iPhone10,3_17.5.1_21F90_Restore.ipsw", (const uint8_t *)"x", 1);
     put(cfg.cache_dir, "iPhone10,3_17.5.1_21F90_Restore.ipsw.sha1", part[4], plen[4]);
     put(cfg.cache_dir, "iPhone10,3_17.5.1_21F90_Restore.ipsw.sha256", part[4], plen[4]);
+    put(cfg.cache_dir, "iPhone10,3_17.5.1_21F90_Restore.ipsw.sha1-local", part[4], plen[4]);
 
     static struct job j;
     if (job_find(&cfg, 1, &j)) {

@@ -126,3 +126,48 @@ check "the cache ends with one complete file, no partial or lock" sh -c '[ -e "$
 check "it is byte-identical" cmp -s "$D" "$T/www/a.ipsw"
 IB fw verify iPad7,5 21D4444 >/dev/null 2>&1; rc=$?
 check "and it verifies" [ $rc = 0 ]
+
+# Catalog entries without a checksum (an empty sha1sum, or none at all): only
+# the size can be checked, and the download, fw cache and fw verify say so;
+# the SHA-1 computed at download is kept as local (NAME.sha1-local), never as
+# the catalog's (NAME.sha1).
+NOSUM=$(entry 21E55555 b.ipsw '' | sed 's/"sha1sum":"[0-9a-f]*"/"sha1sum":""/')
+NOKEY=$(entry 21F666666 c.ipsw '' | sed 's/"sha1sum":"[0-9a-f]*",//')
+printf '{"firmwares":[%s,%s,%s,%s,%s,%s]}' "$(entry 21A1 a.ipsw '')" "$(entry 21B22 b.ipsw '' "$S256")" \
+    "$(entry 21C333 c.ipsw /dropfirst/100000)" "$(entry 21D4444 a.ipsw /throttle/50000)" "$NOSUM" "$NOKEY" >"$T/www/v4/device/iPad7,5"
+E="$C/iPad7,5_17.8_21E55555_Restore.ipsw"
+IB fw get iPad7,5 21E55555 >/dev/null 2>"$T/e.err"; rc=$?
+check "a build without a catalog checksum downloads (exit 0)" [ $rc = 0 ]
+has "$T/e.err" 'only its size was checked: the catalog has no checksum for this build' "the download says only the size was checked"
+hasnt "$T/e.err" 'verified' "and never calls it verified"
+check "no NAME.sha1 for a size-only file" [ ! -e "$E.sha1" ]
+check "the SHA-1 computed at download is kept as local" grep -q "^$(sum b.ipsw)  " "$E.sha1-local"
+IB fw get iPad7,5 21F666666 >/dev/null 2>"$T/f.err"; rc=$?
+check "a build with no sha1sum key at all: exit 0" [ $rc = 0 ]
+has "$T/f.err" 'only its size was checked' "and it says only the size was checked"
+IB fw cache >"$T/sz.list" 2>&1
+has "$T/sz.list" '21E55555 .* size only [0-9]+ min ago \(no catalog checksum\)$' "fw cache says size only"
+IB fw cache --json >"$T/sz.json"
+python3 - "$T/sz.json" <<'PY'
+import json, sys
+f = {x["build"]: x for x in json.load(open(sys.argv[1]))["files"]}
+e = f["21E55555"]
+assert e["checked"] == "size" and not e["checksum_recorded"] and "verified" not in e and e["sha1"] == ""
+assert len(e["sha1_local"]) == 40 and e["size_checked"] > 0 and f["21A1"]["checked"] == "catalog"
+PY
+check "fw cache --json: checked size, no verified time, the local SHA-1 apart" [ $? = 0 ]
+IB fw verify iPad7,5 21E55555 >"$T/sz.v" 2>"$T/sz.ve"; rc=$?
+check "fw verify of a size-only file exits 0" [ $rc = 0 ]
+has "$T/sz.v" '^SIZE-ONLY iPad7,5_17\.8_21E55555_Restore\.ipsw: no catalog checksum to compare against' "fw verify says there is no catalog checksum"
+hasnt "$T/sz.v" '^OK' "fw verify does not call it OK"
+has "$T/sz.ve" '1 size only \(no catalog checksum\)' "the summary counts it apart"
+flip_byte "$E" 777
+IB fw verify iPad7,5 21E55555 >"$T/sz.v2" 2>/dev/null; rc=$?
+check "a size-only file damaged later: exit 5" [ $rc = 5 ]
+has "$T/sz.v2" '^CORRUPT .*21E55555.*computed locally\): damaged since' "the damage is found with the local SHA-1"
+# An older ibench wrote the computed SHA-1 as NAME.sha1: with the catalog
+# showing no checksum, that record is a size check only.
+F="$C/iPad7,5_17.9_21F666666_Restore.ipsw"
+mv "$F.sha1-local" "$F.sha1"
+IB fw cache >"$T/old.list" 2>&1
+has "$T/old.list" '21F666666 .* size only .*\(no catalog checksum\)$' "an older NAME.sha1 without a catalog checksum counts as size only"

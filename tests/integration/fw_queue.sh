@@ -33,7 +33,8 @@ IB fw get iPhone12,1 H1 iPhone12,1 H22 >"$T/h.out" 2>"$T/h.err" &
 G=$!
 wait_for "$T/http.log" 'GET /hold/one/a.ipsw' 30
 check "the first build is requested" grep -q 'GET /hold/one/a.ipsw' "$T/http.log"
-sleep 1
+wait_for "$T/h.err" 'H22: queued' 30
+has "$T/h.err" '^ibench: iPhone12,1 H22: queued \(#1 in line; at most 1 download at once, max_downloads\)$' "the second says it is queued"
 hasnt "$T/http.log" 'GET /hold/two/' "with max_downloads = 1 the second waits its turn"
 touch "$T/www/.release-one"
 wait_for "$T/http.log" 'GET /hold/two/b.ipsw' 30
@@ -48,7 +49,8 @@ IB fw get iPhone12,1 D1 iPhone12,1 D22 iPhone12,1 D333 >"$T/d.out" 2>"$T/d.err" 
 G=$!
 wait_for "$T/http.log" 'GET /hold/four/a.ipsw' 30 && wait_for "$T/http.log" 'GET /hold/five/b.ipsw' 30
 check "with the default cap two run at once" sh -c 'grep -q "GET /hold/four/a.ipsw" "$1" && grep -q "GET /hold/five/b.ipsw" "$1"' _ "$T/http.log"
-sleep 1
+wait_for "$T/d.err" 'D333: queued' 30
+has "$T/d.err" '^ibench: iPhone12,1 D333: queued \(#1 in line; at most 2 downloads at once' "the third says it is queued"
 hasnt "$T/http.log" 'GET /hold/six/' "the third is queued"
 touch "$T/www/.release-four"
 wait_for "$T/http.log" 'GET /hold/six/c.ipsw' 30

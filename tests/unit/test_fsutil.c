@@ -1,7 +1,9 @@
-/* mkdir_p and write_file_atomic: parents made, existing folders fine, a file
- * in the way refused; a replaced file is whole, a failed write leaves nothing. */
+/* mkdir_p, write_file_atomic and the openers for shared folders: parents
+ * made, existing folders fine, a file in the way refused; a replaced file is
+ * whole, a failed write leaves nothing; planted links are never followed. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +146,49 @@ TEST(lock_files_are_never_links)
     if (fd >= 0) close(fd);
 }
 
+/* A partial download or sidecar in a shared cache: a link or FIFO is never
+ * opened, a hard-linked file is never written (it may be someone else's
+ * file linked in); and a name is removed only while it is still ours. */
+TEST(open_regular_and_unlink_same)
+{
+    char out[160], p[160], q[160];
+    snprintf(out, sizeof out, "%s/elsewhere", top);
+    FILE *f = fopen(out, "w");
+    fputs("precious", f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/x.ipsw.part", top);
+    CHECK(symlink(out, p) == 0);
+    errno = 0;
+    CHECK_INT(fsutil_open_regular(p, O_RDWR | O_CREAT, 0644), -1);
+    CHECK_INT(errno, ELOOP);
+    unlink(p);
+    CHECK(link(out, p) == 0);
+    errno = 0;
+    CHECK_INT(fsutil_open_regular(p, O_RDWR | O_CREAT, 0644), -1);
+    CHECK_INT(errno, EMLINK);
+    CHECK(strstr(fsutil_strerror(EMLINK), "hard link") != NULL);
+    int rd = fsutil_open_regular(p, O_RDONLY, 0);   /* reading a hard-linked file harms nothing */
+    CHECK(rd >= 0);
+    if (rd >= 0) close(rd);
+    CHECK_STR(slurp(out), "precious");
+    unlink(p);
+    snprintf(q, sizeof q, "%s/y.fifo", top);
+    CHECK(mkfifo(q, 0644) == 0);
+    CHECK_INT(fsutil_open_regular(q, O_RDONLY, 0), -1);   /* and it does not hang */
+    int fd = fsutil_open_regular(p, O_RDWR | O_CREAT, 0644);
+    CHECK(fd >= 0);
+    CHECK(rename(out, p) == 0);                            /* someone swapped the name */
+    errno = 0;
+    CHECK_INT(fsutil_unlink_same(p, fd), -1);
+    CHECK_STR(slurp(p), "precious");                        /* theirs stays */
+    unlink(p);
+    close(fd);
+    fd = fsutil_open_regular(p, O_RDWR | O_CREAT, 0644);
+    CHECK_INT(fsutil_unlink_same(p, fd), 0);
+    CHECK(access(p, F_OK) < 0);
+    if (fd >= 0) close(fd);
+}
+
 int main(void)
 {
     snprintf(top, sizeof top, "/tmp/ibench-fsutil.XXXXXX");
@@ -154,6 +199,7 @@ int main(void)
     RUN(write_file_atomic_fails_cleanly);
     RUN(write_file_atomic_never_follows_a_planted_link);
     RUN(lock_files_are_never_links);
+    RUN(open_regular_and_unlink_same);
     tap_scratch_remove(top);
     return TAP_DONE();
 }
