@@ -179,6 +179,8 @@ const struct bench_log_line *bench_log_get(const struct bench *b, unsigned i);
 /* Display helpers. */
 const char *device_label(const struct device *d);      /* slot, else port, else "id N" */
 const char *device_display_name(const struct device *d); /* marketing name or product type or "Unknown Apple device" */
+/* The model's short name for the board's column (models.h), else as device_display_name. */
+const char *device_short_name(const struct device *d);
 void device_ecid_hex(const struct device *d, char out[17]); /* "" if unknown */
 /* "Bay 3 (iPhone 8, ECID 0012345678ABCDEF)" for confirmations and messages;
  * short_ecid gives the last six digits ("ECID ...ABCDEF") where room is tight. */

@@ -26,6 +26,11 @@ const char *device_display_name(const struct device *d)
     return "Unknown Apple device";
 }
 
+const char *device_short_name(const struct device *d)
+{
+    return d->model ? d->model->short_name : device_display_name(d);
+}
+
 void device_ecid_hex(const struct device *d, char out[17])
 {
     if (d->has_ecid) snprintf(out, 17, "%016" PRIX64, d->ecid);
