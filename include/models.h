@@ -54,8 +54,8 @@ struct model_row {
  * name is made from the name. */
 int model_row_parse(const char *line, size_t len, struct model_row *out, char *err, size_t errlen);
 /* Adds a row to the merged table (copied), replacing the row of the same
- * product type, CPID and BDID when its origin is not newer. source is copied.
- * -1 when out of memory. */
+ * product type, CPID and BDID when its origin is not newer and it differs.
+ * source is copied. -1 when out of memory. */
 int models_add(const struct model_row *r, enum model_origin origin, const char *source);
 /* The merged table, in file order (compiled rows first). */
 size_t models_total(void);

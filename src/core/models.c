@@ -42,13 +42,21 @@ static void drop(const struct model *m)
     if (m->origin != MODEL_COMPILED) free((struct added *)(void *)m); /* m is the first member */
 }
 
+/* A row that says nothing new keeps its origin: the installed copy of this
+ * build's own table leaves every row "compiled". */
+static int same(const struct model *m, const struct model_row *r)
+{
+    return !strcmp(m->name, r->name) && !strcmp(m->board, r->board) && !strcmp(m->family, r->family) &&
+           m->scheme == r->scheme && !strcmp(m->short_name, r->short_name);
+}
+
 int models_add(const struct model_row *r, enum model_origin origin, const char *source)
 {
     if (grow() < 0) return -1;
     size_t at = nmerged;
     for (size_t i = 0; i < nmerged && at == nmerged; i++)
         if (merged[i]->cpid == r->cpid && merged[i]->bdid == r->bdid && strcmp(merged[i]->product_type, r->product_type) == 0) at = i;
-    if (at < nmerged && merged[at]->origin > origin) return 0;
+    if (at < nmerged && (merged[at]->origin > origin || same(merged[at], r))) return 0;
     struct added *a = calloc(1, sizeof *a);
     if (!a) return -1;
     a->r = *r;

@@ -205,6 +205,10 @@ TEST(added_rows_and_precedence)
     CHECK_INT(models_add(&r, MODEL_INSTALLED, "installed"), 0);
     CHECK_STR(models_by_chip(0x8015, 0x02)->short_name, "iPhone 8 R");
     CHECK_STR(models_find("iPhone10,1")->source, "installed");
+    /* The same row again (an installed copy of this build's table) changes nothing. */
+    CHECK_INT(parse("iPhone10,3\tiPhone X (Global)\td22ap\t0x8015\t0x06\tiPhone\tfaceid\tiPhone X Global", &r, err), 1);
+    CHECK_INT(models_add(&r, MODEL_INSTALLED, "installed"), 0);
+    CHECK_STR(models_by_product("iPhone10,3")->source, "compiled");
     models_reset();
     CHECK(models_by_chip(0x8160, 0x0c) == NULL);
     CHECK_STR(models_by_chip(0x8015, 0x02)->source, "compiled");
