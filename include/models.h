@@ -72,6 +72,7 @@ extern const size_t models_count;
 /* The newest origin's row for a chip. */
 const struct model *models_by_chip(uint32_t cpid, uint32_t bdid);
 const struct model *models_by_product(const char *product_type); /* first row; may have two chips */
+const struct model *models_by_product_ci(const char *product_type); /* "iphone9,1" too */
 const struct model *models_by_board(const char *board);          /* case-insensitive */
 /* Finds by product type, board or marketing name (case-insensitive), for user input. */
 const struct model *models_find(const char *what);

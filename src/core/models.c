@@ -95,6 +95,14 @@ const struct model *models_by_product(const char *product_type)
     return NULL;
 }
 
+const struct model *models_by_product_ci(const char *product_type)
+{
+    if (!product_type || !*product_type) return NULL;
+    for (size_t i = 0; i < models_total(); i++)
+        if (strcasecmp(models_at(i)->product_type, product_type) == 0) return models_at(i);
+    return NULL;
+}
+
 const struct model *models_by_board(const char *board)
 {
     if (!board || !*board) return NULL;
@@ -105,10 +113,7 @@ const struct model *models_by_board(const char *board)
 
 const struct model *models_find(const char *what)
 {
-    const struct model *m = NULL;
-    if (!what || !*what) return NULL;
-    for (size_t i = 0; i < models_total() && !m; i++)
-        if (strcasecmp(models_at(i)->product_type, what) == 0) m = models_at(i);
+    const struct model *m = models_by_product_ci(what);
     if (!m) m = models_by_board(what);
     for (size_t i = 0; i < models_total() && !m; i++)
         if (strcasecmp(models_at(i)->name, what) == 0) m = models_at(i);
