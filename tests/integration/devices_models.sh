@@ -10,7 +10,7 @@ mkdir -p "$T/www/v4"
 cat >"$T/www/v4/devices" <<'JSON'
 [{"name":"iPhone 18 Pro","identifier":"iPhone19,1","boardconfig":"D93AP","platform":"t8160","cpid":33120,"bdid":12,
   "boards":[{"boardconfig":"D93AP","platform":"t8160","cpid":33120,"bdid":12}]},
- {"name":"iPhone 8 (Global)","identifier":"iPhone10,1","boardconfig":"D20AP","platform":"t8015","cpid":32789,"bdid":2,
+ {"name":"iPhone 8","identifier":"iPhone10,1","boardconfig":"D20AP","platform":"t8015","cpid":32789,"bdid":2,
   "boards":[{"boardconfig":"D20AP","platform":"t8015","cpid":32789,"bdid":2}]},
  {"name":"No chip","identifier":"iPhone98,1","boardconfig":"X1AP","boards":[{"boardconfig":"X1AP"}]},
  {"name":"Evil \u001b[31mred","identifier":"iPhone97,1","boards":[{"boardconfig":"E1AP","cpid":33121,"bdid":1}]}]
@@ -51,7 +51,7 @@ check "no temporary file is left beside it" [ "$(ls "$IBENCH_STATE" | grep -c -v
 hasnt "$C" "$(printf '\033')" "no escape sequence from the catalog reaches the cached table"
 "$IBENCH" models >"$T/m.txt" 2>"$T/m.err"
 has "$T/m.txt" "^iPhone19,1 +iPhone 18 Pro +d93ap +8160 +0c +faceid +catalog $(date -u +%Y-%m-%d)" "models shows a catalog row with its date (a new iPhone gets the Face ID buttons)"
-has "$T/m.txt" '^iPhone10,1 +iPhone 8 \(Global\) +d20ap +8015 +02 +faceid +catalog ' "a catalog row replaces the compiled row of the same chip"
+has "$T/m.txt" '^iPhone10,1 +iPhone 8 +d20ap +8015 +02 +faceid +catalog ' "a catalog row replaces the compiled row of the same chip"
 has "$T/m.txt" '^iPhone10,3 +iPhone X \(Global\) +d22ap +8015 +06 +faceid +compiled$' "rows the catalog does not list stay compiled"
 "$IBENCH" --json models >"$T/m.json"
 python3 -c '

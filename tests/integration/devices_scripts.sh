@@ -13,18 +13,18 @@ at 0 plug B recovery
 at 0.3 plug A recovery
 at 0.6 plug G recovery
 S
+# One watcher at a time: each sees the devices present when it starts.
 ( cd "$IBENCH_TOP" && timeout 90 "$VBENCH" --scenario "$T/s" --log "$T/s.log" -- sh -c '
+  upto() { i=0; while ! grep -q "$2" "$1" 2>/dev/null; do [ $i -ge 300 ] && return 1; sleep 0.1; i=$((i+1)); done; }
   "$0" watch --json > "$1" & p=$!
-  "$0" watch > "$1.txt" & q=$!
-  i=0; while ! grep -q "1-1\.3" "$1.txt" 2>/dev/null || ! grep -q "\"port\":\"1-1.1\".*\"identified\":true" "$1" 2>/dev/null; do
-      [ $i -ge 300 ] && break; sleep 0.1; i=$((i+1)); done
-  i=0; while ! grep -q ident_failed "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+  upto "$1" ident_failed; kill $p; wait $p
+  "$0" watch > "$1.txt" & p=$!
+  upto "$1.txt" ident_failed; kill $p; wait $p
   "$0" list > "$2"
   "$0" list --json > "$2.json"; date +%s > "$2.now"
   "$0" cmd "#1" "getenv build-version"
   "$0" cmd "#2" "getenv build-version"
-  "$0" cmd "#9" "getenv build-version"; echo "rc9=$?"
-  kill $p $q; wait $p $q' "$IBENCH" "$T/w" "$T/l" ) >"$T/out" 2>&1
+  "$0" cmd "#9" "getenv build-version"; echo "rc9=$?"' "$IBENCH" "$T/w" "$T/l" ) >"$T/out" 2>&1
 
 has "$T/w" '"event":"ident_failed".*"port":"1-1.3"' "watch --json reports a failed identification as ident_failed"
 has "$T/w.txt" 'ident_failed .*1-1\.3.*garbage|ident_failed .*1-1\.3.*serial' "watch text reports the failed identification with its reason"
