@@ -38,7 +38,7 @@ int cmd_list(struct config *c, int argc, char **argv)
         json_t *arr = json_array();
         for (int i = 0; i < con.bench.ndev; i++) {
             json_t *o = device_to_json(con.bench.dev[i], now_ms(), wall_ms());
-            json_object_set_new(o, "row", json_integer(i + 1));
+            json_object_set_new(o, "row", json_integer(bench_row_of(&con.bench, con.bench.dev[i])));
             json_array_append_new(arr, o);
         }
         json_dumpf(arr, stdout, JSON_INDENT(1));
@@ -52,7 +52,7 @@ int cmd_list(struct config *c, int argc, char **argv)
         char line[256], row[16];
         for (int i = 0; i < con.bench.ndev; i++) {
             device_summary(con.bench.dev[i], line, sizeof line);
-            snprintf(row, sizeof row, "#%d", i + 1);
+            snprintf(row, sizeof row, "#%d", bench_row_of(&con.bench, con.bench.dev[i]));
             printf("%-4s %s\n", row, line);
         }
     }
