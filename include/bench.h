@@ -118,6 +118,7 @@ enum bench_note {
     NOTE_MODE_CHANGED,  /* same row, new mode */
     NOTE_DETACHED,      /* left the bus; row lingers */
     NOTE_REMOVED,       /* row dropped after lingering */
+    NOTE_IDENT_FAILED,  /* identification failed; ident_error says why */
     NOTE_UPDATED,       /* status/progress/other fields changed */
 };
 
@@ -160,8 +161,11 @@ struct device *bench_find_id(const struct bench *b, unsigned id);
 /* The queued or running restore job holding this ECID, or NULL. */
 const struct bench_job *bench_job_for(const struct bench *b, uint64_t ecid);
 /* Resolves a technician's DEVICE argument: ECID (hex, with or without 0x, or
- * decimal), UDID, slot label or port path. NULL if none or ambiguous. */
+ * decimal), UDID, slot label, port path or #N, the N-th row (bench_row_of).
+ * NULL if none or ambiguous. */
 struct device *bench_resolve(const struct bench *b, const char *what);
+/* The 1-based row of d in the order the board and `list` show, 0 if not on the bench. */
+int bench_row_of(const struct bench *b, const struct device *d);
 
 /* A whole string as a number in base 10 or 16 (no prefix, no sign); -1
  * when it is not one or does not fit 64 bits. */
@@ -173,8 +177,10 @@ void bench_logf(struct bench *b, int64_t now_ms, const char *fmt, ...)
 const struct bench_log_line *bench_log_get(const struct bench *b, unsigned i);
 
 /* Display helpers. */
-const char *device_label(const struct device *d);      /* slot, else port, else "#id" */
+const char *device_label(const struct device *d);      /* slot, else port, else "id N" */
 const char *device_display_name(const struct device *d); /* marketing name or product type or "Unknown Apple device" */
+/* The model's short name for the board's column (models.h), else as device_display_name. */
+const char *device_short_name(const struct device *d);
 void device_ecid_hex(const struct device *d, char out[17]); /* "" if unknown */
 /* "Bay 3 (iPhone 8, ECID 0012345678ABCDEF)" for confirmations and messages;
  * short_ecid gives the last six digits ("ECID ...ABCDEF") where room is tight. */

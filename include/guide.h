@@ -34,6 +34,9 @@ struct guide {
  * dfu_ms: first hold, both held, last hold; NULL for the defaults 10 s, 5 s, 8 s.
  * Returns -1 when the model has no button scheme (Watch, Mac, ...). */
 int guide_build(const struct model *m, enum guide_action a, const int dfu_ms[3], struct guide *out);
+/* 1 when every guide of a and b is the same, step for step (one guide then
+ * serves both). */
+int guide_same(const struct model *a, const struct model *b, const int dfu_ms[3]);
 const char *guide_action_key(enum guide_action a);    /* "recovery", "exit-recovery", "dfu", "exit-dfu" */
 const char *guide_action_title(enum guide_action a);  /* "Enter Recovery" ... */
 int guide_action_parse(const char *s);

@@ -44,7 +44,7 @@ static struct device *open_device(struct config *c, const char *spec)
     app_settle(&A.app, 4000);
     struct device *d = bench_resolve(&A.app.bench, spec);
     if (!d || d->presence != PRESENCE_PRESENT) {
-        fprintf(stderr, "ibench: no device matches '%s' (an ECID, UDID, slot label or port; see `ibench list`)\n", spec);
+        fprintf(stderr, "ibench: no device matches '%s' (an ECID, UDID, slot label, port or #ROW from `ibench list`)\n", spec);
         if (A.app.usb_error[0]) fprintf(stderr, "ibench: %s\n", A.app.usb_error);
         if (A.app.mux_error[0]) fprintf(stderr, "ibench: %s\n", A.app.mux_error);
         return NULL;

@@ -36,18 +36,24 @@ int cmd_list(struct config *c, int argc, char **argv)
     warn_sources(&con);
     if (c->json) {
         json_t *arr = json_array();
-        for (int i = 0; i < con.bench.ndev; i++) json_array_append_new(arr, device_to_json(con.bench.dev[i]));
+        for (int i = 0; i < con.bench.ndev; i++) {
+            json_t *o = device_to_json(con.bench.dev[i], now_ms(), wall_ms());
+            json_object_set_new(o, "row", json_integer(bench_row_of(&con.bench, con.bench.dev[i])));
+            json_array_append_new(arr, o);
+        }
         json_dumpf(arr, stdout, JSON_INDENT(1));
         putchar('\n');
         json_decref(arr);
     } else if (con.bench.ndev == 0) {
         printf("No device attached. Connect a device, then check usbmuxd (Normal mode) and USB permissions.\n");
     } else {
-        printf("%-10s %-9s %-24s %-12s %-16s %s\n", "BAY", "MODE", "MODEL", "PRODUCT", "ECID", "VERSION");
-        char line[256];
+        /* ROW is what `#N` names in every command (bench_resolve). */
+        printf("%-4s %-10s %-9s %-24s %-12s %-16s %s\n", "ROW", "BAY", "MODE", "MODEL", "PRODUCT", "ECID", "VERSION");
+        char line[256], row[16];
         for (int i = 0; i < con.bench.ndev; i++) {
             device_summary(con.bench.dev[i], line, sizeof line);
-            puts(line);
+            snprintf(row, sizeof row, "#%d", bench_row_of(&con.bench, con.bench.dev[i]));
+            printf("%-4s %s\n", row, line);
         }
     }
     app_close(&con);
@@ -64,6 +70,7 @@ static const char *note_name(enum bench_note n)
     case NOTE_MODE_CHANGED: return "mode_changed";
     case NOTE_DETACHED: return "detached";
     case NOTE_REMOVED: return "removed";
+    case NOTE_IDENT_FAILED: return "ident_failed";
     default: return NULL;
     }
 }
@@ -81,7 +88,7 @@ static void on_change(void *ctx, enum bench_note note, const struct device *d)
     size_t k = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(stamp + k, sizeof stamp - k, ".%03ldZ", ts.tv_nsec / 1000000);
     if (w->cfg->json) {
-        json_t *o = json_pack("{s:s, s:s, s:o}", "time", stamp, "event", name, "device", device_to_json(d));
+        json_t *o = json_pack("{s:s, s:s, s:o}", "time", stamp, "event", name, "device", device_to_json(d, now_ms(), wall_ms()));
         json_dumpf(o, stdout, JSON_COMPACT);
         putchar('\n');
         json_decref(o);
@@ -89,8 +96,8 @@ static void on_change(void *ctx, enum bench_note note, const struct device *d)
         char line[256];
         device_summary(d, line, sizeof line);
         char into[32] = "";
-        if (d->merged_into) snprintf(into, sizeof into, "  (merged into #%u)", d->merged_into);
-        printf("%s %-12s #%u %s%s\n", stamp, name, d->id, line, into);
+        if (d->merged_into) snprintf(into, sizeof into, "  (merged into id %u)", d->merged_into);
+        printf("%s %-12s id %u %s%s\n", stamp, name, d->id, line, into);
     }
     fflush(stdout);
 }

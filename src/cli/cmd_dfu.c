@@ -38,7 +38,7 @@ static void hold_words(const struct guide_step *s, char *out, size_t n)
 
 int cmd_dfu(struct config *c, int argc, char **argv)
 {
-    if (argc != 2) { fprintf(stderr, "usage: ibench dfu DEVICE   (ECID, UDID, slot label or port)\n"); return EXIT_USAGE; }
+    if (argc != 2) { fprintf(stderr, "usage: ibench dfu DEVICE   (ECID, UDID, slot label, port or #ROW)\n"); return EXIT_USAGE; }
     if (app_open(&R.con, c, APP_FOLLOW_JOBS) < 0) { fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
     loop_watch_signal(R.con.loop, SIGINT, on_interrupt, &R);
     loop_watch_signal(R.con.loop, SIGTERM, on_interrupt, &R);

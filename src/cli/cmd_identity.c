@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "models.h"
+#include "models_tables.h"
 #include "serial.h"
 #include "sanitize.h"
 
@@ -27,30 +28,43 @@ static json_t *model_json(const struct model *m)
     char cpid[8], bdid[8];
     snprintf(cpid, sizeof cpid, "0x%04x", m->cpid);
     snprintf(bdid, sizeof bdid, "0x%02x", m->bdid);
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "product_type", m->product_type,
-                     "name", m->name, "board", m->board, "cpid", cpid, "bdid", bdid,
-                     "family", m->family, "scheme", scheme_key(m->scheme));
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "product_type", m->product_type,
+                     "name", m->name, "short_name", m->short_name, "board", m->board, "cpid", cpid, "bdid", bdid,
+                     "family", m->family, "scheme", scheme_key(m->scheme), "source", m->source);
 }
 
 int cmd_models(struct config *c, int argc, char **argv)
 {
-    if (want_json(c, argc, argv) < 0 || optind != argc) {
-        fprintf(stderr, "usage: ibench models [--json]\n");
+    static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"refresh", no_argument, 0, 'r'}, {0, 0, 0, 0}};
+    int ch, refresh = 0;
+    while ((ch = getopt_long(argc, argv, "+jr", opts, NULL)) != -1) {
+        if (ch == 'j') c->json = true;
+        else if (ch == 'r') refresh = 1;
+        else optind = argc + 1;
+    }
+    if (optind != argc) {
+        fprintf(stderr, "usage: ibench models [--refresh] [--json]\n");
         return EXIT_USAGE;
+    }
+    if (refresh) {
+        char err[256];
+        int rows = models_tables_refresh(c, stderr, err, sizeof err);
+        if (rows < 0) { fprintf(stderr, "ibench: models --refresh: %s\n", err); return EXIT_NETWORK; }
+        fprintf(stderr, "ibench: %d rows from the catalog's device list cached\n", rows);
     }
     if (c->json) {
         json_t *arr = json_array();
-        for (size_t i = 0; i < models_count; i++) json_array_append_new(arr, model_json(&models_table[i]));
+        for (size_t i = 0; i < models_total(); i++) json_array_append_new(arr, model_json(models_at(i)));
         json_dumpf(arr, stdout, JSON_INDENT(1));
         putchar('\n');
         json_decref(arr);
         return EXIT_OK;
     }
-    printf("%-14s %-36s %-10s %-6s %-4s %s\n", "PRODUCT", "NAME", "BOARD", "CPID", "BDID", "SCHEME");
-    for (size_t i = 0; i < models_count; i++) {
-        const struct model *m = &models_table[i];
-        printf("%-14s %-36s %-10s %04x   %02x   %s\n", m->product_type, m->name, m->board, m->cpid,
-               m->bdid, scheme_key(m->scheme));
+    printf("%-14s %-36s %-10s %-6s %-4s %-9s %s\n", "PRODUCT", "NAME", "BOARD", "CPID", "BDID", "SCHEME", "SOURCE");
+    for (size_t i = 0; i < models_total(); i++) {
+        const struct model *m = models_at(i);
+        printf("%-14s %-36s %-10s %04x   %02x   %-9s %s\n", m->product_type, m->name, m->board, m->cpid,
+               m->bdid, scheme_key(m->scheme), m->source);
     }
     return EXIT_OK;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "models_tables.h"
 #include "config.h"
 
 struct command {
@@ -157,6 +158,7 @@ int main(int argc, char **argv)
     if (p.cache) snprintf(cfg.cache_dir, sizeof cfg.cache_dir, "%s", p.cache);
     if (p.state) snprintf(cfg.state_dir, sizeof cfg.state_dir, "%s", p.state);
     if (p.engine) snprintf(cfg.engine, sizeof cfg.engine, "%s", p.engine);
+    models_tables_load(&cfg, stderr);
     cfg.json |= p.json; cfg.yes |= p.yes; cfg.ascii |= p.ascii; cfg.no_color |= p.nocolor; cfg.demo |= p.demo;
 
     /* rest[1..nrest] is the command and its words; rest[0] stays free so a

@@ -305,7 +305,7 @@ static int on_usb_identified(struct bench *b, const struct bench_ev *ev)
             snprintf(d->ident_error, sizeof d->ident_error, "bad serial string: %s", err);
             set_event(d, "%s", d->ident_error);
             bench_logf(b, ev->now_ms, "%s: %s", device_label(d), d->ident_error);
-            notify(b, NOTE_UPDATED, d);
+            notify(b, NOTE_IDENT_FAILED, d);
             return 1;
         }
         d->sn = si;
@@ -500,7 +500,7 @@ static int apply(struct bench *b, const struct bench_ev *ev)
         S(d->ident_error, ev->text);
         set_event(d, "%s", d->ident_error);
         bench_logf(b, ev->now_ms, "%s: cannot identify: %s", device_label(d), d->ident_error);
-        notify(b, NOTE_UPDATED, d);
+        notify(b, NOTE_IDENT_FAILED, d);
         return 1;
     case BEV_USB_LEFT: return on_usb_left(b, ev);
     case BEV_MUX_ATTACHED: return on_mux_attached(b, ev);

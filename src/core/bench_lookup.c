@@ -15,7 +15,7 @@ const char *device_label(const struct device *d)
     static __thread char buf[16];
     if (d->slot[0]) return d->slot;
     if (d->port[0]) return d->port;
-    snprintf(buf, sizeof buf, "#%u", d->id);
+    snprintf(buf, sizeof buf, "id %u", d->id);  /* not "#N": that is a row number */
     return buf;
 }
 
@@ -24,6 +24,11 @@ const char *device_display_name(const struct device *d)
     if (d->model) return d->model->name;
     if (d->product_type[0]) return d->product_type;
     return "Unknown Apple device";
+}
+
+const char *device_short_name(const struct device *d)
+{
+    return d->model ? d->model->short_name : device_display_name(d);
 }
 
 void device_ecid_hex(const struct device *d, char out[17])
@@ -86,6 +91,15 @@ int bench_parse_u64(const char *s, int base, uint64_t *out)
     return 0;
 }
 
+/* Rows are kept in one order (bench_apply sorts them), which the board and
+ * `list` show: the row number is the place in it. */
+int bench_row_of(const struct bench *b, const struct device *d)
+{
+    for (int i = 0; i < b->ndev; i++)
+        if (b->dev[i] == d) return i + 1;
+    return 0;
+}
+
 struct device *bench_resolve(const struct bench *b, const char *what)
 {
     if (!what || !*what) return NULL;
@@ -97,8 +111,8 @@ struct device *bench_resolve(const struct bench *b, const char *what)
     if (n > 1) return NULL;
     if ((hit = bench_find_port(b, what)) || (hit = bench_find_udid(b, what))) return hit;
     if (what[0] == '#') {
-        uint64_t id;
-        return bench_parse_u64(what + 1, 10, &id) == 0 && id < UINT32_MAX ? bench_find_id(b, (unsigned)id) : NULL;
+        uint64_t row;
+        return bench_parse_u64(what + 1, 10, &row) == 0 && row >= 1 && row <= (uint64_t)b->ndev ? b->dev[row - 1] : NULL;
     }
     uint64_t v;
     if ((what[0] == '0' && (what[1] == 'x' || what[1] == 'X')))

@@ -3,13 +3,27 @@
 #include "device_json.h"
 
 #include <stdio.h>
+#include <time.h>
 
 static void set_str(json_t *o, const char *k, const char *v)
 {
     json_object_set_new(o, k, v && *v ? json_string(v) : json_null());
 }
 
-json_t *device_to_json(const struct device *d)
+/* The bench keeps monotonic times (immune to clock changes); scripts need
+ * the wall-clock moment, so it is derived from "now" on both clocks. */
+static void set_since(json_t *o, int64_t since_ms, int64_t now_ms, int64_t wall_ms)
+{
+    int64_t age_ms = now_ms > since_ms ? now_ms - since_ms : 0;
+    time_t at = (time_t)((wall_ms - age_ms) / 1000);
+    struct tm tm;
+    char stamp[32];
+    if (gmtime_r(&at, &tm) && strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm)) set_str(o, "mode_since", stamp);
+    else set_str(o, "mode_since", NULL);
+    json_object_set_new(o, "mode_age_s", json_integer(age_ms / 1000));
+}
+
+json_t *device_to_json(const struct device *d, int64_t now_ms, int64_t wall_ms)
 {
     json_t *o = json_object();
     char buf[24], ecid[17];
@@ -41,7 +55,7 @@ json_t *device_to_json(const struct device *d)
     set_str(o, "usb_pid", d->pid ? buf : NULL);
     json_object_set_new(o, "identified", json_boolean(d->identified));
     set_str(o, "error", d->ident_error);
-    json_object_set_new(o, "mode_since_ms", json_integer(d->mode_since_ms));
+    set_since(o, d->mode_since_ms, now_ms, wall_ms);
     if (d->merged_into) json_object_set_new(o, "merged_into", json_integer(d->merged_into));
     return o;
 }

@@ -120,3 +120,17 @@ int guide_build(const struct model *m, enum guide_action a, const int dfu_ms[3],
     }
     return 0;
 }
+
+int guide_same(const struct model *a, const struct model *b, const int dfu_ms[3])
+{
+    for (int act = 0; act < GUIDE_ACTIONS; act++) {
+        struct guide x, y;
+        int rx = guide_build(a, (enum guide_action)act, dfu_ms, &x), ry = guide_build(b, (enum guide_action)act, dfu_ms, &y);
+        if (rx != ry) return 0;
+        if (rx < 0) continue;
+        if (x.nsteps != y.nsteps || strcmp(x.power, y.power) || strcmp(x.outcome, y.outcome) || strcmp(x.note, y.note)) return 0;
+        for (int i = 0; i < x.nsteps; i++)
+            if (x.steps[i].hold_ms != y.steps[i].hold_ms || strcmp(x.steps[i].text, y.steps[i].text)) return 0;
+    }
+    return 1;
+}

@@ -103,7 +103,7 @@ static void draw_board(struct tui *t, int top, int rows)
         else if (d->has_serial_info && d->sn.srtg[0]) snprintf(status, sizeof status, "%s %s", d->sn.srtg, age);
         else snprintf(status, sizeof status, "%s in mode", age);
         snprintf(line, sizeof line, "%c%-*.*s %-*s %-*.*s %s%s%s", d == sel ? '>' : ' ', w_bay, w_bay, device_label(d),
-                 w_mode, mode_name(d->mode), w_model, w_model, device_display_name(d), wide ? (ecid[0] ? ecid : "-") : "",
+                 w_mode, mode_name(d->mode), w_model, w_model, device_short_name(d), wide ? (ecid[0] ? ecid : "-") : "",
                  wide ? (ecid[0] ? "  " : "                 ") : "", status);
         tui_role_on(t, d == sel ? R_SELECTED : d->presence == PRESENCE_GONE ? R_DIM : R_NORMAL);
         tui_put(y, 0, COLS, line);

@@ -77,10 +77,10 @@ print("ok")
 PY
 check "every mode identified over USB; hostile devices get a row and a reason" grep -q '^ok$' "$T/all.py"
 grep -v '^ok$' "$T/all.py" | sed 's/^/# /'
-has "$T/all.out" '^Bay 3 +DFU +iPhone 8' "text list shows the slot label, mode and marketing name"
+has "$T/all.out" '^#[0-9]+ +Bay 3 +DFU +iPhone 8' "text list shows the row, slot label, mode and marketing name"
 has "$T/all.out" 'Port DFU' "text list names Port DFU"
 hasnt "$T/all.out" "$(printf '\033')" "no escape sequence from a device reaches the terminal"
-awk 'NR > 1 && $0 ~ /^1-/ { print $1 }' "$T/all.out" > "$T/order"
+awk 'NR > 1 && $2 ~ /^1-/ { print $2 }' "$T/all.out" > "$T/order"
 sort -t- -k2,2n -c "$T/order" 2>/dev/null
 check "text list is in port order" [ $? = 0 ]
 

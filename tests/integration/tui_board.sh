@@ -15,12 +15,14 @@ shot() { tm capture-pane -p >"$T/$1"; }
 wait_screen s1 'iPad Pro' && ok "board shows both devices" || fail "board shows both devices" "$(cat "$T/s1")"
 has "$T/s1" '^ ibench - 2 devices' "title counts devices"
 has "$T/s1" 'Normal +iPhone 11 +001A2B3C4D5E6F70 +iOS 17\.5\.1 \(21F90\)' "board row: mode, model, ECID, version"
+has "$T/s1" 'Normal +iPad Pro 11" 1st +000A1B2C3D4E5F60' "board row: the model's short name, whole, in the model column"
 has "$T/s1" '\?Help' "key bar"
 title=$(tm display -p '#{pane_title}')
 check "a device name cannot retitle the terminal" [ "$title" != "pwned" ]
 tm send-keys j
 wait_screen s2 '^>.*iPad' && ok "j selects the next device" || fail "j selects the next device"
 has "$T/s2" 'ECID 000A1B2C3D4E5F60' "detail shows the selected device"
+has "$T/s2" 'iPad Pro 11-inch \(1st gen, WiFi\) - ' "detail keeps the full model name"
 tm send-keys g
 wait_screen s3 'Enter Recovery on iPad' && ok "g shows the guide for the selected model" || fail "guide" "$(tail -12 "$T/s3")"
 has "$T/s3" 'Press and hold Top' "iPad guide uses the Top button"

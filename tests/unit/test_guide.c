@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "guide.h"
+#include "model_match.h"
 #include "tap.h"
 
 static struct guide g;
@@ -96,6 +97,31 @@ TEST(advice_covers_the_basics)
     CHECK(n >= 6 && has4013 && has3194 && update);
 }
 
+/* Matching what was typed, and when one guide serves several models. */
+TEST(matching_typed_models)
+{
+    const struct model *fit[16];
+    CHECK_INT((long)models_match("iPhone 7", fit, 16), 4);
+    CHECK_STR(fit[0]->product_type, "iPhone9,1");
+    CHECK_INT((long)models_match("IPHONE9,1", fit, 16), 1);
+    CHECK_STR(fit[0]->product_type, "iPhone9,1");
+    CHECK_INT((long)models_match("d10ap", fit, 16), 1);
+    CHECK_INT((long)models_match("iPhone 7 (Global)", fit, 16), 1);
+    /* A word must end where the typed text ends: "iPhone 1" is not iPhone 11. */
+    CHECK_INT((long)models_match("iPhone 1", fit, 16), 0);
+    CHECK_INT((long)models_match("iPhone 5s", fit, 16), 2);   /* (GSM) and (Global) */
+    CHECK_INT((long)models_match("iPhone 6s", fit, 16), 1);   /* a whole name is that model, not 6s Plus too */
+    CHECK_STR(fit[0]->product_type, "iPhone8,1");
+    CHECK_INT((long)models_match("", fit, 16), 0);
+    CHECK(models_match("iPad Pro", fit, 2) > 2);                    /* the count goes past max */
+    CHECK_STR(models_nearest("iphne 7")->product_type, "iPhone9,1");
+    CHECK(models_nearest("zzzzzz") == NULL);
+    CHECK(guide_same(models_by_product("iPhone9,1"), models_by_product("iPhone9,2"), NULL));
+    CHECK(guide_same(models_by_product("iPhone10,1"), models_by_product("iPhone16,2"), NULL));
+    CHECK(!guide_same(models_by_product("iPad4,1"), models_by_product("iPad13,1"), NULL));
+    CHECK(!guide_same(models_by_product("iPhone9,1"), models_by_product("iPod9,1"), NULL)); /* Side, not Top */
+}
+
 int main(void)
 {
     RUN(faceid_dfu_is_vol_up_vol_down_then_three_holds);
@@ -105,5 +131,6 @@ int main(void)
     RUN(exits_are_force_restarts);
     RUN(configured_timings_and_unsupported_models);
     RUN(advice_covers_the_basics);
+    RUN(matching_typed_models);
     return TAP_DONE();
 }

@@ -113,6 +113,108 @@ TEST(newest_models_and_schemes)
     CHECK_INT(scheme_parse("bogus"), -1);
 }
 
+/* The board's model column is 20 wide at 80 columns (src/tui/cmd_tui.c):
+ * every short name fits it whole, and two product types never look alike. */
+TEST(short_names_fit_and_tell_models_apart)
+{
+    CHECK(MODEL_SHORT_MAX <= 20);
+    for (size_t i = 0; i < models_count; i++) {
+        const struct model *a = &models_table[i];
+        CHECK(a->short_name[0] && strlen(a->short_name) <= 20);
+        if (strlen(a->short_name) > 20) printf("#   %s: '%s' is too long\n", a->product_type, a->short_name);
+        for (size_t j = i + 1; j < models_count; j++) {
+            const struct model *b = &models_table[j];
+            if (strcmp(a->short_name, b->short_name) == 0 && strcmp(a->product_type, b->product_type) != 0) {
+                CHECK(!"two product types share a short name");
+                printf("#   %s and %s are both '%s'\n", a->product_type, b->product_type, a->short_name);
+            }
+        }
+    }
+    CHECK_STR(models_by_product("iPad16,3")->short_name, "iPad Pro 11\" M4 WiFi");
+    CHECK_STR(models_by_product("iPad16,4")->short_name, "iPad Pro 11\" M4 Cell");
+    CHECK_STR(models_by_product("iPhone10,1")->short_name, "iPhone 8 Global");
+    CHECK_STR(models_by_product("iPhone10,1")->source, "compiled");
+}
+
+static int parse(const char *line, struct model_row *r, char *err)
+{
+    return model_row_parse(line, strlen(line), r, err, 160);
+}
+
+TEST(row_parser)
+{
+    struct model_row r;
+    char err[160];
+    CHECK_INT(parse("iPhone19,1\tiPhone 18 Pro\td93ap\t0x8160\t0x0c\tiPhone\tfaceid\tiPhone 18 Pro\n", &r, err), 1);
+    CHECK_STR(r.product_type, "iPhone19,1");
+    CHECK(r.cpid == 0x8160 && r.bdid == 0x0c && r.scheme == SCHEME_FACEID);
+    CHECK_STR(r.short_name, "iPhone 18 Pro");
+    /* No short name: whole words of the name, cut to fit. */
+    CHECK_INT(parse("iPad99,1\tiPad Pro 14-inch (M9, Cellular, 4TB)\tj999ap\t0x8199\t0x10\tiPad\tipad_top", &r, err), 1);
+    CHECK_STR(r.short_name, "iPad Pro 14-inch");
+    CHECK_INT(parse("Watch9,9\tWatch\tn1ap\t0x8301\t0x01\tWatch\tn/a", &r, err), 1);
+    CHECK(r.scheme == SCHEME_NONE);
+    CHECK_INT(parse("", &r, err), 0);
+    CHECK_INT(parse("# a comment", &r, err), 0);
+    CHECK_INT(parse("product_type\tmarketing_name\thardware_model", &r, err), 0);
+    const char *bad[] = {
+        "iPhone19,1\tiPhone 18 Pro\td93ap\t0x8160\t0x0c\tiPhone",            /* 6 columns */
+        "iPhone19\tiPhone 18 Pro\td93ap\t0x8160\t0x0c\tiPhone\tfaceid",     /* no comma */
+        "iPhone19,1\t\td93ap\t0x8160\t0x0c\tiPhone\tfaceid",                /* no name */
+        "iPhone19,1\tiPhone \033[31m18\td93ap\t0x8160\t0x0c\tiPhone\tfaceid", /* escape */
+        "iPhone19,1\tiPhone 18\td93 ap\t0x8160\t0x0c\tiPhone\tfaceid",      /* board */
+        "iPhone19,1\tiPhone 18\td93ap\t8160\t0x0c\tiPhone\tfaceid",         /* no 0x */
+        "iPhone19,1\tiPhone 18\td93ap\t0x18160\t0x0c\tiPhone\tfaceid",      /* CPID too big */
+        "iPhone19,1\tiPhone 18\td93ap\t0x8160\t0x100\tiPhone\tfaceid",      /* BDID too big */
+        "iPhone19,1\tiPhone 18\td93ap\t0x8160\t0x0c\tiPhone\tsideways",     /* scheme */
+        "iPhone19,1\tiPhone 18\td93ap\t0x8160\t0x0c\tiPhone\tfaceid\tA name far too long for the board",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = 0;
+        int rc = parse(bad[i], &r, err);
+        CHECK(rc == -1 && err[0]);
+        if (rc != -1) printf("#   accepted bad row %zu\n", i);
+    }
+    char longline[2000];
+    memset(longline, 'a', sizeof longline - 1);
+    longline[sizeof longline - 1] = 0;
+    CHECK_INT(parse(longline, &r, err), -1);
+}
+
+/* Newer origins win for the same product type and chip; a new chip is found. */
+TEST(added_rows_and_precedence)
+{
+    struct model_row r;
+    char err[160];
+    CHECK(models_by_chip(0x8160, 0x0c) == NULL);
+    CHECK_INT(parse("iPhone19,1\tiPhone 18 Pro (catalog)\td93ap\t0x8160\t0x0c\tiPhone\tfaceid", &r, err), 1);
+    CHECK_INT(models_add(&r, MODEL_CATALOG, "catalog 2026-11-28"), 0);
+    const struct model *m = models_by_chip(0x8160, 0x0c);
+    CHECK(m && !strcmp(m->product_type, "iPhone19,1") && m->origin == MODEL_CATALOG);
+    CHECK(m && !strcmp(m->source, "catalog 2026-11-28"));
+    CHECK_INT((long)models_total(), (long)models_count + 1);
+    /* The user's row replaces it; an installed row no longer can. */
+    CHECK_INT(parse("iPhone19,1\tiPhone 18 Pro (mine)\td93ap\t0x8160\t0x0c\tiPhone\tfaceid", &r, err), 1);
+    CHECK_INT(models_add(&r, MODEL_USER, "user"), 0);
+    CHECK_INT(parse("iPhone19,1\tiPhone 18 Pro (installed)\td93ap\t0x8160\t0x0c\tiPhone\tfaceid", &r, err), 1);
+    CHECK_INT(models_add(&r, MODEL_INSTALLED, "installed"), 0);
+    CHECK_STR(models_by_chip(0x8160, 0x0c)->name, "iPhone 18 Pro (mine)");
+    CHECK_INT((long)models_total(), (long)models_count + 1);
+    /* An installed row overrides the compiled one in place. */
+    CHECK_INT(parse("iPhone10,1\tiPhone 8 (renamed)\td20ap\t0x8015\t0x02\tiPhone\tfaceid\tiPhone 8 R", &r, err), 1);
+    CHECK_INT(models_add(&r, MODEL_INSTALLED, "installed"), 0);
+    CHECK_STR(models_by_chip(0x8015, 0x02)->short_name, "iPhone 8 R");
+    CHECK_STR(models_find("iPhone10,1")->source, "installed");
+    /* The same row again (an installed copy of this build's table) changes nothing. */
+    CHECK_INT(parse("iPhone10,3\tiPhone X (Global)\td22ap\t0x8015\t0x06\tiPhone\tfaceid\tiPhone X Global", &r, err), 1);
+    CHECK_INT(models_add(&r, MODEL_INSTALLED, "installed"), 0);
+    CHECK_STR(models_by_product("iPhone10,3")->source, "compiled");
+    models_reset();
+    CHECK(models_by_chip(0x8160, 0x0c) == NULL);
+    CHECK_STR(models_by_chip(0x8015, 0x02)->source, "compiled");
+    CHECK_INT((long)models_total(), (long)models_count);
+}
+
 int main(void)
 {
     RUN(known_rows);
@@ -120,5 +222,8 @@ int main(void)
     RUN(table_and_data_file_agree_in_rows);
     RUN(lookups);
     RUN(newest_models_and_schemes);
+    RUN(short_names_fit_and_tell_models_apart);
+    RUN(row_parser);
+    RUN(added_rows_and_precedence);
     return TAP_DONE();
 }
