@@ -68,3 +68,10 @@ need_vbench() {
     command -v umockdev-wrapper >/dev/null 2>&1 || { echo "umockdev-wrapper not installed"; exit 77; }
     [ -x "$VBENCH" ] || { echo "$VBENCH not built"; exit 77; }
 }
+# Wrapped text: joined NAME prints the captured screen $T/NAME as one line,
+# blanks and line ends squeezed to one space, so a sentence wrapped over
+# several lines reads whole; shows NAME TEXT is true when it holds TEXT
+# (spaces squeezed too); wait_shows NAME TEXT [TENTHS] captures until it does.
+joined() { tr -s ' \n' '  ' <"$T/$1"; }
+shows() { joined "$1" | grep -Fq -- "$(printf '%s' "$2" | tr -s ' ')"; }
+wait_shows() { i=0; while [ $i -lt "${3:-100}" ]; do shot "$1"; shows "$1" "$2" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
