@@ -58,8 +58,7 @@ static void help_lines(void)
  * leave on the bottom one. */
 void tui_draw_help(struct tui *t)
 {
-    int w = COLS - 4 > 100 ? 100 : COLS - 4;
-    if (w < 30) w = COLS;
+    int w = COLS < 84 ? COLS : COLS - 4 > 100 ? 100 : COLS - 4;
     tui_panel_begin(w - 4);
     help_lines();
     int h = tui_panel_lines() + 2;
