@@ -42,7 +42,7 @@ for size in 80x24 60x20; do
     tm send-keys Enter
     wait_shows "$size-r2" 'Update Bay 2 (iPhone 8 (Global)) to iOS 17.5.1 (21F90), keeping its data? [y/N]' 100 \
         && ok "$size: the Update confirmation reads whole" || fail "$size: Update confirmation" "$(tail -6 "$T/$size-r2")"
-    has "$T/$size-r2" "Preflight: Update with .*$IPSW" "$size: the preflight names the IPSW file"
+    check "$size: the preflight names the IPSW file whole" all "shows $size-r2 'Preflight: Update with'" "grep -q '$IPSW' '$T/$size-r2'"
     tm send-keys n
     wait_screen "$size-r3" 'Cancelled' 50 || fail "$size: n cancels the Update"
 
