@@ -269,7 +269,7 @@ static void draw(struct tui *t)
     int bottom = tui_bottom_measure(t, d, LINES - 6);
     draw_title(t);
     int ndev = t->con.bench.ndev, board_rows = (LINES - 4) / 2;
-    if (ndev && ndev + 1 < board_rows) board_rows = ndev + 1 < 3 ? 3 : ndev + 1;
+    if (ndev && ndev + 1 < board_rows) board_rows = ndev + 1;
     if (board_rows > LINES - 4 - bottom) board_rows = LINES - 4 - bottom;
     if (board_rows < 2) board_rows = 2;
     hline_at(t, 1 + board_rows);

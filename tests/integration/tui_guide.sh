@@ -41,6 +41,21 @@ for size in 80x24 60x20; do
     check "$size: the helper's verdict reads whole" \
         shows "$size-d2" 'It came back in Recovery: Top was held too long (the Apple logo appeared). Release the buttons and try again with a shorter hold.'
     check "$size: nothing drawn past the edge" [ "$(wc -L <"$T/$size-d2")" -le "${size%x*}" ]
+    if [ "$size" = 60x20 ]; then
+        # Smaller still, the tab holds less than the guide: it says so and scrolls.
+        tm set -g window-size manual >/dev/null 2>&1
+        tm resize-window -x 44 -y 12
+        tm send-keys ']'
+        wait_screen s1 '↓ [0-9]+ more' 50 && ok "44x12: the tab says how many lines lie below" || fail "44x12: more below" "$(cat "$T/s1")"
+        tm send-keys NPage
+        wait_screen s2 '↑ [0-9]+ more' 50 && ok "44x12: PgDn scrolls the tab, which says how many lines lie above" || fail "44x12: PgDn" "$(cat "$T/s2")"
+        # The DFU helper: the step being counted down stays in view as it moves on.
+        tm send-keys d
+        wait_screen s3 '> NOW +[0-9]+ s left' 50 && ok "44x12: the countdown shows" || fail "44x12: countdown" "$(cat "$T/s3")"
+        wait_screen s4 '> NOW +[0-9]+ s left +Press and hold Top' 100 && ok "44x12: the step being counted down stays in view" \
+            || fail "44x12: later step" "$(cat "$T/s4")"
+        tm send-keys c
+    fi
     tm send-keys q
     wait_for "$T/exit" EXITED 30 && ok "$size: q quits" || fail "$size: q quits"
     tm kill-server 2>/dev/null
