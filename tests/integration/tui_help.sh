@@ -3,9 +3,12 @@
 # than cut, and a box taller than the screen scrolls.
 . "$IBENCH_TOP/tests/lib.sh"
 need_tmux
-start_muxd || { fail "stand-in usbmuxd starts"; exit 1; }
-mux_send "attach udid=00008030-001A2B3C4D5E6F70 model=iPhone12,1 ios=17.5.1 build=21F90 ecid=0x001A2B3C4D5E6F70 cpid=0x8030 bdid=0x04"
-tui_start "USBMUXD_SOCKET_ADDRESS=UNIX:$T/mux.sock '$IBENCH'" 120 40
+need_vbench
+cat > "$T/scn" <<'S'
+device A model=iPhone12,1 ecid=0x001A2B3C4D5E6F70 port=1-1.3
+at 0 plug A recovery
+S
+tui_start "cd '$IBENCH_TOP' && '$VBENCH' --scenario '$T/scn' -- '$IBENCH'" 120 40
 tm set -g window-size manual >/dev/null 2>&1
 wait_screen s0 'iPhone 11' 100 || fail "the device shows" "$(cat "$T/s0")"
 
@@ -87,4 +90,3 @@ i=0; while [ $i -lt 50 ]; do shot j2; grep -q 'ibench keys' "$T/j2" || break; sl
 hasnt "$T/j2" 'ibench keys' "another key closes the help"
 tm send-keys Escape q
 wait_for "$T/exit" EXITED 30 && ok "q quits" || fail "q quits"
-mux_send quit
