@@ -106,6 +106,8 @@ void tui_panel_text(enum role r, int indent, int hang, const char *s);
 void tui_panel_keep(void);      /* the next line added stays in view */
 int tui_panel_lines(void);
 void tui_panel_show(struct tui *t, int y, int x, int rows, int *scroll, const char *hint);
+/* PgUp/PgDn on the tab panel: pages < 0 up, > 0 down. */
+void tui_panel_page(struct tui *t, int pages);
 
 /* tui_guide.c: the Guide tab (button steps, or the DFU helper's countdown). */
 void tui_draw_guide(struct tui *t, const struct device *d, int y, int rows);

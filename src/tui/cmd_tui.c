@@ -316,8 +316,8 @@ static void on_key(struct tui *t, int ch)
     switch (ch) {
     case 'q': case 'Q': t->quit = 1; break;
     case '?': t->help = 1; t->help_scroll = 0; break;
-    case KEY_PPAGE: t->panel_scroll -= t->panel_rows > 3 ? t->panel_rows - 2 : 1; if (t->panel_scroll < 0) t->panel_scroll = 0; break;
-    case KEY_NPAGE: t->panel_scroll += t->panel_rows > 3 ? t->panel_rows - 2 : 1; break;
+    case KEY_PPAGE: tui_panel_page(t, -1); break;
+    case KEY_NPAGE: tui_panel_page(t, 1); break;
     case KEY_DOWN: case 'j': move_selection(t, 1); break;
     case KEY_UP: case 'k': move_selection(t, -1); break;
     case KEY_HOME: move_selection(t, -BENCH_MAX_DEVICES); break;

@@ -99,6 +99,9 @@ int tui_ask_key(struct tui *t, int ch)
         if (!d || d->presence != PRESENCE_PRESENT) { dismiss(t, "The device left; nothing was done."); return 1; }
     }
     tui_answer_fn fn = t->ask.fn;
+    /* What the question is about (the preflight) may be longer than the
+     * tab: it scrolls while the question waits. */
+    if (ch == KEY_PPAGE || ch == KEY_NPAGE) { tui_panel_page(t, ch == KEY_PPAGE ? -1 : 1); return 1; }
     if (t->ask.prompting) {
         int r = tui_edit_input(t, ch, t->ask.max);
         if (r == TUI_EDIT_CANCEL || (r == TUI_EDIT_SUBMIT && !t->input[0])) dismiss(t, "Cancelled.");

@@ -92,3 +92,11 @@ void tui_panel_show(struct tui *t, int y, int x, int rows, int *scroll, const ch
     tui_put(y + view, x, P.width, mark);
     tui_role_off();
 }
+
+void tui_panel_page(struct tui *t, int pages)
+{
+    int step = t->panel_rows > 3 ? t->panel_rows - 2 : 1;
+    t->panel_scroll += pages * step;
+    if (t->panel_scroll < 0) t->panel_scroll = 0;   /* the far end is kept in range when shown */
+    t->dirty = 1;
+}

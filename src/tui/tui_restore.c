@@ -163,8 +163,9 @@ int tui_restore_key(struct tui *t, int ch)
     }
 }
 
-/* The preflight: each check wraps under its text, and the IPSW is named
- * by its file name at least, the folder shortened in its middle. */
+/* The preflight: the checks that did not pass first, each wrapped under
+ * its text, and the IPSW named by its file name at least, the folder
+ * shortened in its middle. PgUp/PgDn scroll it while the question waits. */
 void tui_draw_preflight(struct tui *t, int y, int rows)
 {
     const struct restore_request *r = restore_current(&t->con);
@@ -182,10 +183,13 @@ void tui_draw_preflight(struct tui *t, int y, int rows)
     } else tui_panel_text(R_TITLE, 1, 3, l);
     if (r->stage == RESTORE_RESOLVING || r->stage == RESTORE_DOWNLOADING) tui_panel_text(R_NORMAL, 2, 2, r->message);
     else {
-        for (int i = 0; i < r->pf.n; i++) {
-            snprintf(l, sizeof l, "%-4s %-9s %s", verdict_word(r->pf.item[i].v), r->pf.item[i].name, r->pf.item[i].text);
-            tui_panel_text(r->pf.item[i].v != V_PASS ? R_WARN : R_NORMAL, 2, 17, l);
-        }
+        /* What did not pass first, where the smallest tab still shows it. */
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < r->pf.n; i++) {
+                if ((r->pf.item[i].v == V_PASS) != pass) continue;
+                snprintf(l, sizeof l, "%-4s %-9s %s", verdict_word(r->pf.item[i].v), r->pf.item[i].name, r->pf.item[i].text);
+                tui_panel_text(pass ? R_NORMAL : R_WARN, 2, 17, l);
+            }
         if (!r->pf.n) tui_panel_text(R_NORMAL, 2, 2, r->message);
     }
     tui_panel_show(t, y, 0, rows, &t->panel_scroll, "PgUp/PgDn scroll");

@@ -43,6 +43,16 @@ for size in 80x24 60x20; do
     wait_shows "$size-r2" 'Update Bay 2 (iPhone 8 (Global)) to iOS 17.5.1 (21F90), keeping its data? [y/N]' 100 \
         && ok "$size: the Update confirmation reads whole" || fail "$size: Update confirmation" "$(tail -6 "$T/$size-r2")"
     check "$size: the preflight names the IPSW file whole" all "shows $size-r2 'Preflight: Update with'" "grep -q '$IPSW' '$T/$size-r2'"
+    # The checks that did not pass come first; the rest scrolls while the
+    # question waits.
+    check "$size: the preflight lists what did not pass first" \
+        [ "$(grep -E '^  (ok|warn|FAIL) ' "$T/$size-r2" | head -1 | awk '{print $1}')" = warn ]
+    if grep -q '↓ [0-9]* more' "$T/$size-r2"; then
+        tm send-keys NPage
+        wait_screen "$size-r2p" '↑ [0-9]+ more' 50 && ok "$size: PgDn scrolls the preflight while the question waits" \
+            || fail "$size: PgDn on the preflight" "$(cat "$T/$size-r2p")"
+        check "$size: ... and the question is still open" shows "$size-r2p" 'keeping its data? [y/N]'
+    fi
     tm send-keys n
     wait_screen "$size-r3" 'Cancelled' 50 || fail "$size: n cancels the Update"
 
