@@ -71,8 +71,8 @@ static void board_marks(struct tui *t, int top, int rows, int above, int below)
     char m[32];
     tui_role_on(t, R_TITLE);
     if (above > 0) {
-        int n = snprintf(m, sizeof m, " %s %d more", tui_sym(t, SYM_UP), above);
-        mvaddstr(top, COLS - n + 1, m);
+        int n = snprintf(m, sizeof m, " %s %d more ", tui_sym(t, SYM_UP), above);
+        mvaddstr(top, COLS - text_width(m, (size_t)n), m);
     }
     if (below > 0) {
         snprintf(m, sizeof m, " %s %d more ", tui_sym(t, SYM_DOWN), below);
