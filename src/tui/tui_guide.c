@@ -35,7 +35,10 @@ static void helper_lines(struct tui *t, const struct dfu_helper *h)
         tui_panel_keep();
         tui_panel_text(R_NORMAL, 2, 2, l);
     }
-    if (h->message[0]) tui_panel_text(h->state == DFU_SUCCESS ? R_MODE_NORMAL : R_WARN, 2, 2, h->message);
+    if (h->message[0]) {
+        if (!dfu_helper_active(h)) tui_panel_keep();   /* the verdict, once it is over */
+        tui_panel_text(h->state == DFU_SUCCESS ? R_MODE_NORMAL : R_WARN, 2, 2, h->message);
+    }
     for (int i = 0; i < h->guide.nsteps; i++) {
         const struct guide_step *s = &h->guide.steps[i];
         int cur = h->state == DFU_RUNNING && i == h->step;
