@@ -254,6 +254,14 @@ static void draw_tab_bar(struct tui *t, int y)
     tui_put(y, 0, COLS, bar);
 }
 
+/* A new tab, device or guide starts at its top: before a key scrolls it,
+ * and before it is drawn. */
+static void sync_panel(struct tui *t)
+{
+    unsigned showing = (unsigned)t->tab | (unsigned)t->guide_action << 4 | (unsigned)t->show_preflight << 7 | t->selected << 8;
+    if (showing != t->panel_for) { t->panel_for = showing; t->panel_scroll = 0; }
+}
+
 /* Top to bottom: the title, the board (as tall as its devices, at most
  * half the screen), a rule, the tab bar, the tab, and the bottom lines,
  * which grow to show a whole question. */
@@ -277,9 +285,7 @@ static void draw(struct tui *t)
     int y = 2 + board_rows;
     draw_tab_bar(t, y++);
     int rows = LINES - bottom - y;
-    /* A new tab, device or guide starts at its top. */
-    unsigned showing = (unsigned)t->tab | (unsigned)t->guide_action << 4 | (unsigned)t->show_preflight << 7 | t->selected << 8;
-    if (showing != t->panel_for) { t->panel_for = showing; t->panel_scroll = 0; }
+    sync_panel(t);
     t->panel_rows = rows;
     if (t->show_preflight) tui_draw_preflight(t, y, rows);
     else tabs[t->tab].draw(t, d, y, rows);
@@ -316,8 +322,7 @@ static void on_key(struct tui *t, int ch)
     switch (ch) {
     case 'q': case 'Q': t->quit = 1; break;
     case '?': t->help = 1; t->help_scroll = 0; break;
-    case KEY_PPAGE: tui_panel_page(t, -1); break;
-    case KEY_NPAGE: tui_panel_page(t, 1); break;
+    case KEY_PPAGE: case KEY_NPAGE: sync_panel(t); tui_panel_page(t, ch == KEY_PPAGE ? -1 : 1); break;
     case KEY_DOWN: case 'j': move_selection(t, 1); break;
     case KEY_UP: case 'k': move_selection(t, -1); break;
     case KEY_HOME: move_selection(t, -BENCH_MAX_DEVICES); break;

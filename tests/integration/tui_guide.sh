@@ -46,6 +46,7 @@ for size in 80x24 60x20; do
         tm set -g window-size manual >/dev/null 2>&1
         tm resize-window -x 44 -y 12
         tm send-keys ']'
+        wait_screen s0 'Exit DFU on iPad' 50 || fail "44x12: ] shows the Exit DFU guide" "$(cat "$T/s0")"
         wait_screen s1 '↓ [0-9]+ more' 50 && ok "44x12: the tab says how many lines lie below" || fail "44x12: more below" "$(cat "$T/s1")"
         tm send-keys NPage
         wait_screen s2 '↑ [0-9]+ more' 50 && ok "44x12: PgDn scrolls the tab, which says how many lines lie above" || fail "44x12: PgDn" "$(cat "$T/s2")"
