@@ -1,7 +1,8 @@
 /* The console's screen state, shared by its parts: cmd_tui.c (loop wiring,
- * drawing, navigation keys) and tui_actions.c (keys that act on a device:
- * confirmations, the one-line prompt, software actions). Everything here
- * runs on the loop thread. */
+ * drawing, navigation keys), tui_actions.c (keys that act on a device:
+ * confirmations, the prompt, software actions, and the lines at the bottom
+ * that show them), the tabs, tui_panel.c (wrapped, scrolled panel text)
+ * and tui_help.c (the ? box). Everything here runs on the loop thread. */
 #ifndef IBENCH_TUI_H
 #define IBENCH_TUI_H
 #include "app.h"
@@ -48,10 +49,23 @@ struct tui {
     char restore_ipsw[256];
     int log_scroll;              /* lines up from the end of the restore log */
     char log_search[64];
+    /* layout */
+    int board_top;               /* index of the first device row shown */
+    int panel_scroll, panel_rows;/* the tab panel's first line shown, and its height */
+    unsigned panel_for;          /* what panel_scroll belongs to (tab, device, guide) */
+    int help_scroll;             /* the ? box's first line shown */
 };
 
+/* The smallest terminal the console lays out; below it says so. */
+enum { TUI_MIN_COLS = 40, TUI_MIN_LINES = 10 };
+
 struct device *tui_selected(struct tui *t);
-void tui_put(int y, int x, int width, const char *s);   /* padded or cut to width */
+/* s sanitized, in exactly width columns: padded, or cut at a character. */
+void tui_put(int y, int x, int width, const char *s);
+/* Arrows and the ellipsis, in ASCII when asked or when the terminal's
+ * character set is not UTF-8. */
+enum tui_sym { SYM_UP, SYM_DOWN, SYM_ELLIPSIS };
+const char *tui_sym(const struct tui *t, enum tui_sym s);
 void tui_role_on(struct tui *t, enum role r);
 void tui_role_off(void);
 /* The message on the key bar. */
@@ -74,6 +88,34 @@ enum { TUI_EDIT_CANCEL = -1, TUI_EDIT_SUBMIT = 1 };
 int tui_edit_input(struct tui *t, int ch, size_t max);
 /* The key bar's action hints for the selected device. */
 void tui_action_hints(const struct tui *t, const struct device *d, char *out, size_t n);
+/* The bottom lines: the open question with what is typed into it, else the
+ * message, else the key bar, wrapped to the screen's width. measure lays
+ * them out (at most `limit` lines; a typed path is shortened in its middle
+ * before the question is) and returns how many; draw puts them on the last
+ * lines of the screen. */
+int tui_bottom_measure(struct tui *t, const struct device *d, int limit);
+void tui_bottom_draw(struct tui *t);
+
+/* tui_panel.c: one panel at a time is filled, then shown. Lines wrap to
+ * its width: the first at `indent` columns, the rest at `hang`. When they
+ * do not fit, the last row says how many more lie above and below, and
+ * `hint` how to scroll; *scroll (the first line shown) is kept in range,
+ * and a line marked with tui_panel_keep stays in view. */
+void tui_panel_begin(int width);
+void tui_panel_text(enum role r, int indent, int hang, const char *s);
+void tui_panel_keep(void);      /* the next line added stays in view */
+int tui_panel_lines(void);
+void tui_panel_show(struct tui *t, int y, int x, int rows, int *scroll, const char *hint);
+/* PgUp/PgDn on the tab panel: pages < 0 up, > 0 down. */
+void tui_panel_page(struct tui *t, int pages);
+
+/* tui_guide.c: the Guide tab (button steps, or the DFU helper's countdown). */
+void tui_draw_guide(struct tui *t, const struct device *d, int y, int rows);
+/* tui_help.c: the ? box over the screen, sized to it; every key of the
+ * console and the verb table. Keys that scroll it return 1; any other
+ * closes it. */
+void tui_draw_help(struct tui *t);
+int tui_help_key(struct tui *t, int ch);
 
 /* tui_restore.c: r restore (Update), R Erase, c cancel a job, q with jobs
  * running, / and PgUp/PgDn in the restore log. Returns 1 if handled. */

@@ -80,3 +80,10 @@ need_real_engine() {
     case "$IBENCH_BUILD" in *asan*) echo "real engine runs in the plain pass only"; exit 77 ;; esac
     if ping -c1 -W1 17.151.36.30 >/dev/null 2>&1; then echo "network reachable: refusing to run the real engine"; exit 77; fi
 }
+# Wrapped text: joined NAME prints the captured screen $T/NAME as one line,
+# blanks and line ends squeezed to one space, so a sentence wrapped over
+# several lines reads whole; shows NAME TEXT is true when it holds TEXT
+# (spaces squeezed too); wait_shows NAME TEXT [TENTHS] captures until it does.
+joined() { tr -s ' \n' '  ' <"$T/$1"; }
+shows() { joined "$1" | grep -Fq -- "$(printf '%s' "$2" | tr -s ' ')"; }
+wait_shows() { i=0; while [ $i -lt "${3:-100}" ]; do shot "$1"; shows "$1" "$2" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }

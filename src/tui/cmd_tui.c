@@ -20,6 +20,7 @@
 #include "guide.h"
 #include "tui.h"
 #include "sanitize.h"
+#include "text_wrap.h"
 #include "verbs.h"
 
 
@@ -63,6 +64,23 @@ static void draw_title(struct tui *t)
     tui_role_off();
 }
 
+/* Rows above the board's view on its header line, rows below on the rule
+ * under it. */
+static void board_marks(struct tui *t, int top, int rows, int above, int below)
+{
+    char m[32];
+    tui_role_on(t, R_TITLE);
+    if (above > 0) {
+        int n = snprintf(m, sizeof m, " %s %d more ", tui_sym(t, SYM_UP), above);
+        mvaddstr(top, COLS - text_width(m, (size_t)n), m);
+    }
+    if (below > 0) {
+        snprintf(m, sizeof m, " %s %d more ", tui_sym(t, SYM_DOWN), below);
+        mvaddstr(top + rows, 2, m);
+    }
+    tui_role_off();
+}
+
 static void draw_board(struct tui *t, int top, int rows)
 {
     struct bench *b = &t->con.bench;
@@ -75,15 +93,20 @@ static void draw_board(struct tui *t, int top, int rows)
     tui_role_off();
     if (b->ndev == 0 && rows > 2) {
         tui_put(top + 2, 2, COLS - 2, "No device attached. Connect an iPhone or iPad with a data cable.");
-        if (t->con.mux_error[0]) tui_put(top + 3, 2, COLS - 2, t->con.mux_error);
-        if (t->con.usb_error[0]) tui_put(top + 4, 2, COLS - 2, t->con.usb_error);
+        if (t->con.mux_error[0] && rows > 3) tui_put(top + 3, 2, COLS - 2, t->con.mux_error);
+        if (t->con.usb_error[0] && rows > 4) tui_put(top + 4, 2, COLS - 2, t->con.usb_error);
         if (rows > 5) tui_put(top + 5, 2, COLS - 2, "No USB access? Install the udev rules (39-libirecovery.rules) or run as root.");
         return;
     }
     struct device *sel = tui_selected(t);
-    int start = 0, idx = 0;
+    int idx = 0, view = rows - 1;
     for (int i = 0; i < b->ndev; i++) if (b->dev[i] == sel) idx = i;
-    if (idx >= rows - 1) start = idx - (rows - 2);
+    /* Scroll only as far as the selection needs, and say what is out of view. */
+    if (t->board_top > idx) t->board_top = idx;
+    if (idx >= t->board_top + view) t->board_top = idx - view + 1;
+    if (t->board_top > b->ndev - view) t->board_top = b->ndev > view ? b->ndev - view : 0;
+    int start = t->board_top;
+    board_marks(t, top, rows, start, b->ndev - start - view);
     for (int i = start, y = top + 1; i < b->ndev && y < top + rows; i++, y++) {
         struct device *d = b->dev[i];
         char ecid[17], status[96], age[16];
@@ -119,25 +142,33 @@ static void draw_board(struct tui *t, int top, int rows)
 static void draw_detail(struct tui *t, const struct device *d, int y, int rows)
 {
     char l[256], ecid[17];
-    int end = y + rows;
     if (!d) { tui_put(y, 1, COLS - 1, "Select a device with the arrow keys."); return; }
+    /* Every line wraps under its label; what does not fit scrolls. */
+    tui_panel_begin(COLS);
     device_ecid_hex(d, ecid);
     snprintf(l, sizeof l, "%s - %s - %s - CPID %04X BDID %02X", device_display_name(d),
              d->model ? d->model->product_type : (d->product_type[0] ? d->product_type : "?"),
              d->model ? d->model->board : (d->hw_model[0] ? d->hw_model : "?"), d->cpid, d->bdid);
-    if (y < end) tui_put(y++, 1, COLS - 1, l);
-    snprintf(l, sizeof l, "ECID %-17s Serial %-13s UDID %s", ecid[0] ? ecid : "-", d->serial[0] ? d->serial : "-",
-             d->udid[0] ? d->udid : "-");
-    if (y < end) tui_put(y++, 1, COLS - 1, l);
+    tui_panel_text(R_NORMAL, 1, 3, l);
+    /* A UDID is 25 or 40 characters: beside the ECID when the line holds
+     * it, else on a line of its own, never cut. */
+    int n = snprintf(l, sizeof l, "ECID %-17s Serial %-13s UDID %s", ecid[0] ? ecid : "-", d->serial[0] ? d->serial : "-",
+                     d->udid[0] ? d->udid : "-");
+    if (n > COLS - 1) {
+        snprintf(l, sizeof l, "ECID %-17s Serial %s", ecid[0] ? ecid : "-", d->serial[0] ? d->serial : "-");
+        tui_panel_text(R_NORMAL, 1, 6, l);
+        snprintf(l, sizeof l, "UDID %s", d->udid[0] ? d->udid : "-");
+    }
+    tui_panel_text(R_NORMAL, 1, 6, l);
     char age[16];
     fmt_age(age, sizeof age, now_ms() - d->mode_since_ms);
     snprintf(l, sizeof l, "Port %s%s%s%s   In %s for %s   %s%s%s", d->port[0] ? d->port : "-", d->slot[0] ? " (" : "",
              d->slot, d->slot[0] ? ")" : "", mode_name(d->mode), age,
              d->ios_version[0] ? "iOS " : "", d->ios_version[0] ? d->ios_version : (d->has_serial_info ? d->sn.srtg : ""),
              d->device_name[0] ? "" : "");
-    if (y < end) tui_put(y++, 1, COLS - 1, l);
-    if (d->device_name[0] && y < end) { snprintf(l, sizeof l, "Name \"%s\"", d->device_name); tui_put(y++, 1, COLS - 1, l); }
-    if (d->has_serial_info && y < end) {
+    tui_panel_text(R_NORMAL, 1, 6, l);
+    if (d->device_name[0]) { snprintf(l, sizeof l, "Name \"%s\"", d->device_name); tui_panel_text(R_NORMAL, 1, 6, l); }
+    if (d->has_serial_info) {
         /* The serial string's flags, spelled out: what a technician checks
          * before a restore (fusing, secure boot, Image4, a pwned SecureROM). */
         const struct serial_info *sn = &d->sn;
@@ -145,84 +176,28 @@ static void draw_detail(struct tui *t, const struct device *d, int y, int rows)
                  serial_is_production(sn) ? "production" : "development", serial_is_secure(sn) ? "secure" : "insecure",
                  serial_is_image4(sn) ? "Image4" : "IMG3", sn->cprv, sn->cpfm, sn->scep, sn->ibfl,
                  sn->pwnd[0] ? "   PWND " : "", sn->pwnd);
-        tui_put(y++, 1, COLS - 1, l);
+        tui_panel_text(R_NORMAL, 1, 9, l);
     }
     char hex[2 * NONCE_MAX + 1];
-    if (d->nonce.nonc_len && y < end) {
+    if (d->nonce.nonc_len) {
         hex_encode(hex, sizeof hex, d->nonce.nonc, d->nonce.nonc_len);
         snprintf(l, sizeof l, "ApNonce %s", hex);
-        tui_put(y++, 1, COLS - 1, l);
+        tui_panel_text(R_NORMAL, 1, 9, l);
     }
-    if (d->nonce.snon_len && y < end) {
+    if (d->nonce.snon_len) {
         hex_encode(hex, sizeof hex, d->nonce.snon, d->nonce.snon_len);
         snprintf(l, sizeof l, "SepNonce %s", hex);
-        tui_put(y++, 1, COLS - 1, l);
+        tui_panel_text(R_NORMAL, 1, 10, l);
     }
     int o = snprintf(l, sizeof l, "History ");
     for (int i = 0; i < d->nhistory && o < (int)sizeof l - 20; i++) {
         int64_t ago = (now_ms() - d->history[i].t_ms) / 1000;
         o += snprintf(l + o, sizeof l - (size_t)o, "%s-%" PRId64 "s %s", i ? " > " : "", ago, mode_name(d->history[i].mode));
     }
-    if (y < end) tui_put(y++, 1, COLS - 1, l);
+    tui_panel_text(R_NORMAL, 1, 9, l);
     snprintf(l, sizeof l, "Last    %s", d->last_event);
-    if (y < end) tui_put(y++, 1, COLS - 1, l);
-}
-
-static void draw_guide(struct tui *t, const struct device *d, int y, int rows)
-{
-    int end = y + rows;
-    if (!d || !d->model) { tui_put(y, 1, COLS - 1, "The guide needs a known model: select an identified device."); return; }
-    struct guide g;
-    if (guide_build(d->model, (enum guide_action)t->guide_action, t->cfg->dfu_hold_ms, &g) < 0) {
-        tui_put(y, 1, COLS - 1, "No button guide for this kind of device.");
-        return;
-    }
-    char l[256];
-    const struct dfu_helper *h = app_dfu_for(&t->con, d->id);
-    /* The helper's countdown and outcome replace the Enter DFU guide; other
-     * guides stay reachable with [ and ] once it is over. */
-    if (h && h->state != DFU_READY && (dfu_helper_active(h) || t->guide_action == GUIDE_ENTER_DFU)) {
-        int64_t now = now_ms();
-        snprintf(l, sizeof l, "DFU helper on %s: %s%s", h->port, dfu_helper_state_name(h->state),
-                 dfu_helper_active(h) ? "   (c cancels)" : "   (d tries again)");
-        tui_role_on(t, R_TITLE);
-        if (y < end) tui_put(y++, 1, COLS - 1, l);
-        tui_role_off();
-        for (int i = 0; i < h->guide.nsteps && y < end; i++) {
-            int cur = h->state == DFU_RUNNING && i == h->step;
-            if (cur) snprintf(l, sizeof l, "> NOW  %-56s %2d s left", h->guide.steps[i].text,
-                              (int)((dfu_helper_ms_left(h, now) + 999) / 1000));
-            else snprintf(l, sizeof l, "  %s %s", h->state == DFU_RUNNING && i < h->step ? "done" : "    ", h->guide.steps[i].text);
-            if (cur) tui_role_on(t, R_SELECTED);
-            tui_put(y++, 1, COLS - 1, l);
-            if (cur) tui_role_off();
-        }
-        if (h->state == DFU_WAITING && y < end) {
-            snprintf(l, sizeof l, "Keep holding; watching %s for %d s more", h->port, (int)((dfu_helper_ms_left(h, now) + 999) / 1000));
-            tui_put(y++, 2, COLS - 2, l);
-        }
-        if (h->message[0] && y < end) {
-            tui_role_on(t, h->state == DFU_SUCCESS ? R_MODE_NORMAL : R_WARN);
-            tui_put(y++, 2, COLS - 2, h->message);
-            tui_role_off();
-        }
-        return;
-    }
-    snprintf(l, sizeof l, "%s on %s (%s buttons)   [ / ] other guides", guide_action_title(g.action),
-             device_display_name(d), scheme_key(g.scheme));
-    tui_role_on(t, R_TITLE);
-    if (y < end) tui_put(y++, 1, COLS - 1, l);
-    tui_role_off();
-    for (int i = 0; i < g.nsteps && y < end; i++) {
-        char h[24];
-        if (g.steps[i].hold_ms == GUIDE_UNTIL) snprintf(h, sizeof h, "until it shows");
-        else if (g.steps[i].hold_ms == 0) snprintf(h, sizeof h, "press");
-        else snprintf(h, sizeof h, "%d s", g.steps[i].hold_ms / 1000);
-        snprintf(l, sizeof l, "%d. %-58s %s", i + 1, g.steps[i].text, h);
-        tui_put(y++, 2, COLS - 2, l);
-    }
-    if (y < end) tui_put(y++, 2, COLS - 2, g.outcome);
-    if (y < end) tui_put(y++, 2, COLS - 2, g.note);
+    tui_panel_text(R_NORMAL, 1, 9, l);
+    tui_panel_show(t, y, 0, rows, &t->panel_scroll, "PgUp/PgDn scroll");
 }
 
 static void draw_log(struct tui *t, int y, int rows)
@@ -237,46 +212,6 @@ static void draw_log(struct tui *t, int y, int rows)
     }
 }
 
-static void draw_help(struct tui *t)
-{
-    /* Moving around, then every verb from the table (the same words as
-     * `ibench --help`), then the keys of the tabs and prompts. */
-    static const char *const head[] = {
-        "ibench keys", "",
-        "  Up/Down, j/k    select a device",
-        "  Tab, 1-5        Detail, Guide, Firmware, IPSW, Log; g guide, l log",
-        "  [ ]             previous/next guide (Recovery, exit, DFU, exit DFU)",
-    };
-    static const char *const tail[] = {
-        "  PgUp/PgDn, /    scroll and search the restore log (Log tab)",
-        "  F, [ ] (Fw tab) refresh the catalog, choose a build; f fetches it",
-        "  Prompts         Backspace, Ctrl-U clears, Ctrl-W drops a word, Esc cancels",
-        "  ?               this help",
-        "  q               quit", "",
-        "Headless twins: ibench recovery, reboot, cmd, send, dfu, restore, fw, ipsw.",
-        "Press any key.",
-    };
-    char lines[40][160];
-    int n = 0;
-    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) snprintf(lines[n++], sizeof lines[0], "%s", head[i]);
-    for (int i = 0; i < VERB_COUNT && n < 30; i++) {
-        const struct verb *v = verb_get((enum verb_id)i);
-        if (v->key) snprintf(lines[n++], sizeof lines[0], "  %-15c %s", v->key, v->summary);
-    }
-    for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++) snprintf(lines[n++], sizeof lines[0], "%s", tail[i]);
-    int w = 4;
-    for (int i = 0; i < n; i++) if ((int)strlen(lines[i]) + 2 > w) w = (int)strlen(lines[i]) + 2;
-    int h = n + 2;
-    if (w > COLS) w = COLS;
-    if (h > LINES) h = LINES;
-    int y0 = (LINES - h) / 2, x0 = (COLS - w) / 2;
-    for (int i = 0; i < h; i++) {
-        tui_role_on(t, i == 1 ? R_TITLE : R_NORMAL);
-        tui_put(y0 + i, x0, w, i >= 1 && i - 1 < n ? lines[i - 1] : "");
-        tui_role_off();
-    }
-}
-
 static void draw_log_tab(struct tui *t, const struct device *d, int y, int rows)
 {
     if (!tui_draw_job_log(t, d, y, rows)) draw_log(t, y, rows);
@@ -287,49 +222,75 @@ struct tui_tab { const char *name; int key; void (*draw)(struct tui *t, const st
 
 static const struct tui_tab tabs[TAB_COUNT] = {
     [TAB_DETAIL] = {"Detail", '1', draw_detail},
-    [TAB_GUIDE] = {"Guide", 'g', draw_guide},
+    [TAB_GUIDE] = {"Guide", 'g', tui_draw_guide},
     [TAB_FIRMWARE] = {"Firmware", 0, tui_draw_firmware},
     [TAB_IPSW] = {"IPSW", 0, tui_draw_ipsw},
     [TAB_LOG] = {"Log", 'l', draw_log_tab},
 };
 
-static void draw(struct tui *t)
+/* Below the smallest layout, a plain sentence instead of a garbled screen. */
+static void draw_too_small(void)
 {
-    erase();
-    if (LINES < 5 || COLS < 20) {
-        tui_put(0, 0, COLS, "ibench: terminal too small");
-        refresh();
-        return;
+    char l[128];
+    struct text_lines L;
+    snprintf(l, sizeof l, "Terminal too small (%dx%d): ibench needs at least %dx%d.", COLS, LINES, TUI_MIN_COLS, TUI_MIN_LINES);
+    text_wrap(l, COLS, COLS, &L);
+    for (int i = 0; i < L.n && i < LINES; i++) {
+        char part[128];
+        snprintf(part, sizeof part, "%.*s", (int)L.line[i].len, l + L.line[i].off);
+        tui_put(i, 0, COLS, part);
     }
-    draw_title(t);
-    int board_rows = (LINES - 4) / 2;
-    if (board_rows < 2) board_rows = 2;
-    draw_board(t, 1, board_rows);
-    int y = 1 + board_rows;
-    hline_at(t, y++);
-    char bar[128];
+}
+
+static void draw_tab_bar(struct tui *t, int y)
+{
+    char bar[160];
     int o = 0;
     for (int i = 0; i < TAB_COUNT; i++)
         o += snprintf(bar + o, sizeof bar - (size_t)o, i == (int)t->tab ? "[%d %s] " : " %d %s  ", i + 1, tabs[i].name);
-    tui_put(y++, 0, COLS, bar);
-    int rows = LINES - 1 - y;
+    if (o > COLS)   /* narrow: the open tab's name, the others' numbers */
+        for (int i = o = 0; i < TAB_COUNT; i++)
+            o += snprintf(bar + o, sizeof bar - (size_t)o, i == (int)t->tab ? "[%d %s]" : " %d ", i + 1, tabs[i].name);
+    tui_put(y, 0, COLS, bar);
+}
+
+/* A new tab, device or guide starts at its top: before a key scrolls it,
+ * and before it is drawn. */
+static void sync_panel(struct tui *t)
+{
+    unsigned showing = (unsigned)t->tab | (unsigned)t->guide_action << 4 | (unsigned)t->show_preflight << 7 | t->selected << 8;
+    if (showing != t->panel_for) { t->panel_for = showing; t->panel_scroll = 0; }
+}
+
+/* Top to bottom: the title, the board (as tall as its devices, at most
+ * half the screen), a rule, the tab bar, the tab, and the bottom lines,
+ * which grow to show a whole question. */
+static void draw(struct tui *t)
+{
+    erase();
+    if (LINES < TUI_MIN_LINES || COLS < TUI_MIN_COLS) {
+        draw_too_small();
+        refresh();
+        return;
+    }
     struct device *d = tui_selected(t);
+    int bottom = tui_bottom_measure(t, d, LINES - 6);
+    draw_title(t);
+    int ndev = t->con.bench.ndev, board_rows = (LINES - 4) / 2;
+    if (ndev && ndev + 1 < board_rows) board_rows = ndev + 1;
+    if (board_rows > LINES - 4 - bottom) board_rows = LINES - 4 - bottom;
+    if (board_rows < 2) board_rows = 2;
+    hline_at(t, 1 + board_rows);
+    draw_board(t, 1, board_rows);
+    int y = 2 + board_rows;
+    draw_tab_bar(t, y++);
+    int rows = LINES - bottom - y;
+    sync_panel(t);
+    t->panel_rows = rows;
     if (t->show_preflight) tui_draw_preflight(t, y, rows);
     else tabs[t->tab].draw(t, d, y, rows);
-    if (t->ask.active) {
-        char q[600];
-        snprintf(q, sizeof q, "%s%s", t->question, t->ask.prompting ? t->input : "");
-        tui_role_on(t, R_WARN);
-        tui_put(LINES - 1, 0, COLS, q);
-        tui_role_off();
-    } else {
-        char hints[160];
-        tui_action_hints(t, d, hints, sizeof hints);
-        tui_role_on(t, R_KEY);
-        tui_put(LINES - 1, 0, COLS, t->message[0] ? t->message : hints);
-        tui_role_off();
-    }
-    if (t->help) draw_help(t);
+    tui_bottom_draw(t);
+    if (t->help) tui_draw_help(t);
     refresh();
 }
 
@@ -352,7 +313,7 @@ static void on_op(void *ctx, const struct app_op *op)
 
 static void on_key(struct tui *t, int ch)
 {
-    if (t->help) { t->help = 0; return; }
+    if (t->help) { if (!tui_help_key(t, ch)) t->help = 0; return; }
     if (tui_ask_key(t, ch)) return;
     t->message[0] = 0;
     if (tui_restore_key(t, ch)) return;
@@ -360,7 +321,8 @@ static void on_key(struct tui *t, int ch)
     if (tui_action_key(t, ch)) return;
     switch (ch) {
     case 'q': case 'Q': t->quit = 1; break;
-    case '?': t->help = 1; break;
+    case '?': t->help = 1; t->help_scroll = 0; break;
+    case KEY_PPAGE: case KEY_NPAGE: sync_panel(t); tui_panel_page(t, ch == KEY_PPAGE ? -1 : 1); break;
     case KEY_DOWN: case 'j': move_selection(t, 1); break;
     case KEY_UP: case 'k': move_selection(t, -1); break;
     case KEY_HOME: move_selection(t, -BENCH_MAX_DEVICES); break;

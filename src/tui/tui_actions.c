@@ -1,8 +1,11 @@
 /* The console's questions and device verbs.
  *
- * One question at a time sits on the bottom line (tmux's confirm-before): a
+ * One question at a time sits at the bottom (tmux's confirm-before): a
  * y/N question or a line being typed, with the callback that carries out
- * the answer. Any part of the console asks through it.
+ * the answer. Any part of the console asks through it. The question wraps
+ * over as many lines as it needs, so the device it names and what to type
+ * or answer are always on screen; a long typed path gets a line of its
+ * own and gives way in its middle, keeping its file name.
  *
  * Device verbs (x e b : u c) come from the verb table: the table refuses,
  * in the same words as the command line, and starts the work in the
@@ -13,6 +16,8 @@
 #include <string.h>
 
 #include "guide.h"
+#include "sanitize.h"
+#include "text_wrap.h"
 #include "tui.h"
 #include "verbs.h"
 
@@ -94,6 +99,9 @@ int tui_ask_key(struct tui *t, int ch)
         if (!d || d->presence != PRESENCE_PRESENT) { dismiss(t, "The device left; nothing was done."); return 1; }
     }
     tui_answer_fn fn = t->ask.fn;
+    /* What the question is about (the preflight) may be longer than the
+     * tab: it scrolls while the question waits. */
+    if (ch == KEY_PPAGE || ch == KEY_NPAGE) { tui_panel_page(t, ch == KEY_PPAGE ? -1 : 1); return 1; }
     if (t->ask.prompting) {
         int r = tui_edit_input(t, ch, t->ask.max);
         if (r == TUI_EDIT_CANCEL || (r == TUI_EDIT_SUBMIT && !t->input[0])) dismiss(t, "Cancelled.");
@@ -188,4 +196,67 @@ void tui_action_hints(const struct tui *t, const struct device *d, char *out, si
     char acts[160];
     verb_key_bar(&t->con, d, acts, sizeof acts);
     snprintf(out, n, " ?Help gGuide %sfFw lLog qQuit", acts);
+}
+
+/* --- the bottom lines -------------------------------------------------------- */
+
+static struct {
+    char text[1024];            /* sanitized */
+    struct text_lines lines;
+    int first, n;               /* the lines shown */
+    int typed;                  /* the line of its own that shows the typing, or -1 */
+    enum role role;
+} B;
+
+static int wrap_text(const char *s)
+{
+    sanitize_text(B.text, sizeof B.text, s, strlen(s));
+    return text_wrap(B.text, COLS, COLS - 1, &B.lines);   /* the rest under the first's leading blank */
+}
+
+/* The question, and what is typed after it when that fits on its last
+ * line; else on a line of its own, a path shortened in its middle so that
+ * its file name shows whole where the typing goes on. */
+static void compose_question(struct tui *t)
+{
+    char both[sizeof B.text];
+    snprintf(both, sizeof both, "%s%s", t->question, t->ask.prompting ? t->input : "");
+    int alone = wrap_text(t->question);
+    if (!t->ask.prompting || !t->input[0] || wrap_text(both) <= alone) return;
+    wrap_text(t->question);
+    size_t used = strlen(B.text) + 1;
+    if (used + 2 >= sizeof B.text || B.lines.n >= TEXT_WRAP_MAX) return;
+    B.text[used] = ' ';
+    text_shorten_path(B.text + used + 1, sizeof B.text - used - 1, t->input, COLS - 1, tui_sym(t, SYM_ELLIPSIS));
+    B.lines.line[B.lines.n].off = used;
+    B.lines.line[B.lines.n].len = strlen(B.text + used);
+    B.typed = B.lines.n++;
+}
+
+int tui_bottom_measure(struct tui *t, const struct device *d, int limit)
+{
+    char hints[256];
+    if (limit < 1) limit = 1;
+    B.role = t->ask.active ? R_WARN : R_KEY;
+    B.typed = -1;
+    if (t->ask.active) compose_question(t);
+    else if (t->message[0]) wrap_text(t->message);
+    else { tui_action_hints(t, d, hints, sizeof hints); wrap_text(hints); }
+    /* Too many even so (a tiny terminal): the end, where the answer goes. */
+    B.n = B.lines.n < limit ? B.lines.n : limit;
+    B.first = B.lines.n - B.n;
+    return B.n;
+}
+
+void tui_bottom_draw(struct tui *t)
+{
+    char l[sizeof B.text];
+    tui_role_on(t, B.role);
+    for (int i = 0; i < B.n; i++) {
+        int k = B.first + i;
+        snprintf(l, sizeof l, "%.*s", (int)B.lines.line[k].len, B.text + B.lines.line[k].off);
+        int x = k && k != B.typed;
+        tui_put(LINES - B.n + i, x, COLS - x, l);
+    }
+    tui_role_off();
 }

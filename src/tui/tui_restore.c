@@ -17,6 +17,7 @@
 
 #include "firmware.h"
 #include "restore.h"
+#include "text_wrap.h"
 #include "tui.h"
 #include "verbs.h"
 
@@ -162,25 +163,36 @@ int tui_restore_key(struct tui *t, int ch)
     }
 }
 
+/* The preflight: the checks that did not pass first, each wrapped under
+ * its text, and the IPSW named by its file name at least, the folder
+ * shortened in its middle. PgUp/PgDn scroll it while the question waits. */
 void tui_draw_preflight(struct tui *t, int y, int rows)
 {
     const struct restore_request *r = restore_current(&t->con);
-    char l[PATH_MAX + 64];
-    snprintf(l, sizeof l, "Preflight: %s with %s", r->erase ? "ERASE" : "Update", r->ipsw[0] ? r->ipsw : r->source);
-    tui_role_on(t, R_TITLE);
-    if (rows > 0) tui_put(y, 1, COLS - 1, l);
-    tui_role_off();
-    if (r->stage == RESTORE_RESOLVING || r->stage == RESTORE_DOWNLOADING) {
-        if (rows > 1) tui_put(y + 1, 2, COLS - 2, r->message);
-        return;
+    char l[PATH_MAX + 64], path[PATH_MAX];
+    const char *what = r->erase ? "ERASE" : "Update";
+    const char *ipsw = r->ipsw[0] ? r->ipsw : r->source, *name = strrchr(ipsw, '/');
+    snprintf(l, sizeof l, "Preflight: %s with %s", what, ipsw);
+    tui_panel_begin(COLS);
+    if ((int)strlen(l) > COLS - 1 && name && (int)strlen(name) + 20 < COLS) {
+        /* The path on a line of its own, its file name whole. */
+        snprintf(l, sizeof l, "Preflight: %s with", what);
+        tui_panel_text(R_TITLE, 1, 3, l);
+        text_shorten_path(path, sizeof path, ipsw, COLS - 3, tui_sym(t, SYM_ELLIPSIS));
+        tui_panel_text(R_TITLE, 2, 2, path);
+    } else tui_panel_text(R_TITLE, 1, 3, l);
+    if (r->stage == RESTORE_RESOLVING || r->stage == RESTORE_DOWNLOADING) tui_panel_text(R_NORMAL, 2, 2, r->message);
+    else {
+        /* What did not pass first, where the smallest tab still shows it. */
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < r->pf.n; i++) {
+                if ((r->pf.item[i].v == V_PASS) != pass) continue;
+                snprintf(l, sizeof l, "%-4s %-9s %s", verdict_word(r->pf.item[i].v), r->pf.item[i].name, r->pf.item[i].text);
+                tui_panel_text(pass ? R_NORMAL : R_WARN, 2, 17, l);
+            }
+        if (!r->pf.n) tui_panel_text(R_NORMAL, 2, 2, r->message);
     }
-    for (int i = 0; i < r->pf.n && i + 1 < rows; i++) {
-        snprintf(l, sizeof l, "%-4s %-9s %s", verdict_word(r->pf.item[i].v), r->pf.item[i].name, r->pf.item[i].text);
-        if (r->pf.item[i].v != V_PASS) tui_role_on(t, R_WARN);
-        tui_put(y + 1 + i, 2, COLS - 2, l);
-        tui_role_off();
-    }
-    if (!r->pf.n && rows > 1) tui_put(y + 1, 2, COLS - 2, r->message);
+    tui_panel_show(t, y, 0, rows, &t->panel_scroll, "PgUp/PgDn scroll");
 }
 
 int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows)

@@ -1,12 +1,15 @@
 /* What every part of the console draws with: semantic colours (monochrome
- * falls back to attributes), a padded or cut line, and the selected device.
+ * falls back to attributes), a line padded or cut in screen columns, the
+ * few symbols that have an ASCII form, and the selected device.
  * It calls nothing else of the console, so the tabs and the wiring in
  * cmd_tui.c can both use it without a cycle. */
 #include <curses.h>
+#include <langinfo.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sanitize.h"
+#include "text_wrap.h"
 #include "tui.h"
 
 void tui_role_on(struct tui *t, enum role r)
@@ -21,13 +24,21 @@ void tui_role_off(void) { attrset(A_NORMAL); }
 
 void tui_put(int y, int x, int width, const char *s)
 {
-    if (width <= 0 || y >= LINES) return;
-    /* Everything drawn passes the one sanitizer, cut at a character boundary. */
-    char clean[512], buf[512];
-    size_t cap = (size_t)width + 1 < sizeof clean ? (size_t)width + 1 : sizeof clean;
-    sanitize_text(clean, cap, s, s ? strlen(s) : 0);
-    snprintf(buf, sizeof buf, "%-*s", width, clean);
-    mvaddnstr(y, x, buf, width);
+    if (width <= 0 || y < 0 || y >= LINES) return;
+    /* Everything drawn passes the one sanitizer; widths are columns, not
+     * bytes, so UTF-8 is neither cut short nor cut inside a character. */
+    char clean[1024];
+    size_t n = sanitize_text(clean, sizeof clean, s, s ? strlen(s) : 0);
+    size_t fit = text_fit(clean, n, width);
+    mvaddnstr(y, x, clean, (int)fit);
+    for (int used = text_width(clean, fit); used < width; used++) addch(' ');
+}
+
+const char *tui_sym(const struct tui *t, enum tui_sym s)
+{
+    static const char *const utf8[] = {"\u2191", "\u2193", "\u2026"}, *const ascii[] = {"^", "v", "..."};
+    int plain = t->cfg->ascii || strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+    return (plain ? ascii : utf8)[s];
 }
 
 struct device *tui_selected(struct tui *t)

@@ -23,6 +23,7 @@ tm send-keys j
 wait_screen s2 '^>.*iPad' && ok "j selects the next device" || fail "j selects the next device"
 has "$T/s2" 'ECID 000A1B2C3D4E5F60' "detail shows the selected device"
 has "$T/s2" 'iPad Pro 11-inch \(1st gen, WiFi\) - ' "detail keeps the full model name"
+has "$T/s2" '^ UDID a1b2c3d4e5f60718293a4b5c6d7e8f9012345678$' "80x24: a 40-character UDID gets a line of its own, whole"
 tm send-keys g
 wait_screen s3 'Enter Recovery on iPad' && ok "g shows the guide for the selected model" || fail "guide" "$(tail -12 "$T/s3")"
 has "$T/s3" 'Press and hold Top' "iPad guide uses the Top button"
@@ -38,13 +39,24 @@ tm send-keys x
 tm resize-window -x 60 -y 20
 wait_screen s6 'iPhone 11' && ok "survives resize to 60x20" || fail "resize 60x20"
 [ "$(wc -L <"$T/s6")" -le 60 ] && ok "60 columns: nothing drawn past the edge" || fail "60 columns"
-tm resize-window -x 20 -y 5
-# It drew at 20x5: the key bar on the fifth line (at 60x20 a device row was
-# there), nothing past column 20.
-i=0; while [ $i -lt 100 ]; do shot s6t; sed -n 5p "$T/s6t" | grep -q '^ ?Help' && break; sleep 0.1; i=$((i+1)); done
-check "draws at 20x5: key bar on the last line, 20 columns at most" [ "$(sed -n 5p "$T/s6t" | cut -c1-6)" = " ?Help" -a "$(wc -L <"$T/s6t")" -le 20 ]
+tm send-keys 1
+wait_screen s6u '^ UDID a1b2c3d4e5f60718293a4b5c6d7e8f9012345678$' && ok "60x20: the UDID shows whole" || fail "60x20 UDID" "$(cat "$T/s6u")"
+tm resize-window -x 30 -y 8
+# It drew at 30x8: the sentence and nothing else of the console, within
+# 30 columns (the board was there at 60x20).
+wait_shows s6t 'Terminal too small (30x8): ibench needs at least 40x10.' 100 \
+    && ok "30x8: says the terminal is too small, and how big it must be" || fail "30x8" "$(cat "$T/s6t")"
+check "30x8: nothing else drawn, nothing past column 30" \
+    all "! grep -Eq 'iPhone|iPad|Help|BAY' '$T/s6t'" "[ \$(wc -L <'$T/s6t') -le 30 ]"
 tm resize-window -x 80 -y 24
 wait_screen s7 'iPad Pro' && ok "survives a tiny terminal and comes back at 80x24" || fail "tiny terminal"
+hasnt "$T/s7" 'too small' "80x24: the sentence is gone"
+tm resize-window -x 120 -y 40
+wait_screen s7w 'ECID 000A1B2C3D4E5F60 .* UDID a1b2c3d4e5f60718293a4b5c6d7e8f9012345678$' \
+    && ok "120x40: the UDID fits beside the ECID" || fail "120x40 detail" "$(cat "$T/s7w")"
+has "$T/s7w" 'Normal +iPhone 11 +001A2B3C4D5E6F70 +iOS 17\.5\.1 \(21F90\)' "120x40: board row: mode, model, ECID, version"
+check "120x40: nothing drawn past the edge" [ "$(wc -L <"$T/s7w")" -le 120 ]
+tm resize-window -x 80 -y 24
 tm send-keys q
 wait_for "$T/exit" 'EXITED' 20 && ok "q quits" || fail "q quits"
 has "$T/exit" 'EXITED 0' "exit status 0 after q"

@@ -41,7 +41,7 @@ tm send-keys C-u
 tm send-keys -l "$URL"
 tm send-keys Enter
 wait_for "$T/server.log" accepted 20 && ok "the console's worker connected to the silent server" || fail "server reached"
-wait_screen s3 'reading http://127\.0\.0\.1' 50 && ok "the console says it is reading the URL" || fail "reading message" "$(tail -2 "$T/s3")"
+wait_shows s3 'reading http://127.0.0.1' 50 && ok "the console says it is reading the URL" || fail "reading message" "$(tail -2 "$T/s3")"
 
 # key KEY NAME: sends the key and polls the screen for up to 200 ms for a
 # change (a capture that starts within the 200 ms and shows it counts). The
