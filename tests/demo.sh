@@ -16,6 +16,8 @@ PIDS=""
 trap 'for p in $PIDS; do kill $p 2>/dev/null || true; done; rm -rf "$D"' EXIT
 trap 'exit 130' INT TERM
 unset IBENCH_API_URL IBENCH_STATE IBENCH_ENGINE
+# A proxy the user has set is for the world, not for the demo's own server.
+export no_proxy="127.0.0.1,localhost,::1${no_proxy:+,$no_proxy}" NO_PROXY="127.0.0.1,localhost,::1${NO_PROXY:+,$NO_PROXY}"
 export XDG_STATE_HOME="$D/state" XDG_CONFIG_HOME="$D/config" XDG_CACHE_HOME="$D/cache" IBENCH_CACHE="$D/firmware-cache"
 
 echo "Preparing the demo's loopback firmware catalog..."

@@ -1,8 +1,10 @@
 # `make demo` stays on the machine: run under strace, every connect() the
 # demo makes (ibench, the emulator, the stand-in engine, the catalog server)
-# is to a local socket or to loopback; and on its own loopback catalog the
-# Firmware tab lists builds, a download completes with progress, and the
-# restore preflight passes.
+# is to a local socket or to loopback, and every HTTP request it writes names
+# a loopback host (the emulator is an HTTP proxy for restore engines, so a
+# request for a public catalog would still connect to loopback); and on its
+# own loopback catalog the Firmware tab lists builds, a download completes
+# with progress, and the restore preflight passes.
 . "$IBENCH_TOP/tests/lib.sh"
 need_tmux
 command -v strace >/dev/null || { echo "strace missing (tests/deps.sh installs it)"; exit 77; }
@@ -11,7 +13,7 @@ tm() { tmux -L "$S" -f /dev/null "$@"; }
 on_exit "tmux -L $S kill-server 2>/dev/null"
 # LeakSanitizer cannot run under ptrace; the demo test without strace keeps
 # leak checking (integration/demo).
-tm new-session -d -x 80 -y 24 "ASAN_OPTIONS=\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}detect_leaks=0 strace -f -qq -e trace=connect -o '$T/trace' \
+tm new-session -d -x 80 -y 24 "ASAN_OPTIONS=\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}detect_leaks=0 strace -f -qq -s 512 -e trace=connect,write,writev,sendto,sendmsg -o '$T/trace' \
     sh '$IBENCH_TOP/tests/demo.sh' '$IBENCH_BUILD'; echo EXITED \$? >'$T/exit'; sleep 30"
 shot() { tm capture-pane -p >"$T/$1"; }
 wait_screen() { i=0; while [ $i -lt "${3:-100}" ]; do shot "$1"; grep -Eq -- "$2" "$T/$1" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
@@ -39,24 +41,28 @@ tm send-keys n q
 wait_for "$T/exit" EXITED 60 && ok "q ends the demo" || fail "q ends the demo"
 has "$T/exit" 'EXITED 0' "the demo exits 0"
 
-# Every connect(): AF_UNIX, netlink, or an address on loopback.
+# Every connect(): AF_UNIX, netlink, or an address on loopback; every HTTP
+# request line or Host header written: a loopback host.
 python3 - "$T/trace" >"$T/net" 2>&1 <<'PY'
 import re, sys
-local = loop = 0
+local = loop = http = 0
 bad = []
-for line in open(sys.argv[1]):
-    if "connect(" not in line:
-        continue
-    if "AF_UNIX" in line or "AF_NETLINK" in line:
-        local += 1
-    elif re.search(r'inet_addr\("127\.\d+\.\d+\.\d+"\)|inet_pton\(AF_INET6, "::1"', line):
-        loop += 1
-    else:
-        bad.append(line.strip())
-print("local %d loopback %d other %d" % (local, loop, len(bad)))
+for line in open(sys.argv[1], errors="replace"):
+    if " connect(" in line:
+        if "AF_UNIX" in line or "AF_NETLINK" in line:
+            local += 1
+        elif re.search(r'inet_addr\("127\.\d+\.\d+\.\d+"\)|inet_pton\(AF_INET6, "::1"', line):
+            loop += 1
+        else:
+            bad.append(line.strip())
+    for host in re.findall(r'(?:\\r\\nHost: |CONNECT )([^\s\\:/]+|\[[^\]]*\])', line):
+        http += 1
+        if host not in ("127.0.0.1", "localhost", "[::1]"):
+            bad.append("request for %s: %s" % (host, line.strip()[:200]))
+print("local %d loopback %d http %d other %d" % (local, loop, http, len(bad)))
 for b in bad[:10]:
     print("other: " + b)
 PY
 sed 's/^/# /' "$T/net"
-check "the demo connected to its loopback catalog server" grep -Eq 'loopback [1-9]' "$T/net"
-check "the demo made no connection beyond loopback" grep -q ' other 0$' "$T/net"
+check "the demo connected to its loopback catalog server" grep -Eq 'loopback [1-9][0-9]* http [1-9]' "$T/net"
+check "the demo made no connection and no request beyond loopback" grep -q ' other 0$' "$T/net"
