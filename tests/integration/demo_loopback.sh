@@ -55,7 +55,9 @@ for line in open(sys.argv[1], errors="replace"):
             loop += 1
         else:
             bad.append(line.strip())
-    for host in re.findall(r'(?:\\r\\nHost: |CONNECT )([^\s\\:/]+|\[[^\]]*\])', line):
+    hosts = re.findall(r'\\r\\nHost: ([^\s\\:/]+|\[[^\]]*\])', line)
+    hosts += re.findall(r'CONNECT ([^\s\\:/]+|\[[^\]]*\]):\d+ HTTP/', line)
+    for host in hosts:
         http += 1
         if host not in ("127.0.0.1", "localhost", "[::1]"):
             bad.append("request for %s: %s" % (host, line.strip()[:200]))
