@@ -11,7 +11,7 @@ BUILD=$(cd "${1:-build}" && pwd)
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 VB=${IBENCH_VBENCH:-$BUILD/vbench}
 [ -t 0 ] && [ -t 1 ] || { echo "make demo needs a terminal (try: make demo in an SSH session or tmux)"; exit 2; }
-D=$(mktemp -d /tmp/ibench-demo.XXXXXX)
+D=$(mktemp -d "${TMPDIR:-/tmp}/ibench-demo.XXXXXX")
 PIDS=""
 trap 'for p in $PIDS; do kill $p 2>/dev/null || true; done; rm -rf "$D"' EXIT
 trap 'exit 130' INT TERM

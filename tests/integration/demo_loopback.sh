@@ -13,7 +13,8 @@ tm() { tmux -L "$S" -f /dev/null "$@"; }
 on_exit "tmux -L $S kill-server 2>/dev/null"
 # LeakSanitizer cannot run under ptrace; the demo test without strace keeps
 # leak checking (integration/demo).
-tm new-session -d -x 80 -y 24 "ASAN_OPTIONS=\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}detect_leaks=0 strace -f -qq -s 512 -e trace=connect,write,writev,sendto,sendmsg -o '$T/trace' \
+# TMPDIR: the demo's folder goes under $T, apart from any other demo running.
+tm new-session -d -x 80 -y 24 "TMPDIR='$T' ASAN_OPTIONS=\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}detect_leaks=0 strace -f -qq -s 512 -e trace=connect,write,writev,sendto,sendmsg -o '$T/trace' \
     sh '$IBENCH_TOP/tests/demo.sh' '$IBENCH_BUILD'; echo EXITED \$? >'$T/exit'; sleep 30"
 shot() { tm capture-pane -p >"$T/$1"; }
 wait_screen() { i=0; while [ $i -lt "${3:-100}" ]; do shot "$1"; grep -Eq -- "$2" "$T/$1" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }
@@ -30,7 +31,7 @@ wait_screen s3 '16\.7\.10 .*signed +newest +[0-9]+% [0-9.]+ MB/s' 300 && ok "f d
 wait_screen s4 '16\.7\.10 .*signed +newest +cached' 300 && ok "the download completes into the demo's cache" \
     || fail "download completes" "$(tail -10 "$T/s4")"
 tm send-keys r
-wait_screen s5 'with IPSW \(Enter, Esc cancels\): /tmp/ibench-demo\.' 100 && ok "r starts from the downloaded build in the demo's own folder" \
+wait_screen s5 "with IPSW \\(Enter, Esc cancels\\): $T/ibench-d" 100 && ok "r starts from the downloaded build in the demo's own folder" \
     || fail "r prompt" "$(tail -4 "$T/s5")"
 tm send-keys Enter
 wait_screen s6 'Update Bay 2 .*to iOS 16\.7\.10 \(20H350\), keeping its data' 300 && ok "the restore preflight passes" \
@@ -40,6 +41,7 @@ hasnt "$T/s6" '^ +FAIL ' "no preflight check fails"
 tm send-keys n q
 wait_for "$T/exit" EXITED 60 && ok "q ends the demo" || fail "q ends the demo"
 has "$T/exit" 'EXITED 0' "the demo exits 0"
+check "the demo's folder (state, config, cache, catalog) is gone" [ -z "$(ls -d "$T"/ibench-demo.* 2>/dev/null)" ]
 
 # Every connect(): AF_UNIX, netlink, or an address on loopback; every HTTP
 # request line or Host header written: a loopback host.
