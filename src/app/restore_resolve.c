@@ -125,7 +125,8 @@ static int resolve_build(struct restore_resolution *t, const char *product, cons
         free(cat);
         return -1;
     }
-    if (t->offline) snprintf(t->catalog_note, sizeof t->catalog_note, "%s", state);
+    if (t->offline && (cat->note[0] || cat->stale))   /* a recent copy read on purpose is no news */
+        snprintf(t->catalog_note, sizeof t->catalog_note, "%s", state);
     t->fw = cat->fw[idx];
     free(cat);
     catalog_cache_path(t->cfg, &t->fw, t->ipsw, sizeof t->ipsw);

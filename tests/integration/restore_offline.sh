@@ -42,3 +42,14 @@ rc=$(restore --build 21F90)
 check "offline with an old catalog copy, the cached build reaches the confirmation ($rc)" [ "$rc" = 6 ]
 has "$T/out" "^  warn catalog +catalog offline: .*; using the catalog copy from $day [0-9:]+ \\(4[78] h old, stale\\); 21F90 found in the firmware cache" \
     "the preflight gives the copy's date and age"
+
+# The old copy lists the build: it is taken from the copy, whose date and age
+# are said, and its signed flag is only a warning.
+printf '{"identifier":"iPhone10,1","firmwares":[{"identifier":"iPhone10,1","version":"17.5.1","buildid":"21F90","filesize":3000,"url":"http://127.0.0.1:1/x.ipsw","releasedate":"2024-05-20T00:00:00Z","signed":true}]}' \
+    > "$IBENCH_STATE/catalog/iPhone10,1.json"
+touch -d '2 days ago' "$IBENCH_STATE/catalog/iPhone10,1.json"
+rc=$(restore --build 21F90)
+check "offline, a build the old copy lists reaches the confirmation ($rc)" [ "$rc" = 6 ]
+has "$T/out" "^  warn catalog +catalog offline: .*; using the catalog copy from $day [0-9:]+ \\(4[78] h old, stale\\)\$" \
+    "the preflight gives that copy's date and age"
+has "$T/out" '^  warn signed +17\.5\.1 \(21F90\) is signed per a stale catalog' "signed per the old copy is a warning"
