@@ -170,7 +170,9 @@ void tui_draw_firmware(struct tui *t, const struct device *d, int y, int rows)
     if (!product[0]) { tui_put(y, 1, COLS - 1, "Select an identified device to see its firmware."); return; }
     struct fw_row row[CATALOG_MAX + CACHED_MAX];
     int n = rows_of(t, product, row);
-    snprintf(l, sizeof l, "Firmware for %s: %d build%s   [ ] choose  f fetch  r restore", product, n, n == 1 ? "" : "s");
+    static const char keys[] = "   [ ] choose  f fetch  r restore";
+    int len = snprintf(l, sizeof l, "Firmware for %s: %d build%s", product, n, n == 1 ? "" : "s");
+    if (len + (int)sizeof keys - 1 <= COLS - 1) snprintf(l + len, sizeof l - (size_t)len, "%s", keys);  /* else the key bar has them */
     tui_role_on(t, R_TITLE);
     tui_put(y++, 1, COLS - 1, l);
     tui_role_off();
@@ -182,24 +184,23 @@ void tui_draw_firmware(struct tui *t, const struct device *d, int y, int rows)
         y += state_lines;
         tui_role_off();
     }
+    int wide = COLS >= 72;      /* narrower, the release date gives way to the cache state */
     tui_role_on(t, R_DIM);
-    if (rows > 2 && n) tui_put(y++, 1, COLS - 1, "  VERSION   BUILD     SIZE      RELEASED    SIGNED   NEWEST  CACHE");
+    if (rows > 2 && n)
+        tui_put(y++, 1, COLS - 1, wide ? "  VERSION   BUILD     SIZE      RELEASED    SIGNED   NEWEST  CACHE"
+                                       : "  VERSION   BUILD     SIZE      SIGNED   NEWEST  CACHE");
     tui_role_off();
     int newest = cat ? catalog_newest(cat) : -1, view = rows - 2 - state_lines;
     int start = t->fw_cursor >= view ? t->fw_cursor - view + 1 : 0;
     for (int i = start; i < n && i - start < view; i++) {
         const struct firmware *f = row[i].f;
-        char cache[64];
-        if (f) {
-            firmware_build_state(&t->con, f, cache, sizeof cache);
-            snprintf(l, sizeof l, "%c %-9.9s %-9.9s %5.1f GB  %-10.10s  %-7s  %-6s  %s", i == t->fw_cursor ? '>' : ' ', f->version,
-                     f->build, (double)f->size / 1e9, f->released, f->is_signed ? (cat->stale ? "stale" : "signed") : "-",
-                     i == newest ? "newest" : "", cache);
-        } else {
-            const struct fw_cache_entry *e = row[i].e;
-            snprintf(l, sizeof l, "%c %-9.9s %-9.9s %5.1f GB  %-10.10s  %-7s  %-6s  %s", i == t->fw_cursor ? '>' : ' ', e->version,
-                     e->build, (double)e->size / 1e9, "-", "unknown", "", "cached");
-        }
+        const struct fw_cache_entry *e = row[i].e;
+        char cache[64] = "cached", released[16] = "";
+        if (f) firmware_build_state(&t->con, f, cache, sizeof cache);
+        if (wide) snprintf(released, sizeof released, "%-10.10s  ", f ? f->released : "-");
+        snprintf(l, sizeof l, "%c %-9.9s %-9.9s %5.1f GB  %s%-7s  %-6s  %s", i == t->fw_cursor ? '>' : ' ',
+                 f ? f->version : e->version, f ? f->build : e->build, (double)(f ? f->size : e->size) / 1e9, released,
+                 !f ? "unknown" : f->is_signed ? (cat->stale ? "stale" : "signed") : "-", i == newest ? "newest" : "", cache);
         if (i == t->fw_cursor) tui_role_on(t, R_SELECTED);
         tui_put(y++, 1, COLS - 1, l);
         if (i == t->fw_cursor) tui_role_off();

@@ -19,10 +19,11 @@ cat > "$T/scn" <<'S'
 device A model=iPhone10,1 ecid=0x0012345678ABCDEF port=1-1.3
 at 0 plug A recovery
 S
-console() { rm -f "$T/exit"; tui_start "cd '$IBENCH_TOP' && IBENCH_API_URL='$1' '$VBENCH' --scenario '$T/scn' -- '$IBENCH'"; }
+console() { rm -f "$T/exit"; tui_start "cd '$IBENCH_TOP' && IBENCH_API_URL='$1' '$VBENCH' --scenario '$T/scn' -- '$IBENCH'" ${2:-}; }
 quit() { tm send-keys q; wait_for "$T/exit" EXITED 30 || fail "q quits"; tm kill-server 2>/dev/null; }
 
 # 1. Nothing listens: the fetch fails at once, and no copy was ever fetched.
+#    (the catalog copy and the server come in 2 and 3; 4 is a 60x20 terminal)
 console "http://127.0.0.1:1"
 wait_screen s0 'Bay 3 +Recovery' 300 && ok "board up" || fail "board" "$(cat "$T/s0")"
 tm send-keys f
@@ -79,4 +80,13 @@ wait_screen s8 '17\.5\.1 +21F90 .* unknown +cached' 100 && grep -q 'Catalog: loa
 touch "$T/www/.release-cat"
 wait_screen s9 'Catalog 0 h old' 300 && ok "once loaded the tab gives the catalog's age" || fail "loaded" "$(tail -12 "$T/s9")"
 has "$T/s9" '16\.7\.10 +20H350 .* signed +newest' "the fresh catalog's build is signed"
+quit
+
+# 4. At 60x20 the release date gives way: cached and signing unknown stay.
+rm -f "$T/www/.release-cat"
+console "http://127.0.0.1:1" "60 20"
+wait_screen s10 '1-1\.3|Bay 3' 300 || fail "board (4)" "$(cat "$T/s10")"
+tm send-keys f
+wait_screen s11 '17\.5\.1 +21F90 +0\.0 GB +unknown +cached' 300 && ok "at 60 columns a cached build still shows cached, signing unknown" \
+    || fail "60x20" "$(tail -10 "$T/s11")"
 quit
