@@ -12,4 +12,7 @@ int catalog_load(const struct config *c, const char *product, struct catalog *ca
 /* Only the on-disk copy of the last good answer (no network). */
 int catalog_load_cached(const struct config *c, const char *product, struct catalog *cat, char *err, size_t errlen);
 
+/* When the on-disk copy was fetched (its mtime): 0, or -1 when none ever was. */
+int catalog_cached_at(const struct config *c, const char *product, time_t *when);
+
 #endif

@@ -18,6 +18,7 @@
 
 #include "app.h"
 #include "catalog_parse.h"
+#include "fw_cache_list.h"
 #include "fwq.h"
 
 /* The listener: message is NULL, or a line for the technician. */
@@ -45,6 +46,15 @@ void firmware_build_state(const struct app *a, const struct firmware *f, char *o
  * ("" none), from the runtime's listing of the cache (read once, in place,
  * when nothing has listed it yet). */
 void firmware_newest_cached(struct app *a, const char *product, char *out, size_t n);
+
+/* The complete IPSWs of a product type in the runtime's listing of the
+ * cache (memory only; the listing is read again every few seconds while a
+ * front end follows a product): up to max into out, how many. Offline these
+ * are the builds a technician can still restore. */
+int firmware_cached_builds(const struct app *a, const char *product, const struct fw_cache_entry **out, int max);
+/* The path of the complete IPSW of product and build in that listing: 0, or
+ * -1 when it is not there. */
+int firmware_cached_path(const struct app *a, const char *product, const char *build, char *out, size_t n);
 
 /* Fetches f into the cache for device d: its row shows the progress, and the
  * listener hears when it ends. 0, or -1 with err. */

@@ -127,6 +127,9 @@ int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows);
 /* tui_firmware.c: f (the Firmware tab; there f fetches the chosen build,
  * [ ] choose, F refreshes the catalog). Returns 1 if handled. */
 int tui_firmware_key(struct tui *t, int ch);
+/* With the Firmware tab shown for d's model and a cached build chosen, its
+ * IPSW path (1); else 0. The restore prompt starts from it. */
+int tui_firmware_selected_ipsw(struct tui *t, const struct device *d, char *out, size_t n);
 void tui_draw_firmware(struct tui *t, const struct device *d, int y, int rows);
 void tui_firmware_done(struct tui *t);   /* forgets the tab (app_close stops the downloads) */
 

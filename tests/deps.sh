@@ -6,7 +6,7 @@ PKGS="make gcc pkg-config libncurses-dev libusb-1.0-0-dev zlib1g-dev libirecover
 libimobiledevice-dev libusbmuxd-dev libplist-dev libcurl4-openssl-dev libzip-dev
 libjansson-dev libssl-dev libumockdev-dev umockdev tmux irecovery
 libimobiledevice-utils idevicerestore clang libclang-rt-dev zip unzip
-libarchive-tools man-db iproute2 python3 util-linux procps ca-certificates time curl"
+libarchive-tools man-db iproute2 python3 util-linux procps ca-certificates time curl strace"
 [ "$1" = "--list" ] && { echo $PKGS; exit 0; }
 missing=""
 for p in $PKGS; do

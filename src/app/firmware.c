@@ -300,6 +300,27 @@ void firmware_build_state(const struct app *a, const struct firmware *f, char *o
     else snprintf(out, n, "-");
 }
 
+int firmware_cached_builds(const struct app *a, const char *product, const struct fw_cache_entry **out, int max)
+{
+    const struct firmware_rt *rt = a->firmware;
+    int k = 0;
+    for (int i = 0; rt && i < rt->cache.n && k < max; i++)
+        if (!rt->cache.e[i].partial && !strcmp(rt->cache.e[i].product, product)) out[k++] = &rt->cache.e[i];
+    return k;
+}
+
+int firmware_cached_path(const struct app *a, const char *product, const char *build, char *out, size_t n)
+{
+    const struct firmware_rt *rt = a->firmware;
+    for (int i = 0; rt && i < rt->cache.n; i++) {
+        const struct fw_cache_entry *e = &rt->cache.e[i];
+        if (e->partial || strcmp(e->product, product) || strcmp(e->build, build)) continue;
+        snprintf(out, n, "%s/%s", a->cfg->cache_dir, e->name);
+        return 0;
+    }
+    return -1;
+}
+
 void firmware_newest_cached(struct app *a, const char *product, char *out, size_t n)
 {
     struct firmware_rt *rt = rt_of(a);

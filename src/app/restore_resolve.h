@@ -9,7 +9,9 @@
 /* What a typed source resolves to, on a worker (restore_resolve.c): in
  * cfg, facts, source, erase, flags (and engine when known_engine); out
  * outcome 0 (pf, ipsw: the preflight ran), 1 (fw: download it first,
- * message says so) or -1 (message says why not), and the engine judged. */
+ * message says so) or -1 (message says why not), and the engine judged;
+ * offline when no fresh catalog was had, and then catalog_note (its state,
+ * also the preflight's "catalog" item). */
 struct restore_resolution {
     const struct config *cfg;
     struct restore_facts facts;
@@ -18,10 +20,10 @@ struct restore_resolution {
     unsigned flags;
     int known_engine, have_engine;
     struct engine_info engine;
-    int outcome;
+    int outcome, offline;
     struct firmware fw;
     struct preflight pf;
-    char ipsw[PATH_MAX], message[400];
+    char ipsw[PATH_MAX], message[400], catalog_note[400];
 };
 void restore_resolve(struct restore_resolution *x);
 

@@ -91,7 +91,7 @@ int catalog_load(const struct config *c, const char *product, struct catalog *ca
     /* Offline, or the server misbehaved: fall back to the last good answer. */
     char cerr[256];
     int rc = catalog_load_cached(c, product, cat, cerr, sizeof cerr);
-    if (rc < 0) { snprintf(err, errlen, "catalog unavailable: %s (%s)", ferr, cerr); return -1; }
+    if (rc < 0) { snprintf(err, errlen, "catalog unavailable: %s (and %s)", ferr, cerr); return -1; }
     snprintf(cat->note, sizeof cat->note, "offline: %s", ferr);
     return 0;
 }
@@ -110,7 +110,7 @@ int catalog_load_cached(const struct config *c, const char *product, struct cata
     struct stat st;
     if (!f || fstat(fileno(f), &st) < 0 || st.st_size <= 0 || st.st_size > (off_t)CATALOG_BODY_MAX) {
         if (f) fclose(f);
-        snprintf(err, errlen, "and no cached copy");
+        snprintf(err, errlen, "no catalog copy was ever fetched");
         return -1;
     }
     char *data = malloc((size_t)st.st_size);
@@ -123,5 +123,16 @@ int catalog_load_cached(const struct config *c, const char *product, struct cata
     cat->from_cache = true;
     cat->fetched = st.st_mtime;
     cat->stale = time(NULL) - st.st_mtime > c->catalog_max_age_s;
+    return 0;
+}
+
+int catalog_cached_at(const struct config *c, const char *product, time_t *when)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    if (!catalog_is_token(product)) return -1;
+    cache_file(c, product, path, sizeof path);
+    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) return -1;
+    *when = st.st_mtime;
     return 0;
 }

@@ -89,12 +89,14 @@ static void restore_typed(struct tui *t, struct device *d, const char *input)
     on_restore(t, RESTORE_NOTE_REQUEST, restore_current(&t->con));
 }
 
-/* The prompt's first text: the IPSW open in the IPSW tab, else the newest
- * cached one for the model (the firmware runtime's listing of the cache). */
+/* The prompt's first text: the cached build chosen in the Firmware tab, the
+ * IPSW open in the IPSW tab, else the newest cached one for the model (the
+ * firmware runtime's listing of the cache). */
 static void initial_source(struct tui *t, const struct device *d, char *out, size_t n)
 {
     const char *open = tui_ipsw_source();
     out[0] = 0;
+    if (tui_firmware_selected_ipsw(t, d, out, n)) return;
     if (open[0]) snprintf(out, n, "%s", open);
     else if (d && product_of(d)[0]) firmware_newest_cached(&t->con, product_of(d), out, n);
 }
