@@ -386,7 +386,7 @@ static void device_done(void *ctx, int request, int rc, const char *message, con
         snprintf(ev.text, sizeof ev.text, "firmware %s: %.120s", rc == DOWNLOAD_OK ? "in the cache" : "failed", message);
         app_post(a, &ev);
         char line[200];
-        snprintf(line, sizeof line, "%s: firmware %s", rt->req[i].label, rc == DOWNLOAD_OK ? "downloaded and verified" : message);
+        snprintf(line, sizeof line, "%s: firmware %s", rt->req[i].label, message);   /* the download's own words: verified, or size only */
         rt->req[i].id = 0;
         if (rc == DOWNLOAD_OK) mark_cached(rt, path, rt->req[i].size);
         start_listing(a, rt);

@@ -106,7 +106,10 @@ int catalog_load_cached(const struct config *c, const char *product, struct cata
     snprintf(cat->product, sizeof cat->product, "%s", product);
     char path[PATH_MAX];
     cache_file(c, product, path, sizeof path);
-    FILE *f = fopen(path, "rb");
+    /* The state folder may be shared: a link planted at the copy's name is not followed. */
+    int fd = fsutil_open_regular(path, O_RDONLY, 0);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (!f && fd >= 0) close(fd);
     struct stat st;
     if (!f || fstat(fileno(f), &st) < 0 || st.st_size <= 0 || st.st_size > (off_t)CATALOG_BODY_MAX) {
         if (f) fclose(f);

@@ -75,3 +75,12 @@ check "fw verify checks it against the catalog instead" [ $rc = 0 ]
 has "$T/v.out" '^OK .*V55555.* \(SHA-1\)$' "and says OK"
 check "the checksum link's target is untouched" grep -q "^$SHA " "$T/outside/goodsum"
 check "the link was replaced by a record of its own" [ -f "$V.sha1" -a ! -L "$V.sha1" ]
+
+# A link planted at the catalog copy in the state folder: offline, ibench
+# never reads the catalog it points to.
+mkdir -p "$IBENCH_STATE/catalog"
+cp "$T/www/v4/device/iPhone13,2" "$T/outside/catalog.json"
+rm -f "$IBENCH_STATE/catalog/iPhone13,2.json"
+ln -s "$T/outside/catalog.json" "$IBENCH_STATE/catalog/iPhone13,2.json"
+"$IBENCH" --api "http://127.0.0.1:1" fw list iPhone13,2 >"$T/cl.out" 2>&1
+hasnt "$T/cl.out" 'S333' "a link at the catalog copy is not followed"
