@@ -3,7 +3,10 @@
 #include "models_tables.h"
 #include "catalog_devices.h"
 #include "models.h"
+#include "fsutil.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +15,11 @@
 
 static void load_file(const char *path, enum model_origin origin, const char *source, FILE *warn)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) return;
+    /* Never through a link: the catalog's table lives in a state folder a
+     * group may share. */
+    int fd = fsutil_open_regular(path, O_RDONLY, 0);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    if (!f) { if (fd >= 0) close(fd); return; }
     char line[1100], err[160];
     int no = 0, longline = 0;
     while (fgets(line, sizeof line, f)) {
