@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include "download.h"
 #include "engine.h"
 #include "ipsw.h"
+#include "ipsw_intact.h"
 #include "job.h"
 #include "job_queue.h"
 #include "job_source.h"
@@ -35,6 +37,7 @@
 
 enum task_kind {
     T_RESOLVE,      /* source -> local IPSW, engine probe, preflight */
+    T_VERIFY,       /* every CRC of the IPSW, after the confirmation */
     T_SUBMIT,       /* job_create + a queue pass */
     T_LOG,          /* new bytes of a job's engine.log */
 };
@@ -52,6 +55,8 @@ struct task {
     struct engine_info engine;
     int have_engine, ok;
     char message[400];
+    /* T_VERIFY (job holds the IPSW and the device; ok, message: the outcome) */
+    int verdict;
     /* T_LOG */
     char dir[PATH_MAX];
     long long off, new_off;
@@ -72,6 +77,7 @@ struct restores {
     unsigned flags;
     struct restore_request cur;
     unsigned next_id;
+    atomic_uint live;               /* cur.id, for tasks: one for an older request stops early */
     void (*fn)(void *ctx, enum restore_note note, const struct restore_request *r);
     void *ctx;
     struct dl_ctx *dl[MAX_DOWNLOADS];
@@ -118,6 +124,24 @@ static void run_submit(struct task *t)
     if (t->have_engine) job_queue_pump(t->cfg, &t->engine, NULL, NULL);
 }
 
+static void set_stage(struct restores *r, enum restore_stage s, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* On the loop: how far the verification of request id got (restore_verify.c). */
+void restore_verify_noted(struct app *a, unsigned id, int pct, long long total)
+{
+    struct restores *r = a->restores;
+    if (!r || id != r->cur.id || r->cur.stage != RESTORE_VERIFYING) return;
+    r->cur.progress = pct;
+    set_stage(r, RESTORE_VERIFYING, "verifying %s: %d%% of %.1f GB read, every CRC checked so far", r->cur.ipsw, pct,
+              (double)total / 1e9);
+}
+
+static int verify_stop(void *user)
+{
+    struct task *t = user;
+    return atomic_load(&t->r->live) != t->id || pool_stopping(t->r->a->pool);
+}
+
 static void run_log(struct task *t)
 {
     char path[PATH_MAX + 16];
@@ -150,6 +174,7 @@ static void run_task(void *arg)
     struct task *t = arg;
     switch (t->kind) {
     case T_RESOLVE: restore_resolve(&t->res); break;
+    case T_VERIFY: t->verdict = restore_verify(t->r->a, t->id, t->job.ipsw, verify_stop, t, t->message, sizeof t->message); break;
     case T_SUBMIT: run_submit(t); break;
     case T_LOG: run_log(t); break;
     }
@@ -177,7 +202,6 @@ static int submit(struct restores *r, struct task *t)
 
 /* --- requests (loop thread) ----------------------------------------------- */
 
-static void set_stage(struct restores *r, enum restore_stage s, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_stage(struct restores *r, enum restore_stage s, const char *fmt, ...)
 {
     va_list ap;
@@ -265,6 +289,7 @@ int restore_begin(struct app *a, const struct device *d, int erase, const char *
     if (!source || !source[0]) { snprintf(err, n, "give an IPSW file, a URL, a build or \"latest\""); return -1; }
     memset(&r->cur, 0, sizeof r->cur);
     r->cur.id = ++r->next_id;
+    atomic_store(&r->live, r->cur.id);
     r->cur.dev_id = d->id;
     r->cur.ecid = d->ecid;
     r->cur.erase = erase;
@@ -289,12 +314,9 @@ const struct restore_request *restore_current(const struct app *a)
     return a->restores ? &a->restores->cur : &none;
 }
 
-int restore_submit(struct app *a, unsigned id, char *err, size_t n)
+/* Creates and queues the job of request q for device d on the pool. */
+static int start_submit(struct restores *r, const struct device *d, char *err, size_t n)
 {
-    struct restores *r = a->restores;
-    if (!r || id != r->cur.id || r->cur.stage != RESTORE_READY) { snprintf(err, n, "nothing is waiting for a confirmation"); return -1; }
-    struct device *d = bench_find_id(&a->bench, r->cur.dev_id);
-    if (!d) { snprintf(err, n, "the device left the bench: nothing was started"); set_stage(r, RESTORE_REFUSED, "%s", err); return -1; }
     struct task *t = task_new(r, T_SUBMIT, r->cur.id);
     if (!t) { snprintf(err, n, "out of memory"); return -1; }
     restore_job_init(&t->job, d, &r->cur.pf, r->cur.ipsw, r->cur.erase);
@@ -302,6 +324,23 @@ int restore_submit(struct app *a, unsigned id, char *err, size_t n)
     t->have_engine = r->cur.have_engine;
     if (submit(r, t) < 0) { snprintf(err, n, "cannot start a worker"); set_stage(r, RESTORE_REFUSED, "%s", err); return -1; }
     set_stage(r, RESTORE_SUBMITTING, "%s: creating the %s job...", device_label(d), r->cur.erase ? "Erase" : "Update");
+    return 0;
+}
+
+int restore_submit(struct app *a, unsigned id, char *err, size_t n)
+{
+    struct restores *r = a->restores;
+    if (!r || id != r->cur.id || r->cur.stage != RESTORE_READY) { snprintf(err, n, "nothing is waiting for a confirmation"); return -1; }
+    struct device *d = bench_find_id(&a->bench, r->cur.dev_id);
+    if (!d) { snprintf(err, n, "the device left the bench: nothing was started"); set_stage(r, RESTORE_REFUSED, "%s", err); return -1; }
+    if (r->cur.pf.intact || ipsw_intact_known(a->cfg, r->cur.ipsw) != IPSW_INTACT_UNKNOWN) return start_submit(r, d, err, n);
+    /* Not known intact: every CRC is read before a job exists. */
+    struct task *t = task_new(r, T_VERIFY, r->cur.id);
+    if (!t) { snprintf(err, n, "out of memory"); return -1; }
+    snprintf(t->job.ipsw, sizeof t->job.ipsw, "%s", r->cur.ipsw);
+    if (submit(r, t) < 0) { snprintf(err, n, "cannot start a worker"); set_stage(r, RESTORE_REFUSED, "%s", err); return -1; }
+    r->cur.progress = 0;
+    set_stage(r, RESTORE_VERIFYING, "verifying %s: reading every entry's CRC before the engine starts...", r->cur.ipsw);
     return 0;
 }
 
@@ -317,8 +356,10 @@ void restore_drop(struct app *a, unsigned id)
 {
     struct restores *r = a->restores;
     if (!r || id != r->cur.id) return;
-    if (r->cur.stage == RESTORE_RESOLVING || r->cur.stage == RESTORE_DOWNLOADING || r->cur.stage == RESTORE_READY) {
+    if (r->cur.stage == RESTORE_RESOLVING || r->cur.stage == RESTORE_DOWNLOADING || r->cur.stage == RESTORE_READY ||
+        r->cur.stage == RESTORE_VERIFYING) {
         r->cur.id = ++r->next_id;       /* what is still under way for it is ignored when it ends */
+        atomic_store(&r->live, r->cur.id);
         cancel_downloads(r);
         r->cur.stage = RESTORE_DROPPED;
         snprintf(r->cur.message, sizeof r->cur.message, "Cancelled; nothing was started.");
@@ -447,6 +488,23 @@ static void apply_task(struct restores *r, struct task *t)
             set_stage(r, RESTORE_READY, "Preflight passed%s.", q->pf.warned ? " with warnings" : "");
         }
         break;
+    case T_VERIFY: {
+        if (t->id != q->id || q->stage != RESTORE_VERIFYING) break;
+        q->progress = -1;
+        struct device *d = bench_find_id(&r->a->bench, q->dev_id);
+        char err[300];
+        if (t->verdict == IPSW_VERIFY_DAMAGED) {
+            q->damaged = 1;
+            set_stage(r, RESTORE_REFUSED, "The IPSW is damaged: %s. Nothing was started; download it again.", t->message);
+        } else if (t->verdict != IPSW_VERIFY_INTACT) {
+            set_stage(r, RESTORE_REFUSED, "Cannot verify the IPSW: %s. Nothing was started.", t->message);
+        } else if (!d) {
+            set_stage(r, RESTORE_REFUSED, "the device left the bench: nothing was started");
+        } else {
+            start_submit(r, d, err, sizeof err);
+        }
+        break;
+    }
     case T_SUBMIT:
         if (t->ok && r->a->jobs) job_source_kick(r->a->jobs);
         if (t->id != q->id || q->stage != RESTORE_SUBMITTING) break;

@@ -4,6 +4,7 @@
 #include "ipsw_verify.h"
 #include "ipsw_archive.h"
 #include "ipsw_vet.h"
+#include "sanitize.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ static const char *v_reason(int code)
 int ipsw_verify(const char *path, ipsw_verify_progress_fn progress, ipsw_verify_stop_fn stop, void *user, char *err,
                 size_t errlen)
 {
-    if (ipsw_vet(path, NULL, err, errlen) < 0) return IPSW_VERIFY_DAMAGED;
+    if (ipsw_vet(path, NULL, err, errlen) < 0) return IPSW_VERIFY_DAMAGED;   /* its text is sanitized */
     zip_t *z = ipsw_open(path, 1, NULL, err, errlen);
     if (!z) return IPSW_VERIFY_UNREADABLE;
     char *buf = malloc(V_BUF);
@@ -91,6 +92,7 @@ int ipsw_verify(const char *path, ipsw_verify_progress_fn progress, ipsw_verify_
     }
     if (rc == IPSW_VERIFY_INTACT && progress) progress(done, total, user);
 out:
+    if (rc != IPSW_VERIFY_INTACT) sanitize_inplace(err, errlen);   /* entry names are the archive's */
     free(buf);
     zip_discard(z);
     return rc;

@@ -4,6 +4,7 @@
 #include "ipsw_vet.h"
 #include "ipsw_manifest.h"
 #include "ipsw_remote.h"
+#include "sanitize.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -218,6 +219,7 @@ said:
     if (remote && xfer && xfer->failed) snprintf(err, errlen, "%s", xfer->err);
     else snprintf(err, errlen, "%s: %s", file_or_url, why);
 out:
+    if (rc < 0) sanitize_inplace(err, errlen);   /* names and server words are the outside's */
     free(cd);
     free(e);
     zip_source_close(z.src);

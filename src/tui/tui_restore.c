@@ -50,6 +50,7 @@ static void on_restore(void *ctx, enum restore_note note, const struct restore_r
     switch (r->stage) {
     case RESTORE_RESOLVING:
     case RESTORE_DOWNLOADING:
+    case RESTORE_VERIFYING:
     case RESTORE_SUBMITTING:
         tui_say(t, "%s", r->message);
         break;
@@ -181,6 +182,7 @@ void tui_draw_preflight(struct tui *t, int y, int rows)
         tui_role_off();
     }
     if (!r->pf.n && rows > 1) tui_put(y + 1, 2, COLS - 2, r->message);
+    else if (r->stage == RESTORE_VERIFYING && r->pf.n + 1 < rows) tui_put(y + 1 + r->pf.n, 2, COLS - 2, r->message);
 }
 
 int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows)
