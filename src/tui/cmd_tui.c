@@ -250,6 +250,7 @@ static void draw_help(struct tui *t)
     static const char *const tail[] = {
         "  PgUp/PgDn, /    scroll and search the restore log (Log tab)",
         "  F, [ ] (Fw tab) refresh the catalog, choose a build; f fetches it",
+        "  v (IPSW tab)    verify every CRC of the open IPSW",
         "  Prompts         Backspace, Ctrl-U clears, Ctrl-W drops a word, Esc cancels",
         "  ?               this help",
         "  q               quit", "",
@@ -357,6 +358,7 @@ static void on_key(struct tui *t, int ch)
     t->message[0] = 0;
     if (tui_restore_key(t, ch)) return;
     if (tui_firmware_key(t, ch)) return;
+    if (tui_ipsw_key(t, ch)) return;
     if (tui_action_key(t, ch)) return;
     switch (ch) {
     case 'q': case 'Q': t->quit = 1; break;
