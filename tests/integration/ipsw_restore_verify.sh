@@ -2,7 +2,9 @@
 # after the confirmation and before the engine starts: a damaged archive is
 # refused naming the entry, and the engine never runs; a good one is
 # verified (progress lines) and restored. Nothing calls it intact before.
+# The console's restore goes through the same verification.
 . "$IBENCH_TOP/tests/lib.sh"
+need_tmux
 need_vbench
 
 export IBENCH_ENGINE="$IBENCH_TOP/tests/engine/idevicerestore" IBENCH_API_URL="http://127.0.0.1:1/v4"
@@ -36,3 +38,21 @@ has "$T/good.out" '^verify: 100%$' "verification progress is shown as lines"
 has "$T/good.out" '^job 1: succeeded$' "the verified IPSW is restored"
 has "$T/good.out" '^rc=0$' "restore exits 0"
 check "the engine ran once, after verification" [ "$(wc -l <"$T/engine-runs")" = 1 ]
+
+# The console: r with the damaged file, y; refused before any engine runs.
+rm -f "$T/engine-runs"
+mkfifo "$T/ctl.tui"
+tui_start "cd '$IBENCH_TOP' && STANDIN_FIFO='$T/ctl.tui' '$VBENCH' --scenario '$T/one' --fifo '$T/ctl.tui' -- '$IBENCH'" 200 30
+wait_screen c1 'Bay 3 +Recovery' 300 || fail "console board" "$(cat "$T/c1")"
+tm send-keys r
+wait_screen c2 'Update Bay 3 with IPSW' 50 || fail "console r prompt" "$(tail -2 "$T/c2")"
+tm send-keys C-u "$T/badcrc.ipsw" Enter
+wait_screen c3 'keeping its data\? \[y/N\]' 100 || fail "console confirm" "$(tail -14 "$T/c3")"
+has "$T/c3" 'ok +ipsw +iOS 17\.5\.1 \(21F90\), directory consistent; CRCs not verified yet' "console preflight: not called intact"
+tm send-keys y
+wait_screen c4 'The IPSW is damaged: .*Firmware/badcrc\.bin: CRC mismatch' 100 && ok "console: the damaged entry is named, nothing started" \
+    || fail "console refusal" "$(tail -14 "$T/c4")"
+check "console: the engine never ran" [ ! -s "$T/engine-runs" ]
+check "console: nothing calls the damaged archive intact" [ -z "$(cat "$T/c3" "$T/c4" | grep -i intact)" ]
+tm send-keys q
+wait_for "$T/exit" EXITED 30 || fail "console quits"
