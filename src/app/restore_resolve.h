@@ -1,6 +1,6 @@
-/* The app layer's own, for restores.c: resolving a typed restore source on
- * a worker (restore_resolve.c) and verifying its IPSW (restore_verify.c).
- * Not for front ends: it holds a catalog entry (a source type). */
+/* The app layer's own: resolving a typed restore source on a worker
+ * (restore_resolve.c), for restores.c. Not for front ends: it holds a
+ * catalog entry (a source type). */
 #ifndef IBENCH_RESTORE_RESOLVE_H
 #define IBENCH_RESTORE_RESOLVE_H
 #include "catalog.h"
@@ -24,11 +24,5 @@ struct restore_resolution {
     char ipsw[PATH_MAX], message[400];
 };
 void restore_resolve(struct restore_resolution *x);
-
-/* On a worker (restore_verify.c): reads every entry of ipsw for request id,
- * its progress going to restore_verify_noted() on the loop. Returns enum
- * ipsw_verify_result, msg naming the damaged entry. */
-int restore_verify(struct app *a, unsigned id, const char *ipsw, int (*stop)(void *), void *user, char *msg, size_t n);
-void restore_verify_noted(struct app *a, unsigned id, int pct, long long total);
 
 #endif

@@ -55,8 +55,7 @@ struct task {
     struct engine_info engine;
     int have_engine, ok;
     char message[400];
-    /* T_VERIFY (job holds the IPSW and the device; ok, message: the outcome) */
-    int verdict;
+    int verdict;                    /* T_VERIFY: enum ipsw_verify_result of job.ipsw, message: why */
     /* T_LOG */
     char dir[PATH_MAX];
     long long off, new_off;
@@ -72,6 +71,8 @@ struct dl_ctx { struct restores *r; unsigned id; struct download *d; int last_pc
 struct restores {
     pthread_mutex_t lock;
     int closed, outstanding;        /* under lock */
+    int verify_pct;                 /* under lock: the current verification's percent, -1 none yet */
+    long long verify_total;         /* under lock: of how many bytes */
     struct task *done, *done_tail;  /* under lock */
     struct app *a;
     unsigned flags;
@@ -124,16 +125,21 @@ static void run_submit(struct task *t)
     if (t->have_engine) job_queue_pump(t->cfg, &t->engine, NULL, NULL);
 }
 
-static void set_stage(struct restores *r, enum restore_stage s, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* On the loop: how far the verification of request id got (restore_verify.c). */
-void restore_verify_noted(struct app *a, unsigned id, int pct, long long total)
+/* On a worker: each percent of the verification goes to the loop as a
+ * BEV_RESTORE (restores_event shows it). */
+static void verify_step(long long done, long long total, void *user)
 {
-    struct restores *r = a->restores;
-    if (!r || id != r->cur.id || r->cur.stage != RESTORE_VERIFYING) return;
-    r->cur.progress = pct;
-    set_stage(r, RESTORE_VERIFYING, "verifying %s: %d%% of %.1f GB read, every CRC checked so far", r->cur.ipsw, pct,
-              (double)total / 1e9);
+    struct task *t = user;
+    struct restores *r = t->r;
+    int pct = total > 0 ? (int)(done * 100 / total) : 100;
+    pthread_mutex_lock(&r->lock);
+    if (!r->closed && atomic_load(&r->live) == t->id && pct != r->verify_pct) {
+        r->verify_pct = pct;
+        r->verify_total = total;
+        struct bench_ev ev = {.type = BEV_RESTORE, .now_ms = now_ms(), .op_id = t->id};
+        sink_post(&r->a->sink, &ev);
+    }
+    pthread_mutex_unlock(&r->lock);
 }
 
 static int verify_stop(void *user)
@@ -174,7 +180,7 @@ static void run_task(void *arg)
     struct task *t = arg;
     switch (t->kind) {
     case T_RESOLVE: restore_resolve(&t->res); break;
-    case T_VERIFY: t->verdict = restore_verify(t->r->a, t->id, t->job.ipsw, verify_stop, t, t->message, sizeof t->message); break;
+    case T_VERIFY: t->verdict = ipsw_intact_verify(t->job.ipsw, verify_step, verify_stop, t, t->message, sizeof t->message); break;
     case T_SUBMIT: run_submit(t); break;
     case T_LOG: run_log(t); break;
     }
@@ -202,6 +208,7 @@ static int submit(struct restores *r, struct task *t)
 
 /* --- requests (loop thread) ----------------------------------------------- */
 
+static void set_stage(struct restores *r, enum restore_stage s, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_stage(struct restores *r, enum restore_stage s, const char *fmt, ...)
 {
     va_list ap;
@@ -314,7 +321,7 @@ const struct restore_request *restore_current(const struct app *a)
     return a->restores ? &a->restores->cur : &none;
 }
 
-/* Creates and queues the job of request q for device d on the pool. */
+/* Creates and queues the job of the current request for device d on the pool. */
 static int start_submit(struct restores *r, const struct device *d, char *err, size_t n)
 {
     struct task *t = task_new(r, T_SUBMIT, r->cur.id);
@@ -339,6 +346,9 @@ int restore_submit(struct app *a, unsigned id, char *err, size_t n)
     if (!t) { snprintf(err, n, "out of memory"); return -1; }
     snprintf(t->job.ipsw, sizeof t->job.ipsw, "%s", r->cur.ipsw);
     if (submit(r, t) < 0) { snprintf(err, n, "cannot start a worker"); set_stage(r, RESTORE_REFUSED, "%s", err); return -1; }
+    pthread_mutex_lock(&r->lock);
+    r->verify_pct = -1;
+    pthread_mutex_unlock(&r->lock);
     r->cur.progress = 0;
     set_stage(r, RESTORE_VERIFYING, "verifying %s: reading every entry's CRC before the engine starts...", r->cur.ipsw);
     return 0;
@@ -488,23 +498,16 @@ static void apply_task(struct restores *r, struct task *t)
             set_stage(r, RESTORE_READY, "Preflight passed%s.", q->pf.warned ? " with warnings" : "");
         }
         break;
-    case T_VERIFY: {
+    case T_VERIFY:
         if (t->id != q->id || q->stage != RESTORE_VERIFYING) break;
         q->progress = -1;
-        struct device *d = bench_find_id(&r->a->bench, q->dev_id);
-        char err[300];
-        if (t->verdict == IPSW_VERIFY_DAMAGED) {
-            q->damaged = 1;
-            set_stage(r, RESTORE_REFUSED, "The IPSW is damaged: %s. Nothing was started; download it again.", t->message);
-        } else if (t->verdict != IPSW_VERIFY_INTACT) {
-            set_stage(r, RESTORE_REFUSED, "Cannot verify the IPSW: %s. Nothing was started.", t->message);
-        } else if (!d) {
-            set_stage(r, RESTORE_REFUSED, "the device left the bench: nothing was started");
-        } else {
-            start_submit(r, d, err, sizeof err);
-        }
+        q->damaged = t->verdict == IPSW_VERIFY_DAMAGED;
+        if (t->verdict != IPSW_VERIFY_INTACT)
+            set_stage(r, RESTORE_REFUSED, "%s: %s. Nothing was started%s.", q->damaged ? "The IPSW is damaged" : "Cannot verify the IPSW",
+                      t->message, q->damaged ? "; download it again" : "");
+        else if (!bench_find_id(&r->a->bench, q->dev_id)) set_stage(r, RESTORE_REFUSED, "the device left the bench: nothing was started");
+        else start_submit(r, bench_find_id(&r->a->bench, q->dev_id), t->message, sizeof t->message);
         break;
-    }
     case T_SUBMIT:
         if (t->ok && r->a->jobs) job_source_kick(r->a->jobs);
         if (t->id != q->id || q->stage != RESTORE_SUBMITTING) break;
@@ -529,7 +532,14 @@ void restores_event(struct app *a, const struct bench_ev *ev)
     pthread_mutex_lock(&r->lock);
     struct task *t = r->done;
     r->done = r->done_tail = NULL;
+    int pct = r->verify_pct;
+    long long total = r->verify_total;
     pthread_mutex_unlock(&r->lock);
+    if (r->cur.stage == RESTORE_VERIFYING && pct >= 0 && pct != r->cur.progress) {
+        r->cur.progress = pct;
+        set_stage(r, RESTORE_VERIFYING, "verifying %s: %d%% of %.1f GB read, every CRC checked so far", r->cur.ipsw, pct,
+                  total / 1e9);
+    }
     while (t) {
         struct task *next = t->next;
         apply_task(r, t);
