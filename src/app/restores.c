@@ -345,10 +345,10 @@ int restore_submit(struct app *a, unsigned id, char *err, size_t n)
     struct task *t = task_new(r, T_VERIFY, r->cur.id);
     if (!t) { snprintf(err, n, "out of memory"); return -1; }
     snprintf(t->job.ipsw, sizeof t->job.ipsw, "%s", r->cur.ipsw);
-    if (submit(r, t) < 0) { snprintf(err, n, "cannot start a worker"); set_stage(r, RESTORE_REFUSED, "%s", err); return -1; }
     pthread_mutex_lock(&r->lock);
-    r->verify_pct = -1;
+    r->verify_pct = -1;                 /* before the worker can report */
     pthread_mutex_unlock(&r->lock);
+    if (submit(r, t) < 0) { snprintf(err, n, "cannot start a worker"); set_stage(r, RESTORE_REFUSED, "%s", err); return -1; }
     r->cur.progress = 0;
     set_stage(r, RESTORE_VERIFYING, "verifying %s: reading every entry's CRC before the engine starts...", r->cur.ipsw);
     return 0;

@@ -35,8 +35,7 @@ static const char *integrity_words(const struct ipsw_doc *d)
     switch (d->check) {
     case IPSW_CHECK_INTACT: return d->by_catalog ? "intact: its checksum matched the catalog at download" : "intact: every CRC checked";
     case IPSW_CHECK_DAMAGED: return "DAMAGED";
-    default: return d->remote ? "directory consistent; CRCs not checked (remote)"
-                              : "directory consistent; CRCs not checked (--verify reads every entry)";
+    default: return "directory consistent; CRCs not checked (--verify reads every entry of a local file)";
     }
 }
 
