@@ -87,6 +87,7 @@ struct restore_request {
     char ipsw[PATH_MAX];        /* the local file the job reads */
     char message[400];          /* the stage in words, or why it stopped */
     int progress;               /* download or verification percent, -1 when none */
+    long long done, total;      /* RESTORE_VERIFYING: bytes read of all */
     int refusal;                /* enum verb_refusal when REFUSED */
     int damaged;                /* REFUSED because verification found the IPSW damaged */
     struct preflight pf;

@@ -72,7 +72,7 @@ struct restores {
     pthread_mutex_t lock;
     int closed, outstanding;        /* under lock */
     int verify_pct;                 /* under lock: the current verification's percent, -1 none yet */
-    long long verify_total;         /* under lock: of how many bytes */
+    long long verify_done, verify_total; /* under lock: bytes read of all */
     struct task *done, *done_tail;  /* under lock */
     struct app *a;
     unsigned flags;
@@ -135,6 +135,7 @@ static void verify_step(long long done, long long total, void *user)
     pthread_mutex_lock(&r->lock);
     if (!r->closed && atomic_load(&r->live) == t->id && pct != r->verify_pct) {
         r->verify_pct = pct;
+        r->verify_done = done;
         r->verify_total = total;
         struct bench_ev ev = {.type = BEV_RESTORE, .now_ms = now_ms(), .op_id = t->id};
         sink_post(&r->a->sink, &ev);
@@ -533,12 +534,13 @@ void restores_event(struct app *a, const struct bench_ev *ev)
     struct task *t = r->done;
     r->done = r->done_tail = NULL;
     int pct = r->verify_pct;
-    long long total = r->verify_total;
+    long long done = r->verify_done, total = r->verify_total;
     pthread_mutex_unlock(&r->lock);
     if (r->cur.stage == RESTORE_VERIFYING && pct >= 0 && pct != r->cur.progress) {
         r->cur.progress = pct;
-        set_stage(r, RESTORE_VERIFYING, "verifying %s: %d%% of %.1f GB read, every CRC checked so far", r->cur.ipsw, pct,
-                  total / 1e9);
+        r->cur.done = done, r->cur.total = total;
+        set_stage(r, RESTORE_VERIFYING, "verifying %s: %.1f of %.1f MB read (%d%%), every CRC so far intact", r->cur.ipsw,
+                  done / 1e6, total / 1e6, pct);
     }
     while (t) {
         struct task *next = t->next;

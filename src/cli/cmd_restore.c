@@ -31,6 +31,7 @@ static struct {
     int interrupted;
     unsigned request, job, attempt;
     int announced_queue, last_pct;
+    enum restore_stage progress_of;   /* whose percent last_pct is */
     char last[300];
 } R;
 
@@ -39,14 +40,14 @@ static void on_interrupt(void *ctx, int signo) { R.interrupted = 1; }
 /* Downloads and verifications as a line every 10%. */
 static void on_restore(void *ctx, enum restore_note note, const struct restore_request *r)
 {
-    static enum restore_stage shown;
     if (note != RESTORE_NOTE_REQUEST || r->id != R.request) return;
     if (r->stage != RESTORE_DOWNLOADING && r->stage != RESTORE_VERIFYING) return;
-    if (r->stage != shown) { shown = r->stage; R.last_pct = -1; }
+    if (r->stage != R.progress_of) { R.progress_of = r->stage; R.last_pct = -1; }
     if (r->progress < 0 || r->progress / 10 == R.last_pct) return;
     if (R.last_pct < 0) fprintf(stderr, "%s\n", r->message);
     R.last_pct = r->progress / 10;
-    fprintf(stderr, "%s: %d%%\n", r->stage == RESTORE_DOWNLOADING ? "download" : "verify", r->progress);
+    if (r->stage == RESTORE_DOWNLOADING) fprintf(stderr, "download: %d%%\n", r->progress);
+    else fprintf(stderr, "verify: %d%% (%.1f of %.1f MB)\n", r->progress, r->done / 1e6, r->total / 1e6);
 }
 
 /* Predicates for app_run_until. */

@@ -10,7 +10,7 @@ need_vbench
 export IBENCH_ENGINE="$IBENCH_TOP/tests/engine/idevicerestore" IBENCH_API_URL="http://127.0.0.1:1/v4"
 export STANDIN_PLAN="$T/plan" STANDIN_LOG="$T/engine-runs"
 G="python3 $IBENCH_TOP/tests/ipsw_gen.py"
-$G "$T/fw.ipsw"
+$G "$T/fw.ipsw" --variant big --big-mb 3
 $G "$T/badcrc.ipsw" --variant badcrc
 mkdir -p "$XDG_CONFIG_HOME/ibench"
 printf '[slots]\n1-1.3 = Bay 3\n' > "$XDG_CONFIG_HOME/ibench/config"
@@ -34,7 +34,7 @@ check "no job was created" [ -z "$(ls "$IBENCH_STATE/jobs" 2>/dev/null | grep "^
 
 # A good archive: verified first, with progress, then restored.
 vb good good sh -c '"$0" --yes restore "Bay 3" --ipsw "$1"; echo "rc=$?"' "$IBENCH" "$T/fw.ipsw" >"$T/good.out" 2>&1
-has "$T/good.out" '^verify: 100%$' "verification progress is shown as lines"
+has "$T/good.out" '^verify: 100% \(3\.[0-9] of 3\.[0-9] MB\)$' "verification progress is shown as lines, with bytes done and total"
 has "$T/good.out" '^job 1: succeeded$' "the verified IPSW is restored"
 has "$T/good.out" '^rc=0$' "restore exits 0"
 check "the engine ran once, after verification" [ "$(wc -l <"$T/engine-runs")" = 1 ]
