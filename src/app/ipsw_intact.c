@@ -70,6 +70,10 @@ int ipsw_intact_verify(const char *path, ipsw_verify_progress_fn progress, ipsw_
         snprintf(err, errlen, "%s: cannot read", path);
         return IPSW_VERIFY_UNREADABLE;
     }
+    if (crc_checked(path, &before)) {    /* another device's restore read it meanwhile */
+        if (progress) progress(before.st_size, before.st_size, user);
+        return IPSW_VERIFY_INTACT;
+    }
     int rc = ipsw_verify(path, progress, stop, user, err, errlen);
     /* Remembered only if the file did not change while it was read. */
     if (rc != IPSW_VERIFY_INTACT || stat(path, &after) != 0 || after.st_size != before.st_size ||

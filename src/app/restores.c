@@ -341,7 +341,7 @@ int restore_submit(struct app *a, unsigned id, char *err, size_t n)
     if (!r || id != r->cur.id || r->cur.stage != RESTORE_READY) { snprintf(err, n, "nothing is waiting for a confirmation"); return -1; }
     struct device *d = bench_find_id(&a->bench, r->cur.dev_id);
     if (!d) { snprintf(err, n, "the device left the bench: nothing was started"); set_stage(r, RESTORE_REFUSED, "%s", err); return -1; }
-    if (r->cur.pf.intact || ipsw_intact_known(a->cfg, r->cur.ipsw) != IPSW_INTACT_UNKNOWN) return start_submit(r, d, err, n);
+    if (r->cur.pf.intact) return start_submit(r, d, err, n);
     /* Not known intact: every CRC is read before a job exists. */
     struct task *t = task_new(r, T_VERIFY, r->cur.id);
     if (!t) { snprintf(err, n, "out of memory"); return -1; }
