@@ -195,12 +195,15 @@ int ipsw_vet(const char *file_or_url, struct ipsw_transfer *xfer, char *err, siz
         zip_error_fini(&ze);
         return -1;
     }
-    zip_error_fini(&ze);
     unsigned char *cd = NULL;
     struct v_entry *e = NULL;
     uint64_t cd_off, cd_size, count;
     if (zip_source_open(z.src) < 0 || zip_source_seek(z.src, 0, SEEK_END) < 0 || (z.size = zip_source_tell(z.src)) < 0) {
-        snprintf(err, errlen, "%s: not a readable IPSW archive: %s", file_or_url, zip_error_strerror(zip_source_error(z.src)));
+        /* A copy: libzip 1.7 never frees the text of a source's own error. */
+        zip_error_t *se = zip_source_error(z.src);
+        zip_error_set(&ze, zip_error_code_zip(se), zip_error_code_system(se));
+        if (remote && xfer && xfer->failed) snprintf(err, errlen, "%s", xfer->err);
+        else snprintf(err, errlen, "%s: not a readable IPSW archive: %s", file_or_url, zip_error_strerror(&ze));
         goto out;
     }
     z.err = why;
@@ -219,6 +222,7 @@ said:
     if (remote && xfer && xfer->failed) snprintf(err, errlen, "%s", xfer->err);
     else snprintf(err, errlen, "%s: %s", file_or_url, why);
 out:
+    zip_error_fini(&ze);
     if (rc < 0) sanitize_inplace(err, errlen);   /* names and server words are the outside's */
     free(cd);
     free(e);
