@@ -19,8 +19,10 @@
  * following links (a link, FIFO or hard-linked file at one of these names is
  * refused, and the message says so), temp files are created exclusively
  * under unpredictable names, and only files ibench itself opened are removed.
- * Last use of a complete file is its mtime: ibench touches it when it serves
- * the file from the cache (fw_cache_touch), so pruning can go by least recent use.
+ * Last use of a complete file is its access time (or its mtime when later):
+ * ibench sets the access time when it serves the file from the cache
+ * (fw_cache_touch), so pruning can go by least recent use, and leaves the
+ * mtime alone: a file modified after its sidecars is no longer "checked".
  *
  * Locking: a download holds NAME.lock exclusively for its whole run; verify
  * and prune take it exclusively without waiting and skip a busy file; a
@@ -70,7 +72,7 @@ int fw_cache_record(const char *path, const char *sha1, const char *sha256, cons
 void fw_cache_checked(const char *path, struct fw_cache_verified *out);
 /* Whether `path` lies inside the configured cache folder. */
 bool fw_cache_holds(const struct config *c, const char *path);
-/* Marks the IPSW at `path` as used now (its mtime). */
+/* Marks the IPSW at `path` as used now (its access time). */
 void fw_cache_touch(const char *path);
 
 /* Hashes the file at `path` (SHA-1, and SHA-256 when want_sha256) reading it

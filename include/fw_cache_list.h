@@ -30,7 +30,7 @@ struct fw_cache_entry {
     bool locked;                 /* someone holds NAME.lock now (downloading, verifying) */
     int64_t size;                /* bytes on disk */
     int64_t total;               /* expected size from the cached catalog, -1 unknown */
-    time_t used;                 /* complete: last use (mtime); partial: last write */
+    time_t used;                 /* complete: last use (atime, or mtime if later); partial: last write */
     char sha1[41], sha256[65];   /* expected checksums: the recorded catalog sums, else the cached catalog's ("" none) */
     struct fw_cache_verified check; /* how it was checked (complete files) */
     bool prune;                  /* set by fw_cache_plan_prune */

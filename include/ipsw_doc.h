@@ -16,6 +16,14 @@
 #include "ipsw_manifest.h"
 #include "ipsw_types.h"
 
+/* What is known of the archive's data, beyond its directory (ipsw_intact.h). */
+enum ipsw_doc_check {
+    IPSW_CHECK_DIRECTORY,   /* directory consistent, manifest read; CRCs not checked */
+    IPSW_CHECK_VERIFYING,   /* every entry being read on the pool: vdone of vtotal bytes */
+    IPSW_CHECK_INTACT,      /* every CRC checked, or the cache's catalog checksum (by_catalog) */
+    IPSW_CHECK_DAMAGED,     /* check_err names the entry */
+};
+
 enum ipsw_doc_state {
     IPSW_DOC_READING,   /* being read on the pool */
     IPSW_DOC_READY,     /* m is the manifest (missing may be > 0: incomplete) */
@@ -32,15 +40,29 @@ struct ipsw_doc {
     char err[400];                  /* FAILED: the reader's reason */
     int network;                    /* FAILED because the transport failed ... */
     char net_err[400];              /* ... and its first failure */
+    enum ipsw_doc_check check;      /* READY: how far its integrity is known */
+    int by_catalog;                 /* INTACT through the cache's record of the catalog's checksum */
+    long long vdone, vtotal;        /* VERIFYING: bytes read of all */
+    char check_err[400];            /* DAMAGED, or why it could not be verified */
 };
 
-/* Reads source now. NULL only when out of memory. */
-struct ipsw_doc *ipsw_doc_read(const char *source);
+/* Reads source now (c: the firmware cache to ask whether it is known
+ * intact; may be NULL). NULL only when out of memory. */
+struct ipsw_doc *ipsw_doc_read(const struct config *c, const char *source);
+/* Reads every entry of a READY local document now, progress(done, total,
+ * user) at most ten times a second; sets check to INTACT or DAMAGED (or
+ * leaves it, with check_err, when the file cannot be read). Returns 0 when
+ * intact. */
+int ipsw_doc_verify(struct ipsw_doc *d, void (*progress)(long long done, long long total, void *user), void *user);
 void ipsw_doc_free(struct ipsw_doc *d);
 
 /* Starts reading source on the pool as the runtime's open document. 0, or
  * -1 with err (the last one is still being read, or no worker). */
 int ipsw_doc_open(struct app *a, const char *source, char *err, size_t n);
+/* Starts verifying the runtime's open document on the pool (its check goes
+ * VERIFYING, then INTACT or DAMAGED; each percent redraws). 0, or -1 with
+ * err (nothing open, remote, already known, or no worker). */
+int ipsw_doc_verify_start(struct app *a, char *err, size_t n);
 /* The runtime's open document (being read, read or failed), NULL if none. */
 const struct ipsw_doc *ipsw_doc_current(const struct app *a);
 

@@ -9,7 +9,9 @@
  * on the loop (curl multi). The result comes back as a BEV_RESTORE event and
  * is kept here (restore_current()). The front end then asks
  * restore_question() and passes the answer to restore_confirm(), which
- * creates and queues the job on the pool; the job source follows it.
+ * creates and queues the job on the pool; the job source follows it. An
+ * IPSW not known intact (ipsw_intact.h) has every entry's CRC read on the
+ * pool first (RESTORE_VERIFYING): a damaged one never reaches the engine.
  *
  * restore.c: the preflight itself (pure checks plus file reads), run on a
  * worker from a snapshot of the loop thread's state (restore_facts).
@@ -33,6 +35,7 @@ struct preflight {
     /* what the IPSW says */
     char version[32], build[32];
     long long ipsw_size;
+    int intact;           /* known intact (ipsw_intact.h); else verified before the engine starts */
 };
 
 const char *verdict_word(enum verdict v);   /* "ok", "warn", "FAIL" */
@@ -64,6 +67,7 @@ enum restore_stage {
     RESTORE_DOWNLOADING,   /* fetching the build into the firmware cache (progress) */
     RESTORE_READY,         /* preflight passed: waiting for the technician's answer */
     RESTORE_REFUSED,       /* preflight failed or the source cannot be used: message says why */
+    RESTORE_VERIFYING,     /* confirmed: reading every entry's CRC on the pool first (progress) */
     RESTORE_SUBMITTING,    /* creating and queueing the job on the pool */
     RESTORE_QUEUED,        /* the job exists: job_id */
     RESTORE_DROPPED,       /* the technician said no, or a newer request replaced it */
@@ -82,8 +86,10 @@ struct restore_request {
     char source[PATH_MAX];      /* as typed: file, URL, build or "latest" */
     char ipsw[PATH_MAX];        /* the local file the job reads */
     char message[400];          /* the stage in words, or why it stopped */
-    int progress;               /* download percent, -1 when none */
+    int progress;               /* download or verification percent, -1 when none */
+    long long done, total;      /* RESTORE_VERIFYING: bytes read of all */
     int refusal;                /* enum verb_refusal when REFUSED */
+    int damaged;                /* REFUSED because verification found the IPSW damaged */
     struct preflight pf;
     struct engine_info engine;  /* the engine the preflight judged */
     int have_engine;

@@ -136,6 +136,7 @@ void tui_firmware_done(struct tui *t);   /* forgets the tab (app_close stops the
 /* tui_ipsw.c: the IPSW tab (i opens a file or URL; the runtime reads it on the pool). */
 void tui_ipsw_open(struct tui *t, const char *source);
 void tui_draw_ipsw(struct tui *t, const struct device *d, int y, int rows);
+int tui_ipsw_key(struct tui *t, int ch);   /* v verifies the open IPSW (IPSW tab); 1 when taken */
 const char *tui_ipsw_source(void);       /* the IPSW shown, "" if none */
 void tui_ipsw_done(void);
 

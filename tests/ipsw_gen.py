@@ -15,8 +15,12 @@ usage: ipsw_gen.py OUT.ipsw [--variant VARIANT] [--big-mb N]
   lyingsize   a deflated entry whose directory and local sizes say less than it holds
   badcrc      a stored entry with one byte of its data flipped
   truncated   the last entry's data cut short, the central directory kept (offsets fixed)
-  big         good plus a stored entry of --big-mb MB (default 300) of zeros"""
-import argparse, hashlib, os, plistlib, struct, sys, zipfile
+  big         good plus a stored entry of --big-mb MB (default 300) of zeros
+  dupname     good plus a second, junk BuildManifest.plist
+  namemismatch  good, but one entry's local header names it otherwise than the central directory
+  overlap     2000 entries whose directory records all point at one 64 MB deflated entry
+  hugesize    one stored entry of 4 KiB whose directory declares 512 TB (ZIP64)"""
+import argparse, hashlib, os, plistlib, struct, sys, warnings, zipfile, zlib
 
 def identity(board, chip, bid, behavior, tag):
     comps = {
@@ -77,6 +81,38 @@ def cut_last_entry(path, keep):
     tail = bytearray(raw[cd_off:])
     struct.pack_into("<I", tail, (eocd - cd_off) + 16, cut)
     open(path, "wb").write(raw[:cut] + bytes(tail))
+
+def overlapping(path, copies=2000, mb=64):
+    """One deflated entry of `mb` MB of zeros, and `copies` central records
+    with names of their own all pointing at it: each declares `mb` MB."""
+    data = b"\0" * (mb << 20)
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    packed = comp.compress(data) + comp.flush()
+    crc = zlib.crc32(data)
+    name = b"bomb/0000.bin"
+    local = struct.pack("<4sHHHHHIIIHH", b"PK\3\4", 20, 0, 8, 0, 0x21, crc, len(packed), len(data), len(name), 0) + name
+    cd = b""
+    for i in range(copies):
+        n = b"bomb/%04d.bin" % i
+        cd += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\1\2", 20, 20, 0, 8, 0, 0x21, crc, len(packed), len(data),
+                          len(n), 0, 0, 0, 0, 0, 0) + n
+    off = len(local) + len(packed)
+    eocd = struct.pack("<4sHHHHIIH", b"PK\5\6", 0, 0, copies, copies, len(cd), off, 0)
+    open(path, "wb").write(local + packed + cd + eocd)
+
+def declaring(path, size):
+    """One stored entry of 4 KiB whose ZIP64 fields, local and central,
+    declare `size` bytes."""
+    data, name = b"H" * 4096, b"Firmware/huge.bin"
+    crc = zlib.crc32(data)
+    lx = struct.pack("<HHQQ", 1, 16, size, len(data))
+    local = struct.pack("<4sHHHHHIIIHH", b"PK\3\4", 45, 0, 0, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF, len(name), len(lx)) + name + lx
+    cx = struct.pack("<HHQQ", 1, 16, size, len(data))
+    cd = struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\1\2", 45, 45, 0, 0, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF,
+                     len(name), len(cx), 0, 0, 0, 0, 0) + name + cx
+    off = len(local) + len(data)
+    eocd = struct.pack("<4sHHHHIIH", b"PK\5\6", 0, 0, 1, 1, len(cd), off, 0)
+    open(path, "wb").write(local + data + cd + eocd)
 
 def der(tag, body):
     """One DER element: tag byte, definite length, body."""
@@ -196,6 +232,12 @@ def main():
         restore_archive(args.out, args.product, args.version, args.build, args.fs_kb)
         return
     out, variant = args.out, args.variant
+    if variant == "overlap":
+        overlapping(out)
+        return
+    if variant == "hugesize":
+        declaring(out, 1 << 49)
+        return
     m = manifest()
     paths = sorted({c["Info"]["Path"] for i in m["BuildIdentities"] for c in i["Manifest"].values()})
     if variant == "missing":
@@ -229,6 +271,12 @@ def main():
             z.writestr("Firmware/badcrc.bin", b"ABCDEFGH" * 512 + b"UNIQUE-MARKER" + b"ABCDEFGH" * 512)
         elif variant == "truncated":
             z.writestr("Firmware/cut.bin", os.urandom(200000))
+        elif variant == "dupname":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                z.writestr("BuildManifest.plist", b"junk: not the manifest\n")
+        elif variant == "namemismatch":
+            z.writestr("Firmware/name-aaaa.bin", b"payload\n" * 100)
         elif variant == "big":
             info = zipfile.ZipInfo("Firmware/big.dmg")
             with z.open(info, "w", force_zip64=True) as f:
@@ -244,6 +292,12 @@ def main():
         open(out, "wb").write(raw)
     elif variant == "truncated":
         cut_last_entry(out, 50000)
+    elif variant == "namemismatch":
+        raw = bytearray(open(out, "rb").read())
+        pos = raw.find(b"Firmware/name-aaaa.bin")      # the local header's copy comes first
+        raw[pos:pos + 22] = b"Firmware/name-bbbb.bin"
+        open(out, "wb").write(raw)
+
 
 if __name__ == "__main__":
     main()

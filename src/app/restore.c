@@ -17,6 +17,7 @@
 #include "catalog.h"
 #include "fw_cache.h"
 #include "ipsw.h"
+#include "ipsw_intact.h"
 #include "job.h"
 
 const char *verdict_word(enum verdict v) { return v == V_PASS ? "ok" : v == V_WARN ? "warn" : "FAIL"; }
@@ -36,7 +37,7 @@ static void add(struct preflight *pf, const char *name, enum verdict v, const ch
     if (v == V_WARN) pf->warned++;
 }
 
-static void check_archive(struct preflight *pf, const struct device *d, const char *ipsw, int erase)
+static void check_archive(struct preflight *pf, const struct config *c, const struct device *d, const char *ipsw, int erase)
 {
     struct ipsw_manifest *m = calloc(1, sizeof *m);
     char err[400];
@@ -48,7 +49,13 @@ static void check_archive(struct preflight *pf, const struct device *d, const ch
     snprintf(pf->version, sizeof pf->version, "%s", m->version);
     snprintf(pf->build, sizeof pf->build, "%s", m->build);
     if (missing) { add(pf, "ipsw", V_FAIL, "%s is incomplete: %d component(s) named by its manifest are missing", ipsw, missing); goto out; }
-    add(pf, "ipsw", V_PASS, "iOS %s (%s), archive intact", m->version, m->build);
+    /* "Intact" only when every entry is known to be; otherwise the CRCs are
+     * read after the confirmation, before the engine starts. */
+    enum ipsw_intact_how how = ipsw_intact_known(c, ipsw);
+    pf->intact = how != IPSW_INTACT_UNKNOWN;
+    if (pf->intact) add(pf, "ipsw", V_PASS, "iOS %s (%s), archive intact (%s)", m->version, m->build, ipsw_intact_words(how));
+    else add(pf, "ipsw", V_PASS, "iOS %s (%s), directory consistent; CRCs not verified yet: read before the engine starts",
+             m->version, m->build);
     const char *product = d->model ? d->model->product_type : d->product_type;
     int fits[IPSW_MAX_IDENTITIES] = {0};
     char why[400] = "";
@@ -156,7 +163,7 @@ void restore_preflight(const struct config *c, const struct restore_facts *f, co
     const struct device *d = &f->dev;
     const char *product = d->model ? d->model->product_type : d->product_type;
     if (!d->has_ecid) add(pf, "device", V_FAIL, "the device's ECID is not known yet, and the engine is targeted by ECID");
-    check_archive(pf, d, ipsw, erase);
+    check_archive(pf, c, d, ipsw, erase);
     check_signed(pf, c, d, offline);
     check_verified(pf, c, ipsw);
     if (f->mux_error[0]) add(pf, "usbmuxd", V_FAIL, "%s: the engine follows the device into Restore mode through usbmuxd", f->mux_error);

@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include "download.h"
 #include "engine.h"
 #include "ipsw.h"
+#include "ipsw_intact.h"
 #include "job.h"
 #include "job_queue.h"
 #include "job_source.h"
@@ -35,6 +37,7 @@
 
 enum task_kind {
     T_RESOLVE,      /* source -> local IPSW, engine probe, preflight */
+    T_VERIFY,       /* every CRC of the IPSW, after the confirmation */
     T_SUBMIT,       /* job_create + a queue pass */
     T_LOG,          /* new bytes of a job's engine.log */
 };
@@ -52,6 +55,7 @@ struct task {
     struct engine_info engine;
     int have_engine, ok;
     char message[400];
+    int verdict;                    /* T_VERIFY: enum ipsw_verify_result of job.ipsw, message: why */
     /* T_LOG */
     char dir[PATH_MAX];
     long long off, new_off;
@@ -67,11 +71,14 @@ struct dl_ctx { struct restores *r; unsigned id; struct download *d; int last_pc
 struct restores {
     pthread_mutex_t lock;
     int closed, outstanding;        /* under lock */
+    int verify_pct;                 /* under lock: the current verification's percent, -1 none yet */
+    long long verify_done, verify_total; /* under lock: bytes read of all */
     struct task *done, *done_tail;  /* under lock */
     struct app *a;
     unsigned flags;
     struct restore_request cur;
     unsigned next_id;
+    atomic_uint live;               /* cur.id, for tasks: one for an older request stops early */
     void (*fn)(void *ctx, enum restore_note note, const struct restore_request *r);
     void *ctx;
     struct dl_ctx *dl[MAX_DOWNLOADS];
@@ -118,6 +125,30 @@ static void run_submit(struct task *t)
     if (t->have_engine) job_queue_pump(t->cfg, &t->engine, NULL, NULL);
 }
 
+/* On a worker: each percent of the verification goes to the loop as a
+ * BEV_RESTORE (restores_event shows it). */
+static void verify_step(long long done, long long total, void *user)
+{
+    struct task *t = user;
+    struct restores *r = t->r;
+    int pct = total > 0 ? (int)(done * 100 / total) : 100;
+    pthread_mutex_lock(&r->lock);
+    if (!r->closed && atomic_load(&r->live) == t->id && pct != r->verify_pct) {
+        r->verify_pct = pct;
+        r->verify_done = done;
+        r->verify_total = total;
+        struct bench_ev ev = {.type = BEV_RESTORE, .now_ms = now_ms(), .op_id = t->id};
+        sink_post(&r->a->sink, &ev);
+    }
+    pthread_mutex_unlock(&r->lock);
+}
+
+static int verify_stop(void *user)
+{
+    struct task *t = user;
+    return atomic_load(&t->r->live) != t->id || pool_stopping(t->r->a->pool);
+}
+
 static void run_log(struct task *t)
 {
     char path[PATH_MAX + 16];
@@ -150,6 +181,7 @@ static void run_task(void *arg)
     struct task *t = arg;
     switch (t->kind) {
     case T_RESOLVE: restore_resolve(&t->res); break;
+    case T_VERIFY: t->verdict = ipsw_intact_verify(t->job.ipsw, verify_step, verify_stop, t, t->message, sizeof t->message); break;
     case T_SUBMIT: run_submit(t); break;
     case T_LOG: run_log(t); break;
     }
@@ -265,6 +297,7 @@ int restore_begin(struct app *a, const struct device *d, int erase, const char *
     if (!source || !source[0]) { snprintf(err, n, "give an IPSW file, a URL, a build or \"latest\""); return -1; }
     memset(&r->cur, 0, sizeof r->cur);
     r->cur.id = ++r->next_id;
+    atomic_store(&r->live, r->cur.id);
     r->cur.dev_id = d->id;
     r->cur.ecid = d->ecid;
     r->cur.erase = erase;
@@ -289,12 +322,9 @@ const struct restore_request *restore_current(const struct app *a)
     return a->restores ? &a->restores->cur : &none;
 }
 
-int restore_submit(struct app *a, unsigned id, char *err, size_t n)
+/* Creates and queues the job of the current request for device d on the pool. */
+static int start_submit(struct restores *r, const struct device *d, char *err, size_t n)
 {
-    struct restores *r = a->restores;
-    if (!r || id != r->cur.id || r->cur.stage != RESTORE_READY) { snprintf(err, n, "nothing is waiting for a confirmation"); return -1; }
-    struct device *d = bench_find_id(&a->bench, r->cur.dev_id);
-    if (!d) { snprintf(err, n, "the device left the bench: nothing was started"); set_stage(r, RESTORE_REFUSED, "%s", err); return -1; }
     struct task *t = task_new(r, T_SUBMIT, r->cur.id);
     if (!t) { snprintf(err, n, "out of memory"); return -1; }
     restore_job_init(&t->job, d, &r->cur.pf, r->cur.ipsw, r->cur.erase);
@@ -302,6 +332,26 @@ int restore_submit(struct app *a, unsigned id, char *err, size_t n)
     t->have_engine = r->cur.have_engine;
     if (submit(r, t) < 0) { snprintf(err, n, "cannot start a worker"); set_stage(r, RESTORE_REFUSED, "%s", err); return -1; }
     set_stage(r, RESTORE_SUBMITTING, "%s: creating the %s job...", device_label(d), r->cur.erase ? "Erase" : "Update");
+    return 0;
+}
+
+int restore_submit(struct app *a, unsigned id, char *err, size_t n)
+{
+    struct restores *r = a->restores;
+    if (!r || id != r->cur.id || r->cur.stage != RESTORE_READY) { snprintf(err, n, "nothing is waiting for a confirmation"); return -1; }
+    struct device *d = bench_find_id(&a->bench, r->cur.dev_id);
+    if (!d) { snprintf(err, n, "the device left the bench: nothing was started"); set_stage(r, RESTORE_REFUSED, "%s", err); return -1; }
+    if (r->cur.pf.intact) return start_submit(r, d, err, n);
+    /* Not known intact: every CRC is read before a job exists. */
+    struct task *t = task_new(r, T_VERIFY, r->cur.id);
+    if (!t) { snprintf(err, n, "out of memory"); return -1; }
+    snprintf(t->job.ipsw, sizeof t->job.ipsw, "%s", r->cur.ipsw);
+    pthread_mutex_lock(&r->lock);
+    r->verify_pct = -1;                 /* before the worker can report */
+    pthread_mutex_unlock(&r->lock);
+    if (submit(r, t) < 0) { snprintf(err, n, "cannot start a worker"); set_stage(r, RESTORE_REFUSED, "%s", err); return -1; }
+    r->cur.progress = 0;
+    set_stage(r, RESTORE_VERIFYING, "verifying %s: reading every entry's CRC before the engine starts...", r->cur.ipsw);
     return 0;
 }
 
@@ -317,8 +367,10 @@ void restore_drop(struct app *a, unsigned id)
 {
     struct restores *r = a->restores;
     if (!r || id != r->cur.id) return;
-    if (r->cur.stage == RESTORE_RESOLVING || r->cur.stage == RESTORE_DOWNLOADING || r->cur.stage == RESTORE_READY) {
+    if (r->cur.stage == RESTORE_RESOLVING || r->cur.stage == RESTORE_DOWNLOADING || r->cur.stage == RESTORE_READY ||
+        r->cur.stage == RESTORE_VERIFYING) {
         r->cur.id = ++r->next_id;       /* what is still under way for it is ignored when it ends */
+        atomic_store(&r->live, r->cur.id);
         cancel_downloads(r);
         r->cur.stage = RESTORE_DROPPED;
         snprintf(r->cur.message, sizeof r->cur.message, "Cancelled; nothing was started.");
@@ -447,6 +499,16 @@ static void apply_task(struct restores *r, struct task *t)
             set_stage(r, RESTORE_READY, "Preflight passed%s.", q->pf.warned ? " with warnings" : "");
         }
         break;
+    case T_VERIFY:
+        if (t->id != q->id || q->stage != RESTORE_VERIFYING) break;
+        q->progress = -1;
+        q->damaged = t->verdict == IPSW_VERIFY_DAMAGED;
+        if (t->verdict != IPSW_VERIFY_INTACT)
+            set_stage(r, RESTORE_REFUSED, "%s: %s. Nothing was started%s.", q->damaged ? "The IPSW is damaged" : "Cannot verify the IPSW",
+                      t->message, q->damaged ? "; download it again" : "");
+        else if (!bench_find_id(&r->a->bench, q->dev_id)) set_stage(r, RESTORE_REFUSED, "the device left the bench: nothing was started");
+        else start_submit(r, bench_find_id(&r->a->bench, q->dev_id), t->message, sizeof t->message);
+        break;
     case T_SUBMIT:
         if (t->ok && r->a->jobs) job_source_kick(r->a->jobs);
         if (t->id != q->id || q->stage != RESTORE_SUBMITTING) break;
@@ -471,7 +533,15 @@ void restores_event(struct app *a, const struct bench_ev *ev)
     pthread_mutex_lock(&r->lock);
     struct task *t = r->done;
     r->done = r->done_tail = NULL;
+    int pct = r->verify_pct;
+    long long done = r->verify_done, total = r->verify_total;
     pthread_mutex_unlock(&r->lock);
+    if (r->cur.stage == RESTORE_VERIFYING && pct >= 0 && pct != r->cur.progress) {
+        r->cur.progress = pct;
+        r->cur.done = done, r->cur.total = total;
+        set_stage(r, RESTORE_VERIFYING, "verifying %s: %.1f of %.1f MB read (%d%%), every CRC so far intact", r->cur.ipsw,
+                  done / 1e6, total / 1e6, pct);
+    }
     while (t) {
         struct task *next = t->next;
         apply_task(r, t);

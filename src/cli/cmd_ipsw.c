@@ -1,5 +1,7 @@
-/* `ibench ipsw info FILE|URL [--device X] [--json]`: what an IPSW holds,
- * whether it is complete, and which of its identities fit a device.
+/* `ibench ipsw info FILE|URL [--device X] [--verify] [--json]`: what an IPSW
+ * holds, whether it is complete, how far it is known intact (its directory
+ * always; every CRC with --verify, or `ibench ipsw verify FILE`), and which
+ * of its identities fit a device.
  * `ibench ipsw extract FILE|URL [-o DIR] [--device X [--identity B]] [PATTERN...]`:
  * files out of it, on worker threads, with progress on a terminal.
  * A front end of ipsw_doc.h: it parses, calls the app and prints. */
@@ -19,7 +21,25 @@
 #include "sanitize.h"
 #include "models.h"
 
-static int info(struct config *c, const char *file, const char *device)
+/* Verification progress: a line every 10%. */
+static void v_progress(long long done, long long total, void *user)
+{
+    int *last = user, pct = total > 0 ? (int)(done * 100 / total) : 100;
+    if (pct / 10 == *last) return;
+    *last = pct / 10;
+    fprintf(stderr, "verify: %d%% of %.1f MB\n", pct, total / 1e6);
+}
+
+static const char *integrity_words(const struct ipsw_doc *d)
+{
+    switch (d->check) {
+    case IPSW_CHECK_INTACT: return d->by_catalog ? "intact: its checksum matched the catalog at download" : "intact: every CRC checked";
+    case IPSW_CHECK_DAMAGED: return "DAMAGED";
+    default: return "directory consistent; CRCs not checked (--verify reads every entry of a local file)";
+    }
+}
+
+static int info(struct config *c, const char *file, const char *device, int verify)
 {
     char why[400] = "";
     int fits[IPSW_MAX_IDENTITIES] = {0}, nfit = -1;
@@ -28,7 +48,7 @@ static int info(struct config *c, const char *file, const char *device)
         fprintf(stderr, "ibench: unknown device '%s' (product type or board; see `ibench models`)\n", device);
         return EXIT_USAGE;
     }
-    struct ipsw_doc *doc = ipsw_doc_read(file);
+    struct ipsw_doc *doc = ipsw_doc_read(c, file);
     if (!doc) { fprintf(stderr, "ibench: out of memory\n"); return EXIT_FAIL; }
     int remote = doc->remote;
     if (doc->state != IPSW_DOC_READY) {
@@ -39,12 +59,23 @@ static int info(struct config *c, const char *file, const char *device)
         return rc;
     }
     if (remote) fprintf(stderr, "Transferred: %lld bytes in %lld requests\n", doc->transferred, doc->requests);
+    int last = -1;
+    if (verify && !(doc->check == IPSW_CHECK_INTACT && !doc->by_catalog) && ipsw_doc_verify(doc, v_progress, &last) < 0 &&
+        doc->check != IPSW_CHECK_DAMAGED) {
+        fprintf(stderr, "ibench: cannot verify: %s\n", doc->check_err);
+        ipsw_doc_free(doc);
+        return remote ? EXIT_USAGE : EXIT_INTEGRITY;
+    }
+    if (doc->check == IPSW_CHECK_DAMAGED) fprintf(stderr, "ibench: %s\n", doc->check_err);
     const struct ipsw_manifest *mp = doc->m;
     int missing = doc->missing;
     if (dev) nfit = ipsw_match(mp, dev->product_type, dev->cpid, dev->bdid, fits, why, sizeof why);
     if (c->json) {
-        json_t *o = json_pack("{s:s, s:s, s:b, s:i}", "version", mp->version, "build", mp->build, "complete", missing == 0,
-                              "missing_components", missing);
+        json_t *o = json_pack("{s:s, s:s, s:b, s:i, s:s}", "version", mp->version, "build", mp->build, "complete", missing == 0,
+                              "missing_components", missing, "integrity",
+                              doc->check == IPSW_CHECK_INTACT ? "intact" : doc->check == IPSW_CHECK_DAMAGED ? "damaged" : "directory");
+        if (doc->check == IPSW_CHECK_INTACT) json_object_set_new(o, "intact_by", json_string(doc->by_catalog ? "catalog" : "crc"));
+        if (doc->check == IPSW_CHECK_DAMAGED) json_object_set_new(o, "integrity_error", json_string(doc->check_err));
         json_t *prods = json_array(), *ids = json_array();
         for (int i = 0; i < mp->nproducts; i++) json_array_append_new(prods, json_string(mp->products[i]));
         for (int i = 0; i < mp->nidentities; i++) {
@@ -80,6 +111,8 @@ static int info(struct config *c, const char *file, const char *device)
         for (int i = 0; i < mp->nproducts; i++) printf("%s%s", i ? ", " : "", mp->products[i]);
         printf("\nArchive: %s\n", missing ? "INCOMPLETE" : "complete (every manifest path present)");
         if (missing) printf("  %d component path(s) named by the manifest are missing\n", missing);
+        printf("Integrity: %s%s%s\n", integrity_words(doc), doc->check == IPSW_CHECK_DAMAGED ? ": " : "",
+               doc->check == IPSW_CHECK_DAMAGED ? doc->check_err : "");
         for (int i = 0; i < mp->nidentities; i++) {
             const struct ipsw_identity *id = &mp->identities[i];
             printf("\n%s%-7s %-8s ApChipID 0x%04x ApBoardID 0x%02x  %s\n", dev ? (fits[i] ? "* " : "  ") : "",
@@ -94,7 +127,9 @@ static int info(struct config *c, const char *file, const char *device)
                                     nfit == 1 ? "y" : "ies", dev->product_type, dev->name);
         else if (dev) printf("\nDoes not fit: %s\n", why);
     }
+    int damaged = doc->check == IPSW_CHECK_DAMAGED;
     ipsw_doc_free(doc);
+    if (damaged) return EXIT_INTEGRITY;
     if (dev && nfit == 0) return EXIT_NODEVICE;
     return missing ? EXIT_INTEGRITY : EXIT_OK;
 }
@@ -229,15 +264,21 @@ static int extract(struct config *c, int argc, char **argv)
     }
 }
 
+static const char *const i_usage =
+    "usage: ibench ipsw info FILE|URL [--device PRODUCT_TYPE|BOARD] [--verify] [--json]\n"
+    "       ibench ipsw verify FILE [--device PRODUCT_TYPE|BOARD] [--json]\n";
+
 int cmd_ipsw(struct config *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"device", required_argument, 0, 'd'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"json", no_argument, 0, 'j'}, {"device", required_argument, 0, 'd'},
+                                         {"verify", no_argument, 0, 'v'}, {0, 0, 0, 0}};
     const char *device = NULL;
     if (argc >= 2 && strcmp(argv[1], "extract") == 0) return extract(c, argc - 1, argv + 1);
-    if (argc < 2 || strcmp(argv[1], "info") != 0) {
-        fprintf(stderr, "usage: ibench ipsw info FILE|URL [--device PRODUCT_TYPE|BOARD] [--json]\n%s", x_usage);
+    if (argc < 2 || (strcmp(argv[1], "info") != 0 && strcmp(argv[1], "verify") != 0)) {
+        fprintf(stderr, "%s%s", i_usage, x_usage);
         return EXIT_USAGE;
     }
+    int verify = strcmp(argv[1], "verify") == 0;
     argc--;
     argv++;
     optind = 0;
@@ -245,11 +286,12 @@ int cmd_ipsw(struct config *c, int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "jd:", opts, NULL)) != -1) {
         if (ch == 'j') c->json = true;
         else if (ch == 'd') device = optarg;
+        else if (ch == 'v') verify = 1;
         else return EXIT_USAGE;
     }
     if (argc - optind != 1) {
-        fprintf(stderr, "usage: ibench ipsw info FILE|URL [--device PRODUCT_TYPE|BOARD] [--json]\n");
+        fputs(i_usage, stderr);
         return EXIT_USAGE;
     }
-    return info(c, argv[optind], device);
+    return info(c, argv[optind], device, verify);
 }

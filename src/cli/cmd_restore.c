@@ -31,25 +31,30 @@ static struct {
     int interrupted;
     unsigned request, job, attempt;
     int announced_queue, last_pct;
+    enum restore_stage progress_of;   /* whose percent last_pct is */
     char last[300];
 } R;
 
 static void on_interrupt(void *ctx, int signo) { R.interrupted = 1; }
 
+/* Downloads and verifications as a line every 10%. */
 static void on_restore(void *ctx, enum restore_note note, const struct restore_request *r)
 {
-    if (note != RESTORE_NOTE_REQUEST || r->id != R.request || r->stage != RESTORE_DOWNLOADING) return;
+    if (note != RESTORE_NOTE_REQUEST || r->id != R.request) return;
+    if (r->stage != RESTORE_DOWNLOADING && r->stage != RESTORE_VERIFYING) return;
+    if (r->stage != R.progress_of) { R.progress_of = r->stage; R.last_pct = -1; }
     if (r->progress < 0 || r->progress / 10 == R.last_pct) return;
     if (R.last_pct < 0) fprintf(stderr, "%s\n", r->message);
     R.last_pct = r->progress / 10;
-    fprintf(stderr, "download: %d%%\n", r->progress);
+    if (r->stage == RESTORE_DOWNLOADING) fprintf(stderr, "download: %d%%\n", r->progress);
+    else fprintf(stderr, "verify: %d%% (%.1f of %.1f MB)\n", r->progress, r->done / 1e6, r->total / 1e6);
 }
 
 /* Predicates for app_run_until. */
 static int request_settled(void *ctx)
 {
     enum restore_stage s = restore_current(&R.con)->stage;
-    return R.interrupted || (s != RESTORE_RESOLVING && s != RESTORE_DOWNLOADING && s != RESTORE_SUBMITTING);
+    return R.interrupted || (s != RESTORE_RESOLVING && s != RESTORE_DOWNLOADING && s != RESTORE_VERIFYING && s != RESTORE_SUBMITTING);
 }
 
 static void print_progress(const struct job *j)
@@ -186,7 +191,17 @@ int cmd_restore(struct config *c, int argc, char **argv)
         goto out;
     }
     app_run_until(&R.con, request_settled, NULL, -1);
-    if (r->stage != RESTORE_QUEUED) { fprintf(stderr, "ibench: %s\n", r->message); rc = EXIT_ENVIRONMENT; goto out; }
+    if (R.interrupted && r->stage == RESTORE_VERIFYING) {
+        restore_drop(&R.con, R.request);
+        fprintf(stderr, "ibench: interrupted while verifying the IPSW; nothing was started\n");
+        rc = EXIT_CANCELLED;
+        goto out;
+    }
+    if (r->stage != RESTORE_QUEUED) {
+        fprintf(stderr, "ibench: %s\n", r->message);
+        rc = r->damaged ? EXIT_INTEGRITY : EXIT_ENVIRONMENT;
+        goto out;
+    }
     R.job = r->job_id;
     char label[40];
     snprintf(label, sizeof label, "%s", device_label(d));

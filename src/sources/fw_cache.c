@@ -153,7 +153,10 @@ void fw_cache_checked(const char *path, struct fw_cache_verified *out)
 
 void fw_cache_touch(const char *path)
 {
-    utimensat(AT_FDCWD, path, NULL, 0);
+    /* The access time only: the modification time must keep saying whether
+     * the file changed since its sidecars were written. */
+    const struct timespec ts[2] = {{.tv_nsec = UTIME_NOW}, {.tv_nsec = UTIME_OMIT}};
+    utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW);
 }
 
 bool fw_cache_holds(const struct config *c, const char *path)
@@ -290,7 +293,7 @@ int fw_cache_scan(const struct config *c, struct fw_cache_list *out, char *err, 
         snprintf(e.name, sizeof e.name, "%s", name);
         e.partial = partial;
         e.size = st.st_size;
-        e.used = st.st_mtime;
+        e.used = st.st_atime > st.st_mtime ? st.st_atime : st.st_mtime;   /* see fw_cache_touch */
         e.total = -1;
         e.locked = fw_cache_is_locked(path);
         if (!partial) {

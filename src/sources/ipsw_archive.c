@@ -1,7 +1,8 @@
 /* Reads an IPSW's manifest through libzip, with the archive checked first
- * (ZIP_CHECKCONS) and sizes taken from the central directory. */
+ * (ipsw_vet, then ZIP_CHECKCONS) and sizes taken from the central directory. */
 #include "ipsw_archive.h"
 #include "ipsw_remote.h"
+#include "ipsw_vet.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ int ipsw_read(const char *path, struct ipsw_manifest *m, int *missing, struct ip
               size_t errlen)
 {
     *missing = 0;
+    if (ipsw_vet(path, xfer, err, errlen) < 0) return -1;
     zip_t *z = ipsw_open(path, 1, xfer, err, errlen);
     if (!z) return -1;
     int rc = ipsw_read_zip(z, path, m, missing, err, errlen);

@@ -9,6 +9,7 @@
 #include "ipsw_archive.h"
 #include "ipsw_extract.h"
 #include "ipsw_extract_plan.h"
+#include "ipsw_vet.h"
 #include "fsutil.h"
 
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 #include <zip.h>
@@ -281,16 +283,38 @@ static void *x_worker_main(void *arg)
     return NULL;
 }
 
+/* Whether what the plan will write fits on the output's file system, asked
+ * of the output folder or, before it exists, of its nearest existing parent:
+ * nothing is written when it cannot all fit. */
+static int x_room(struct ipsw_extract *j)
+{
+    char dir[4096];
+    struct statvfs vfs;
+    snprintf(dir, sizeof dir, "%s", j->out_dir);
+    while (statvfs(dir, &vfs) != 0) {
+        if (!strcmp(dir, ".") || !strcmp(dir, "/")) return 0;   /* cannot tell: a full disk is still caught while writing */
+        char *slash = strrchr(dir, '/');
+        if (!slash) snprintf(dir, sizeof dir, ".");
+        else if (slash == dir) dir[1] = 0;
+        else *slash = 0;
+    }
+    double avail = (double)vfs.f_bavail * (double)vfs.f_frsize;
+    if ((double)j->total <= avail) return 0;
+    ipsw_x_fail(j, IPSW_X_ENVIRONMENT, "%s: not enough space: the entries to extract declare %.1f MB, %.1f MB are free; "
+                "nothing was written", j->out_dir, j->total / 1e6, avail / 1e6);
+    return -1;
+}
+
 static void *x_lead(void *arg)
 {
     struct ipsw_extract *j = arg;
     char err[500];
-    zip_t *z = ipsw_open(j->archive, 0, j->o.xfer, err, sizeof err);
-    if (!z) {
+    zip_t *z = NULL;
+    if (ipsw_vet(j->archive, j->o.xfer, err, sizeof err) < 0 || !(z = ipsw_open(j->archive, 1, j->o.xfer, err, sizeof err))) {
         ipsw_x_fail(j, ipsw_x_read_status(j), "%s", err);
         return NULL;
     }
-    if (ipsw_x_plan(j, z) < 0) goto out;
+    if (ipsw_x_plan(j, z) < 0 || x_room(j) < 0) goto out;
     if (mkdir_p(j->out_dir) < 0 || (j->out_fd = open(j->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
         int e = errno;
         ipsw_x_fail(j, IPSW_X_ENVIRONMENT, "%s: cannot use as output folder: %s", j->out_dir, strerror(e));

@@ -318,6 +318,7 @@ static void on_key(struct tui *t, int ch)
     t->message[0] = 0;
     if (tui_restore_key(t, ch)) return;
     if (tui_firmware_key(t, ch)) return;
+    if (tui_ipsw_key(t, ch)) return;
     if (tui_action_key(t, ch)) return;
     switch (ch) {
     case 'q': case 'Q': t->quit = 1; break;

@@ -25,7 +25,8 @@ static const struct key_help moving[] = {
 
 static const struct key_help more[] = {
     {"/", "search the restore log (Log tab)"},
-    {"F", "refresh the firmware catalog (Firmware tab); f there fetches the chosen build"},
+    {"F", "refresh the firmware catalog (Firmware tab); f there fetches the chosen build, r restores from it"},
+    {"v", "verify every CRC of the open IPSW (IPSW tab)"},
     {"Prompts", "Enter answers, Esc cancels, Backspace, Ctrl-U clears the line, Ctrl-W drops a word"},
     {"?", "this help"},
     {"q", "quit (asks first while restores run; they go on without the console)"},

@@ -1,7 +1,8 @@
 /* The console's IPSW tab: i opens an IPSW (a file, or an http(s) URL read with
  * Range requests) through the runtime, which reads it on the pool and keeps
  * it (ipsw_doc.h); the tab shows its version, the product types it is for,
- * whether the archive is complete, and each build identity with a mark where
+ * whether the archive is complete and how far it is known intact (v reads
+ * every entry's CRC on the pool), and each build identity with a mark where
  * it fits the selected device. Drawing reads memory only. */
 #include <curses.h>
 #include <stdio.h>
@@ -45,10 +46,22 @@ void tui_draw_ipsw(struct tui *t, const struct device *d, int y, int rows)
         tui_role_on(t, R_TITLE);
         tui_put(y++, 1, COLS - 1, l);
         tui_role_off();
+        int warn = doc->missing || doc->check == IPSW_CHECK_DAMAGED;
         if (doc->missing) snprintf(l, sizeof l, "Archive INCOMPLETE: %d component(s) named by the manifest are missing", doc->missing);
-        else if (doc->transferred) snprintf(l, sizeof l, "Archive complete (remote: %lld bytes read)", doc->transferred);
-        else snprintf(l, sizeof l, "Archive complete and intact");
-        if (doc->missing) tui_role_on(t, R_WARN);
+        else if (doc->remote) snprintf(l, sizeof l, "Archive complete; directory consistent, CRCs not checked (remote: %lld bytes read)",
+                                       doc->transferred);
+        else if (doc->check == IPSW_CHECK_INTACT)
+            snprintf(l, sizeof l, "Archive complete and intact (%s)", doc->by_catalog ? "checksum matched the catalog at download" : "every CRC checked");
+        else if (doc->check == IPSW_CHECK_VERIFYING)
+            snprintf(l, sizeof l, "Archive complete; verifying every CRC: %d%% of %.1f MB", doc->vtotal > 0 ? (int)(doc->vdone * 100 / doc->vtotal) : 0,
+                     doc->vtotal / 1e6);
+        else if (doc->check == IPSW_CHECK_DAMAGED) {
+            size_t n = strlen(doc->source);   /* the reason names the file first: the title says which */
+            const char *why = !strncmp(doc->check_err, doc->source, n) && !strncmp(doc->check_err + n, ": ", 2) ? doc->check_err + n + 2 : doc->check_err;
+            snprintf(l, sizeof l, "Archive DAMAGED: %s", why);
+        }
+        else snprintf(l, sizeof l, "Archive complete; directory consistent, CRCs not checked: v verifies");
+        if (warn) tui_role_on(t, R_WARN);
         if (y < end) tui_put(y++, 1, COLS - 1, l);
         tui_role_off();
         int fits[IPSW_MAX_IDENTITIES] = {0}, nfit = -1;
@@ -71,6 +84,14 @@ void tui_draw_ipsw(struct tui *t, const struct device *d, int y, int rows)
             tui_put(y++, 2, COLS - 2, l);
         }
     }
+}
+
+int tui_ipsw_key(struct tui *t, int ch)
+{
+    char err[200];
+    if (t->ask.active || t->tab != TAB_IPSW || ch != 'v') return 0;
+    if (ipsw_doc_verify_start(&t->con, err, sizeof err) < 0) snprintf(t->message, sizeof t->message, " %s", err);
+    return 1;
 }
 
 const char *tui_ipsw_source(void)

@@ -51,6 +51,7 @@ static void on_restore(void *ctx, enum restore_note note, const struct restore_r
     switch (r->stage) {
     case RESTORE_RESOLVING:
     case RESTORE_DOWNLOADING:
+    case RESTORE_VERIFYING:
     case RESTORE_SUBMITTING:
         tui_say(t, "%s", r->message);
         break;
@@ -192,7 +193,7 @@ void tui_draw_preflight(struct tui *t, int y, int rows)
                 snprintf(l, sizeof l, "%-4s %-9s %s", verdict_word(r->pf.item[i].v), r->pf.item[i].name, r->pf.item[i].text);
                 tui_panel_text(pass ? R_NORMAL : R_WARN, 2, 17, l);
             }
-        if (!r->pf.n) tui_panel_text(R_NORMAL, 2, 2, r->message);
+        if (!r->pf.n || r->stage == RESTORE_VERIFYING) tui_panel_text(R_NORMAL, 2, 2, r->message);
     }
     tui_panel_show(t, y, 0, rows, &t->panel_scroll, "PgUp/PgDn scroll");
 }

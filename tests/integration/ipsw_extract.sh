@@ -83,7 +83,7 @@ hostile lyingsize '^ibench: Firmware/lying\.bin: lying size' "lying size"
 check "lying size: the entry is not in place" [ ! -e "$T/h/out-lyingsize/Firmware/lying.bin" ]
 hostile badcrc '^ibench: Firmware/badcrc\.bin: CRC mismatch' "bad CRC"
 check "bad CRC: the entry is not in place" [ ! -e "$T/h/out-badcrc/Firmware/badcrc.bin" ]
-hostile truncated '^ibench: Firmware/cut\.bin: .*truncated' "entry cut short"
+hostile truncated '^ibench: .*truncated\.ipsw: Firmware/cut\.bin: refused: truncated' "entry cut short"
 head -c $(( $(wc -c <"$T/good.ipsw") / 2 )) "$T/good.ipsw" >"$T/cut.ipsw"
 "$IBENCH" ipsw extract "$T/cut.ipsw" -o "$T/h/out-cut" >/dev/null 2>"$T/cut.err"; rc=$?
 check "truncated file: exit 5" [ $rc = 5 ]
@@ -131,20 +131,39 @@ no_partials "$T/cancel" "$T/big.ipsw" "cancel leaves no partial file"
 check "cancel: the big entry is not in place" [ ! -e "$T/cancel/Firmware/big.dmg" ]
 check "cancel: only complete small files remain" [ "$(du -sk "$T/cancel" | cut -f1)" -lt 1024 ]
 
+# Forged directories, each refused with exit 5 and a message naming the entry
+# before anything is written (info refuses them alike).
+forged() { # variant, message regex, name
+    $G "$T/$1.ipsw" --variant "$1"
+    "$IBENCH" ipsw extract "$T/$1.ipsw" -o "$T/h/out-$1" >/dev/null 2>"$T/$1.err"; rc=$?
+    check "$3: exit 5 (rc=$rc)" [ $rc = 5 ]
+    has "$T/$1.err" "$2" "$3: the refusal names the entry"
+    check "$3: nothing written" [ ! -e "$T/h/out-$1" ]
+    "$IBENCH" ipsw info "$T/$1.ipsw" >/dev/null 2>"$T/$1.ierr"; rc=$?
+    check "$3: ipsw info refuses it too (rc=$rc)" [ $rc = 5 ]
+}
+forged dupname 'BuildManifest\.plist: refused: the archive holds two entries of this name' "two entries of one name"
+forged namemismatch "Firmware/name-aaaa\.bin: refused: its local header names it 'Firmware/name-bbbb\.bin'" "local name differs from the central one"
+forged overlap 'bomb/0000\.bin: refused: it overlaps bomb/0001\.bin' "2000 overlapping entries of 64 MB each"
+
+# What the entries declare must fit in the output's free space before
+# anything is written: one 4 KiB entry declaring 512 TB.
+$G "$T/huge.ipsw" --variant hugesize
+"$IBENCH" ipsw extract "$T/huge.ipsw" -o "$T/h/out-huge/sub" >/dev/null 2>"$T/huge.err"; rc=$?
+check "declared size beyond free space: exit 7 (rc=$rc)" [ $rc = 7 ]
+has "$T/huge.err" 'out-huge/sub: not enough space: the entries to extract declare 562949953\.4 MB, [0-9.]+ MB are free; nothing was written' "declared size beyond free space: said plainly"
+check "declared size beyond free space: not even the folder is created" [ ! -e "$T/h/out-huge" ]
+
 # A full disk: a 1 MB tmpfs (needs a mount namespace and permission to mount).
+# 3 MB declared: refused up front, the tmpfs left empty.
 $G "$T/b3.ipsw" --variant big --big-mb 3
 mkdir -p "$T/small"
 if unshare -m sh -c "mount -t tmpfs -o size=1m tmpfs '$T/small' && \
       '$IBENCH' ipsw extract '$T/b3.ipsw' -o '$T/small/out' >/dev/null 2>'$T/full.err'; echo \$? >'$T/full.rc'; \
-      find '$T/small' -name '.ibench-*' >'$T/full.partials'; df -k '$T/small' | tail -n 1 >'$T/full.df'" 2>"$T/mount.err"; then
+      find '$T/small' -mindepth 1 >'$T/full.left'" 2>"$T/mount.err"; then
     check "full disk exits 7" [ "$(cat "$T/full.rc")" = 7 ]
-    # Workers run in parallel, so whichever entry meets the full disk first is named.
-    hit=$(sed -n 's/^ibench: \(.*\): disk full (No space left on device)$/\1/p' "$T/full.err" | head -n 1)
-    check "full disk: message names the entry (${hit:-none})" \
-        python3 -c 'import sys, zipfile; sys.exit(sys.argv[2] not in zipfile.ZipFile(sys.argv[1]).namelist())' "$T/b3.ipsw" "${hit:-none}"
-    check "full disk: partial output removed" [ ! -s "$T/full.partials" ]
-    used=$(awk '{print $3}' "$T/full.df")
-    check "full disk: the space is given back (${used} KiB used)" [ "${used:-1024}" -lt 512 ]
+    has "$T/full.err" 'small/out: not enough space: the entries to extract declare 3\.[0-9] MB, 1\.0 MB are free' "full disk: refused before writing, with the sizes"
+    check "full disk: nothing written" [ ! -s "$T/full.left" ]
 else
     echo "# full-disk check skipped: cannot mount a tmpfs here: $(head -n 1 "$T/mount.err")"
 fi

@@ -66,3 +66,28 @@ check "manifest with a bad CRC exits 5" [ $rc = 5 ]
 has "$T/crc" 'damaged|CRC|Inconsistent' "bad CRC: clear message"
 "$IBENCH" ipsw info "$T/nonexistent.ipsw" >/dev/null 2>"$T/ne"; rc=$?
 check "missing file exits 5 with a message" [ $rc = 5 ] && has "$T/ne" 'nonexistent.ipsw' "missing file is named"
+
+# What info says it checked: the directory only, unless --verify (or
+# `ipsw verify`) reads every entry; a damaged entry then fails with exit 5.
+has "$T/info" '^Integrity: directory consistent; CRCs not checked \(--verify reads every entry of a local file\)$' "info says the CRCs were not checked"
+check "info never calls an unverified archive intact" [ -z "$(grep -i intact "$T/info")" ]
+$G "$T/badcrc.ipsw" --variant badcrc
+"$IBENCH" ipsw info "$T/badcrc.ipsw" >"$T/bc.out" 2>&1; rc=$?
+check "info without --verify on a damaged entry: exit 0, not intact" all "[ $rc = 0 ]" '[ -z "$(grep -i intact "$T/bc.out")" ]'
+"$IBENCH" ipsw info "$T/badcrc.ipsw" --verify >"$T/bcv.out" 2>"$T/bcv.err"; rc=$?
+check "info --verify on a damaged entry exits 5 (rc=$rc)" [ $rc = 5 ]
+has "$T/bcv.err" '^ibench: .*badcrc\.ipsw: Firmware/badcrc\.bin: CRC mismatch' "info --verify names the damaged entry"
+has "$T/bcv.out" '^Integrity: DAMAGED: .*Firmware/badcrc\.bin: CRC mismatch' "info --verify: integrity line"
+has "$T/bcv.err" '^verify: 0% of [0-9.]+ MB$' "verification progress lines"
+"$IBENCH" ipsw verify "$T/badcrc.ipsw" >/dev/null 2>&1; rc=$?
+check "ipsw verify on a damaged entry exits 5 (rc=$rc)" [ $rc = 5 ]
+"$IBENCH" ipsw verify "$T/good.ipsw" >"$T/gv.out" 2>"$T/gv.err"; rc=$?
+check "ipsw verify on a good IPSW exits 0 (rc=$rc)" [ $rc = 0 ]
+has "$T/gv.out" '^Integrity: intact: every CRC checked$' "ipsw verify: intact after every CRC"
+has "$T/gv.err" '^verify: 100% of [0-9.]+ MB$' "ipsw verify: progress to 100%"
+"$IBENCH" --json ipsw info "$T/good.ipsw" --verify >"$T/gv.json" 2>/dev/null
+python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert o["integrity"]=="intact" and o["intact_by"]=="crc", o' "$T/gv.json"
+check "--json --verify: integrity intact by crc" [ $? = 0 ]
+"$IBENCH" --json ipsw info "$T/good.ipsw" >"$T/g.json" 2>/dev/null
+python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); assert o["integrity"]=="directory", o' "$T/g.json"
+check "--json: integrity directory without --verify" [ $? = 0 ]
