@@ -108,6 +108,9 @@ struct app {
 int app_open(struct app *a, struct config *cfg, unsigned flags);
 /* Stops every source, joins the pool (bounded), frees everything. */
 void app_close(struct app *a);
+/* Why no device shows, in words: USB could not start, the machine has no
+ * USB bus, or simply no Apple device is plugged in. */
+void app_usb_empty_reason(const struct app *a, char *out, size_t n);
 /* Thread-safe. */
 void app_post(struct app *a, const struct bench_ev *ev);
 /* Runs the loop until every present device is identified or `ms` pass. */

@@ -14,6 +14,10 @@ enum tab { TAB_DETAIL, TAB_GUIDE, TAB_FIRMWARE, TAB_IPSW, TAB_LOG, TAB_COUNT };
 enum role { R_NORMAL, R_TITLE, R_SELECTED, R_DIM, R_MODE_NORMAL, R_MODE_RECOVERY, R_MODE_DFU, R_WARN, R_KEY };
 
 
+/* A message the key bar showed, kept for the Log tab. */
+struct tui_said { int64_t t_ms; int warn; char text[160]; };
+#define TUI_SAID 64
+
 struct tui;
 /* Carries out an answer: y (input "") or an entered line. d is the device
  * the question was about (still present), or NULL. */
@@ -29,7 +33,11 @@ struct tui {
     struct loop_timer *clock, *redraw;
     int64_t last_draw_ms;
     unsigned drawn_generation;   /* the bench's generation when last drawn */
-    char message[160];
+    char message[160];           /* the key bar's message (tui_say); "" shows the keys */
+    int64_t message_until_ms;    /* when it goes */
+    char said_text[160];         /* the message last noted in the history */
+    struct tui_said said[TUI_SAID];
+    unsigned said_head, said_count;
     /* the one open question: y/N, or a line being typed into `input` */
     struct {
         int active, prompting;
@@ -48,14 +56,23 @@ struct tui {
     char restore_ipsw[256];
     int log_scroll;              /* lines up from the end of the restore log */
     char log_search[64];
+    int log_raw;                 /* the Log tab shows the engine's lines as printed */
+    int log_events;              /* the Log tab shows events and messages, not the restore log */
 };
 
 struct device *tui_selected(struct tui *t);
 void tui_put(int y, int x, int width, const char *s);   /* padded or cut to width */
 void tui_role_on(struct tui *t, enum role r);
 void tui_role_off(void);
-/* The message on the key bar. */
+/* tui_messages.c: the message on the key bar, for a few seconds (a
+ * warning, for a refusal or a failure, longer); each goes into the history. */
 void tui_say(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tui_warn(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Before a frame: notes a message written straight into t->message, drops
+ * one whose time is up. Returns ms until the shown message goes, -1 none. */
+int64_t tui_messages_tick(struct tui *t, int64_t now);
+/* The i-th newest message said, 0 = newest; NULL past the end. */
+const struct tui_said *tui_said_get(const struct tui *t, unsigned i);
 /* Opens the question (replacing any): "...? [y/N]", or a line to type with
  * `initial` in it. d: the device it is about (NULL: none). */
 void tui_ask_yes(struct tui *t, const struct device *d, tui_answer_fn fn, const char *fmt, ...)
@@ -79,8 +96,12 @@ void tui_action_hints(const struct tui *t, const struct device *d, char *out, si
  * running, / and PgUp/PgDn in the restore log. Returns 1 if handled. */
 int tui_restore_key(struct tui *t, int ch);
 void tui_draw_preflight(struct tui *t, int y, int rows);
-/* The selected device's restore log; returns 0 when it has no job. */
-int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows);
+
+/* tui_log.c: the Log tab. The selected device's restore log in words (v:
+ * the engine's raw lines), else, or with m, the bench's events and the
+ * messages said; / searches, PgUp/PgDn scroll. Keys return 1 if handled. */
+int tui_log_key(struct tui *t, int ch);
+void tui_draw_log(struct tui *t, const struct device *d, int y, int rows);
 
 /* tui_firmware.c: f (the Firmware tab; there f fetches the chosen build,
  * [ ] choose, F refreshes the catalog). Returns 1 if handled. */

@@ -242,6 +242,17 @@ void app_close(struct app *a)
     a->loop = NULL;
 }
 
+void app_usb_empty_reason(const struct app *a, char *out, size_t n)
+{
+    /* libusb lists Apple devices from sysfs whatever the device nodes'
+     * permissions, so an empty bench is never a permission problem: a device
+     * it cannot open still gets a row, with the reason. */
+    if (!a->usb) snprintf(out, n, "%s", a->usb_error[0] ? a->usb_error : "USB is not watched");
+    else if (access("/dev/bus/usb", F_OK) < 0)
+        snprintf(out, n, "This machine shows no USB bus (/dev/bus/usb is missing): run ibench where the devices are plugged in.");
+    else snprintf(out, n, "No Apple device is on the USB bus: check the cable carries data and the device is switched on.");
+}
+
 static int all_identified(const struct app *a)
 {
     if ((a->usb && usb_source_busy(a->usb)) || (a->mux && mux_source_busy(a->mux))) return 0;

@@ -16,16 +16,6 @@
 #include "tui.h"
 #include "verbs.h"
 
-void tui_say(struct tui *t, const char *fmt, ...)
-{
-    va_list ap;
-    t->message[0] = ' ';
-    va_start(ap, fmt);
-    vsnprintf(t->message + 1, sizeof t->message - 1, fmt, ap);
-    va_end(ap);
-    t->dirty = 1;
-}
-
 /* --- questions ------------------------------------------------------------- */
 
 static void ask(struct tui *t, const struct device *d, int prompting, size_t max, tui_answer_fn fn, const char *fmt, va_list ap)

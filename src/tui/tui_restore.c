@@ -1,12 +1,10 @@
 /* Restores in the console: r starts an Update (R an Erase) through the verb
- * table, c cancels a job, q asks first while jobs run (they continue), and
- * the Log tab shows the selected device's restore log with PgUp/PgDn and /
- * to search.
+ * table, c cancels a job, q asks first while jobs run (they continue); the
+ * Log tab (tui_log.c) shows the job's log.
  *
  * Nothing here blocks: the typed source is resolved and the preflight runs
  * in the runtime (restore.h) on the worker pool; its result arrives through
- * the restore listener, which opens the confirmation. The log is drawn from
- * the runtime's copy, read when the job's progress changes. The IPSW prompt
+ * the restore listener, which opens the confirmation. The IPSW prompt
  * starts with the newest cached IPSW for the model (firmware.h). */
 #include <curses.h>
 #include <inttypes.h>
@@ -102,12 +100,6 @@ static void quit_anyway(struct tui *t, struct device *d, const char *input) { t-
 
 static void open_ipsw(struct tui *t, struct device *d, const char *input) { tui_ipsw_open(t, input); }
 
-static void search_log(struct tui *t, struct device *d, const char *input)
-{
-    snprintf(t->log_search, sizeof t->log_search, "%s", input);
-    t->log_scroll = -1;          /* find from the end on the next draw */
-}
-
 static void cancel_job(struct tui *t, struct device *d, const char *input)
 {
     char err[300] = "";
@@ -152,12 +144,6 @@ int tui_restore_key(struct tui *t, int ch)
         initial_source(t, d, initial, sizeof initial);
         tui_ask_line(t, NULL, sizeof t->input - 1, initial, open_ipsw, "IPSW file or URL (Enter, Esc cancels): ");
         return 1;
-    case '/':
-        if (t->tab != TAB_LOG) return 0;
-        tui_ask_line(t, NULL, sizeof t->log_search - 1, NULL, search_log, "Search the log: ");
-        return 1;
-    case KEY_PPAGE: t->log_scroll += 10; t->dirty = 1; return t->tab == TAB_LOG;
-    case KEY_NPAGE: t->log_scroll = t->log_scroll > 10 ? t->log_scroll - 10 : 0; t->dirty = 1; return t->tab == TAB_LOG;
     default: return 0;
     }
 }
@@ -181,53 +167,4 @@ void tui_draw_preflight(struct tui *t, int y, int rows)
         tui_role_off();
     }
     if (!r->pf.n && rows > 1) tui_put(y + 1, 2, COLS - 2, r->message);
-}
-
-int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows)
-{
-    const struct job *j = d && d->has_ecid ? restore_job_for(&t->con, d->ecid) : NULL;
-    if (!j || rows < 2) return 0;
-    char head[300];
-    if (job_finished(j))
-        snprintf(head, sizeof head, "Restore job %u (%s %s): %s - %s", j->id, j->erase ? "Erase" : "Update", j->build,
-                 job_state_key(j->state), j->cause);
-    else
-        snprintf(head, sizeof head, "Restore job %u (%s %s): %s %d%%   PgUp/PgDn scroll, / search", j->id,
-                 j->erase ? "Erase" : "Update", j->build, job_state_key(j->state), j->parse.progress / 10);
-    tui_role_on(t, job_finished(j) && j->state != JOB_SUCCEEDED ? R_WARN : R_TITLE);
-    tui_put(y, 1, COLS - 1, head);
-    tui_role_off();
-    if (job_finished(j) && j->state != JOB_SUCCEEDED && rows > 2) {
-        char next[300];
-        snprintf(next, sizeof next, "Next: %s%s", j->next_step, !j->erase && j->state == JOB_FAILED ? "  (R: Erase restore, deletes data)" : "");
-        tui_put(y + 1, 1, COLS - 1, next);
-        y++;
-        rows--;
-    }
-    /* From memory: the runtime reads the file when the job moves (restore.h). */
-    const struct restore_log *lg = restore_log(&t->con, j->id);
-    int nl = lg ? lg->nlines : 0;
-    if (!nl) { tui_put(y + 1, 2, COLS - 2, "(no output yet)"); return 1; }
-    int view = rows - 1;
-    if (t->log_scroll < 0) {            /* a new search: the last line that matches */
-        t->log_scroll = 0;
-        for (int i = nl - 1; i >= 0; i--)
-            if (t->log_search[0] && strcasestr(lg->line[i], t->log_search)) { t->log_scroll = nl - 1 - i - view / 2; break; }
-        if (t->log_scroll < 0) t->log_scroll = 0;
-    }
-    if (t->log_scroll > nl - view) t->log_scroll = nl - view > 0 ? nl - view : 0;
-    int start = nl - view - t->log_scroll;
-    if (start < 0) start = 0;
-    for (int i = 0; i < view && start + i < nl; i++) {
-        char clean[600];
-        size_t k = 0;
-        for (const char *s = lg->line[start + i]; *s && k + 1 < sizeof clean; s++)
-            clean[k++] = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
-        clean[k] = 0;
-        int hit = t->log_search[0] && strcasestr(clean, t->log_search);
-        if (hit) tui_role_on(t, R_SELECTED);
-        tui_put(y + 1 + i, 1, COLS - 1, clean);
-        if (hit) tui_role_off();
-    }
-    return 1;
 }
