@@ -139,6 +139,9 @@ struct bench {
      * their device has a row yet (a console started mid-restore) */
     struct bench_job jobs[BENCH_MAX_JOBS];
     int njobs;
+    /* usbmuxd is watched: it, not the USB product ID Normal and Restore
+     * share, decides between those two modes */
+    bool mux_decides;
     /* slot labels: port path -> label */
     struct { char port[PORT_MAX]; char label[32]; } slots[64];
     int nslots;

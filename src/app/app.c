@@ -15,6 +15,7 @@
 #include "pool.h"
 #include "restore.h"
 #include "usb_source.h"
+#include "verbs.h"
 
 #define POOL_THREADS 4
 #define POOL_GRACE_MS 3000     /* a lockdownd call stuck longer than this is left to exit */
@@ -81,6 +82,25 @@ static void release(struct app_op *op)
     if (op->lockfd >= 0) { close(op->lockfd); op->lockfd = -1; }
 }
 
+void app_op_words(const struct app_op *op, char *out, size_t n)
+{
+    const char *what = op->verb ? op->verb->bar : "Action";
+    if (op->answer[0]) snprintf(out, n, "%s answered: %s", what, op->answer);
+    else snprintf(out, n, "%s: %s", what, op->message[0] ? op->message : op->state == OP_FAILED ? "failed" : "done");
+}
+
+/* The op's news goes to its device's row and the event log, through the
+ * queue: this may run inside the bench's own listener. */
+static void tell(struct app *a, struct app_op *op)
+{
+    struct bench_ev ev = {.type = BEV_NOTE, .now_ms = now_ms(), .has_ecid = op->ecid != 0, .ecid = op->ecid};
+    snprintf(ev.port, sizeof ev.port, "%s", op->port);
+    snprintf(ev.udid, sizeof ev.udid, "%s", op->udid);
+    app_op_words(op, ev.text, sizeof ev.text);
+    app_post(a, &ev);
+    if (a->on_op) a->on_op(a->on_op_ctx, op);
+}
+
 static void settle(struct app *a, struct app_op *op, int ok, const char *fmt, const char *mode)
 {
     op->state = ok ? OP_SUCCEEDED : OP_FAILED;
@@ -88,7 +108,7 @@ static void settle(struct app *a, struct app_op *op, int ok, const char *fmt, co
     snprintf(op->message, sizeof op->message, fmt, mode);
     release(op);
     arm_op_timer(a);
-    if (a->on_op) a->on_op(a->on_op_ctx, op);
+    tell(a, op);
 }
 
 void app_op_end(struct app *a, struct app_op *op, int ok, const char *message, const char *answer)
@@ -101,7 +121,7 @@ void app_op_end(struct app *a, struct app_op *op, int ok, const char *message, c
         op->state = OP_RETURNING;
         snprintf(op->message, sizeof op->message, "sent; waiting for the device to come back");
         arm_op_timer(a);
-        if (a->on_op) a->on_op(a->on_op_ctx, op);
+        tell(a, op);
         return;
     }
     settle(a, op, ok, "%s", message ? message : "");
@@ -210,6 +230,7 @@ int app_open(struct app *a, struct config *cfg, unsigned flags)
     if (!(flags & APP_NO_DEVICES)) {
         a->usb = usb_source_start(&a->sink, a->usb_error, sizeof a->usb_error);
         a->mux = mux_source_start(&a->sink, a->mux_error, sizeof a->mux_error);
+        a->bench.mux_decides = a->mux && !a->mux_error[0];
     }
     if (flags & APP_FOLLOW_JOBS) a->jobs = job_source_start(&a->sink, (flags & APP_PUMP_JOBS) != 0);
     if (restores_open(a) < 0) return -1;

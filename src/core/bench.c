@@ -189,7 +189,8 @@ static struct device *merge(struct bench *b, struct device *keep, struct device 
     fresh->merged_into = keep->id;
     notify(b, NOTE_REMOVED, fresh);
     remove_device(b, fresh);
-    if (change_mode(b, keep, now, m)) notify(b, NOTE_MODE_CHANGED, keep);
+    int unseen = keep->nhistory == 0;   /* a row still awaiting its mode (on_usb_arrived) */
+    if (change_mode(b, keep, now, m)) notify(b, unseen ? NOTE_ATTACHED : NOTE_MODE_CHANGED, keep);
     return keep;
 }
 
@@ -270,17 +271,33 @@ static int on_usb_arrived(struct bench *b, const struct bench_ev *ev)
         int was_gone = d->presence == PRESENCE_GONE;
         d->on_usb = true;
         d->pid = ev->pid;
+        if (mode == MODE_NORMAL && was_gone && !d->on_mux && b->mux_decides) {
+            /* Back with the PID Normal and Restore share: usbmuxd is about to
+             * say which. Until then the row stays as it was, so neither the
+             * history nor a watcher hears of a Normal mode that never was. */
+            d->gone_since_ms = ev->now_ms;
+            return 0;
+        }
         if (mode_is_iboot(mode)) { d->identified = false; d->ident_error[0] = 0; }
         if (change_mode(b, d, ev->now_ms, mode)) notify(b, NOTE_MODE_CHANGED, d);
         else if (was_gone) notify(b, NOTE_ATTACHED, d);
         return 1;
     }
-    d = new_device(b, ev->now_ms, mode);
+    int undecided = mode == MODE_NORMAL && b->mux_decides;
+    d = new_device(b, ev->now_ms, undecided ? MODE_UNKNOWN : mode);
     if (!d) return 0;
     snprintf(d->port, sizeof d->port, "%s", ev->port);
     apply_slot(b, d);
     d->on_usb = true;
     d->pid = ev->pid;
+    if (undecided) {
+        /* Normal or Restore: kept out of sight, with no history, until
+         * usbmuxd says which (the row holds the port for it). */
+        d->nhistory = 0;
+        d->presence = PRESENCE_GONE;
+        d->gone_since_ms = ev->now_ms;
+        return 0;
+    }
     char pid[8];
     snprintf(pid, sizeof pid, "%04x", ev->pid);
     if (mode == MODE_UNKNOWN) snprintf(d->last_event, sizeof d->last_event, "attached, unknown product ID 0x%s", pid);
@@ -299,6 +316,8 @@ static int on_usb_identified(struct bench *b, const struct bench_ev *ev)
         S(d->udid, ev->udid);
         ecid_from_udid(d);
         d->identified = true;
+        /* Its mode awaits usbmuxd (on_usb_arrived); a usbmuxd row of it folds in. */
+        if (d->presence == PRESENCE_GONE) return merge_by_identity(b, d, ev->now_ms) != d;
     } else {
         struct serial_info si;
         if (serial_parse(ev->serial_str, strnlen(ev->serial_str, sizeof ev->serial_str), &si, err, sizeof err) < 0) {
@@ -345,9 +364,9 @@ static int on_mux_attached(struct bench *b, const struct bench_ev *ev)
         if (d && !d->udid[0]) memcpy(d->udid, tmp.udid, sizeof d->udid);
     }
     if (d) {
-        int was_gone = d->presence == PRESENCE_GONE;
+        int was_gone = d->presence == PRESENCE_GONE, unseen = d->nhistory == 0;
         d->on_mux = true;
-        if (change_mode(b, d, ev->now_ms, mode)) notify(b, NOTE_MODE_CHANGED, d);
+        if (change_mode(b, d, ev->now_ms, mode)) notify(b, unseen ? NOTE_ATTACHED : NOTE_MODE_CHANGED, d);
         else if (was_gone) notify(b, NOTE_ATTACHED, d);
         return 1;
     }

@@ -360,7 +360,7 @@ static void on_key(struct tui *t, int ch)
     case 'd': {
         struct device *d = tui_selected(t);
         char why[300];
-        if (verb_start(verb_get(VERB_DFU), &t->con, d, NULL, why, sizeof why) < 0) { tui_say(t, "%s", why); break; }
+        if (verb_start(verb_get(VERB_DFU), &t->con, d, NULL, why, sizeof why) < 0) { tui_warn(t, "%s", why); break; }
         t->tab = TAB_GUIDE;
         t->guide_action = GUIDE_ENTER_DFU;
         break;

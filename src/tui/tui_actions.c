@@ -104,7 +104,7 @@ static void start(struct tui *t, struct device *d, const struct verb *v, const c
 {
     char err[300];
     int id = verb_start(v, &t->con, d, arg, err, sizeof err);
-    if (id < 0) tui_say(t, "%s", err);
+    if (id < 0) tui_warn(t, "%s", err);
     else if (id == 0) tui_say(t, "%s: %s asked.", device_label(d), v->bar);
     else tui_say(t, "%s: %s started (c cancels).", device_label(d), v->bar);
 }
@@ -148,7 +148,7 @@ int tui_action_key(struct tui *t, int ch)
         return 1;
     }
     if (r != VERB_OK) {
-        tui_say(t, "%s", why);
+        tui_warn(t, "%s", why);
         if (r == VERB_WRONG_MODE) point_to_guide(t, v, d);
         return 1;
     }
@@ -163,10 +163,9 @@ int tui_action_key(struct tui *t, int ch)
 void tui_op_ended(struct tui *t, const struct app_op *op)
 {
     if (op->state == OP_RETURNING) { tui_say(t, "%s: %s sent; waiting for it to come back (c stops waiting).", op->label, op->verb ? op->verb->bar : "action"); return; }
-    if (op->state == OP_FAILED) { tui_say(t, "%s: %.200s", op->label, op->message); return; }
+    if (op->state == OP_FAILED) { tui_warn(t, "%s: %.200s", op->label, op->message); return; }
     if (op->answer[0]) {
         tui_say(t, "%s answered: %.200s", op->label, op->answer);
-        bench_logf(&t->con.bench, now_ms(), "%s: iBoot answered: %s", op->label, op->answer);
         return;
     }
     if (op->message[0]) tui_say(t, "%s: %.200s", op->label, op->message);

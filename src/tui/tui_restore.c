@@ -28,13 +28,13 @@ static const char *product_of(const struct device *d) { return d->model ? d->mod
 static void update_confirmed(struct tui *t, struct device *d, const char *input)
 {
     char err[300];
-    if (restore_confirm(&t->con, S.request, NULL, err, sizeof err) < 0) { t->show_preflight = 0; tui_say(t, "%s", err); }
+    if (restore_confirm(&t->con, S.request, NULL, err, sizeof err) < 0) { t->show_preflight = 0; tui_warn(t, "%s", err); }
 }
 
 static void erase_digits(struct tui *t, struct device *d, const char *input)
 {
     char err[300];
-    if (restore_confirm(&t->con, S.request, input, err, sizeof err) < 0) { t->show_preflight = 0; tui_say(t, "%s", err); }
+    if (restore_confirm(&t->con, S.request, input, err, sizeof err) < 0) { t->show_preflight = 0; tui_warn(t, "%s", err); }
 }
 
 /* The runtime moved the request on, or the log came in. */
@@ -59,7 +59,7 @@ static void on_restore(void *ctx, enum restore_note note, const struct restore_r
         break;
     case RESTORE_REFUSED:
         if (!r->pf.n) t->show_preflight = 0;
-        tui_say(t, "%s", r->message);
+        tui_warn(t, "%s", r->message);
         break;
     case RESTORE_QUEUED:
         t->show_preflight = 0;
@@ -80,7 +80,7 @@ static void restore_typed(struct tui *t, struct device *d, const char *input)
     char err[300];
     const struct verb *v = verb_get(t->restore_erase ? VERB_ERASE : VERB_RESTORE);
     int id = verb_start(v, &t->con, d, input, err, sizeof err);
-    if (id < 0) { tui_say(t, "%s", err); return; }
+    if (id < 0) { tui_warn(t, "%s", err); return; }
     S.request = (unsigned)id;
     t->show_preflight = 1;
     on_restore(t, RESTORE_NOTE_REQUEST, restore_current(&t->con));
@@ -106,7 +106,7 @@ static void cancel_job(struct tui *t, struct device *d, const char *input)
     const struct job *j = restore_job_for(&t->con, d->ecid);
     unsigned id = j ? j->id : 0;
     if (verb_start(verb_get(VERB_CANCEL), &t->con, d, NULL, err, sizeof err) < 0) {
-        tui_say(t, "The job could not be cancelled: %s", err[0] ? err : "already over?");
+        tui_warn(t, "The job could not be cancelled: %s", err[0] ? err : "already over?");
         return;
     }
     tui_say(t, "Job %u cancelled. The device may stay in Recovery: x exits it, or restore again.", id);
@@ -126,7 +126,7 @@ int tui_restore_key(struct tui *t, int ch)
     }
     case 'r': case 'R': {
         const struct verb *v = verb_get(ch == 'R' ? VERB_ERASE : VERB_RESTORE);
-        if (verb_check(v, &t->con, d, why, sizeof why) != VERB_OK) { tui_say(t, "%s", why); return 1; }
+        if (verb_check(v, &t->con, d, why, sizeof why) != VERB_OK) { tui_warn(t, "%s", why); return 1; }
         t->restore_erase = ch == 'R';
         t->show_preflight = 0;
         initial_source(t, d, initial, sizeof initial);
