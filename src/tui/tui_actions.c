@@ -176,5 +176,6 @@ void tui_action_hints(const struct tui *t, const struct device *d, char *out, si
 {
     char acts[160];
     verb_key_bar(&t->con, d, acts, sizeof acts);
-    snprintf(out, n, " ?Help gGuide %sfFw lLog qQuit", acts);
+    /* The guide's steps come from the model table: no g for a model it lacks. */
+    snprintf(out, n, " ?Help %s%sfFw lLog qQuit", d && d->model ? "gGuide " : "", acts);
 }

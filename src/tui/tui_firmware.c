@@ -37,7 +37,7 @@ static void follow(struct tui *t, const struct device *d)
     }
 }
 
-static void fetch_build(struct tui *t, const struct device *d)
+static void fetch_chosen(struct tui *t, struct device *d, const char *input)
 {
     const struct catalog *cat = firmware_catalog(&t->con);
     if (!cat || t->fw_cursor >= cat->n) { snprintf(t->message, sizeof t->message, " No build selected (the catalog is not loaded yet)."); return; }
@@ -45,6 +45,17 @@ static void fetch_build(struct tui *t, const struct device *d)
     const struct firmware *f = &cat->fw[t->fw_cursor];
     if (firmware_fetch_for(&t->con, d, f, err, sizeof err) < 0) { snprintf(t->message, sizeof t->message, " %s", err); return; }
     snprintf(t->message, sizeof t->message, " %s: fetching %s (%s) into the cache.", device_label(d), f->version, f->build);
+}
+
+/* A build Apple no longer signs cannot be restored now: gigabytes fetched
+ * for nothing unless the technician means it, so the console asks. */
+static void fetch_build(struct tui *t, struct device *d)
+{
+    const struct catalog *cat = firmware_catalog(&t->con);
+    const struct firmware *f = cat && t->fw_cursor < cat->n ? &cat->fw[t->fw_cursor] : NULL;
+    if (!f || f->is_signed) { fetch_chosen(t, d, ""); return; }
+    tui_ask_yes(t, d, fetch_chosen, "Fetch %s (%s), %.1f GB? It is not signed: it cannot be restored now.", f->version, f->build,
+                (double)f->size / 1e9);
 }
 
 int tui_firmware_key(struct tui *t, int ch)
