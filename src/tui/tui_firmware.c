@@ -54,8 +54,9 @@ static void fetch_build(struct tui *t, struct device *d)
     const struct catalog *cat = firmware_catalog(&t->con);
     const struct firmware *f = cat && t->fw_cursor < cat->n ? &cat->fw[t->fw_cursor] : NULL;
     if (!f || f->is_signed) { fetch_chosen(t, d, ""); return; }
-    tui_ask_yes(t, d, fetch_chosen, "Fetch %s (%s), %.1f GB? It is not signed: it cannot be restored now.", f->version, f->build,
-                (double)f->size / 1e9);
+    int gb = f->size >= 1000000000;
+    tui_ask_yes(t, d, fetch_chosen, "Fetch %s (%s), %.1f %s? Not signed: it cannot be restored now.", f->version, f->build,
+                (double)f->size / (gb ? 1e9 : 1e6), gb ? "GB" : "MB");
 }
 
 int tui_firmware_key(struct tui *t, int ch)
