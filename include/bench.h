@@ -98,6 +98,7 @@ struct bench_ev {
     char nonce_str[256];
     char udid[48];
     bool restore;
+    bool mode_pending;              /* BEV_MUX_ATTACHED: listed, Normal or Restore not asked yet */
     bool has_ecid;
     uint64_t ecid;
     /* BEV_MUX_INFO: raw device values (sanitized by bench_apply) */

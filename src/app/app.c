@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "job_source.h"
+#include "duration.h"
 #include "mux_source.h"
 #include "pool.h"
 #include "restore.h"
@@ -164,9 +165,9 @@ static void on_op_timer(void *ctx)
     for (int i = 0; i < APP_MAX_OPS; i++) {
         struct app_op *op = &a->ops[i];
         if (op->state != OP_RETURNING || op->return_by_ms > now) continue;
-        char why[160];
-        snprintf(why, sizeof why, "not back after %d s (it may still be booting; `ibench watch` follows it)",
-                 (a->return_wait_ms + 999) / 1000);
+        char why[160], wait[24];
+        duration_format(wait, sizeof wait, (a->return_wait_ms + 999) / 1000 * 1000);
+        snprintf(why, sizeof why, "not back after %s (it may still be booting; `ibench watch` follows it)", wait);
         settle(a, op, 0, "%s", why);
     }
     arm_op_timer(a);

@@ -355,6 +355,16 @@ static int on_mux_attached(struct bench *b, const struct bench_ev *ev)
 {
     enum dev_mode mode = ev->restore ? MODE_RESTORE : MODE_NORMAL;
     struct device *d = bench_find_udid(b, ev->udid);
+    if (ev->mode_pending) {
+        /* Listed by usbmuxd, its mode not asked yet: a row that is not shown
+         * holds its place in arrival order until the mode is known. */
+        if (d || b->ndev >= BENCH_MAX_DEVICES || !(d = new_device(b, ev->now_ms, MODE_UNKNOWN))) return 0;
+        S(d->udid, ev->udid);
+        d->nhistory = 0;
+        d->presence = PRESENCE_GONE;
+        d->gone_since_ms = ev->now_ms;
+        return 0;
+    }
     if (!d) {
         struct device tmp;
         memset(&tmp, 0, sizeof tmp);

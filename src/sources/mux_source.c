@@ -183,7 +183,10 @@ static void on_event(const usbmuxd_event_t *e, void *user)
     ev->now_ms = now_ms();
     snprintf(ev->udid, sizeof ev->udid, "%.44s", e->device.udid);
     if (e->event == UE_DEVICE_ADD) {
-        remember(m, e->device.handle, ev->udid, 1);   /* announced once identify knows its mode */
+        remember(m, e->device.handle, ev->udid, 1);
+        ev->type = BEV_MUX_ATTACHED;   /* its place in line; announced once identify knows its mode */
+        ev->mode_pending = true;
+        sink_post(&m->sink, ev);
         struct job *j = calloc(1, sizeof *j);
         if (j) {
             j->m = m;

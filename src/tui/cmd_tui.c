@@ -192,15 +192,18 @@ static void draw_guide(struct tui *t, const struct device *d, int y, int rows)
         tui_role_off();
         for (int i = 0; i < h->guide.nsteps && y < end; i++) {
             int cur = h->state == DFU_RUNNING && i == h->step;
-            if (cur) snprintf(l, sizeof l, "> NOW  %-56s %2d s left", h->guide.steps[i].text,
-                              (int)((dfu_helper_ms_left(h, now) + 999) / 1000));
+            char left[24];
+            duration_format(left, sizeof left, (dfu_helper_ms_left(h, now) + 999) / 1000 * 1000);
+            if (cur) snprintf(l, sizeof l, "> NOW  %-56s %3s left", h->guide.steps[i].text, left);
             else snprintf(l, sizeof l, "  %s %s", h->state == DFU_RUNNING && i < h->step ? "done" : "    ", h->guide.steps[i].text);
             if (cur) tui_role_on(t, R_SELECTED);
             tui_put(y++, 1, COLS - 1, l);
             if (cur) tui_role_off();
         }
         if (h->state == DFU_WAITING && y < end) {
-            snprintf(l, sizeof l, "Keep holding; watching %s for %d s more", h->port, (int)((dfu_helper_ms_left(h, now) + 999) / 1000));
+            char left[24];
+            duration_format(left, sizeof left, (dfu_helper_ms_left(h, now) + 999) / 1000 * 1000);
+            snprintf(l, sizeof l, "Keep holding; watching %s for %s more", h->port, left);
             tui_put(y++, 2, COLS - 2, l);
         }
         if (h->message[0] && y < end) {
@@ -219,7 +222,7 @@ static void draw_guide(struct tui *t, const struct device *d, int y, int rows)
         char h[24];
         if (g.steps[i].hold_ms == GUIDE_UNTIL) snprintf(h, sizeof h, "until it shows");
         else if (g.steps[i].hold_ms == 0) snprintf(h, sizeof h, "press");
-        else snprintf(h, sizeof h, "%d s", g.steps[i].hold_ms / 1000);
+        else duration_format(h, sizeof h, g.steps[i].hold_ms / 1000 * 1000);
         snprintf(l, sizeof l, "%d. %-58s %s", i + 1, g.steps[i].text, h);
         tui_put(y++, 2, COLS - 2, l);
     }
