@@ -242,6 +242,7 @@ static void draw_help(struct tui *t)
     };
     static const char *const tail[] = {
         "  PgUp/PgDn, /    scroll and search the restore log (Log tab)",
+        "  v, m (Log tab)  the engine's raw lines; events and messages said",
         "  F, [ ] (Fw tab) refresh the catalog, choose a build; f fetches it",
         "  Prompts         Backspace, Ctrl-U clears, Ctrl-W drops a word, Esc cancels",
         "  ?               this help",
