@@ -484,8 +484,8 @@ int cmd_tui(struct config *c, int argc, char **argv)
     redirect_stderr(c);
     if (app_open(&t.con, c, APP_FOLLOW_JOBS | APP_PUMP_JOBS) < 0) { dup2(saved_err, STDERR_FILENO); fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
     t.jobs = t.con.jobs;
-    set_escdelay(25);   /* Esc cancels at once; a key's escape sequence arrives whole well within this */
     initscr();
+    set_escdelay(25);   /* Esc cancels at once; a key's escape sequence arrives whole well within this */
     cbreak();
     noecho();
     keypad(stdscr, TRUE);
