@@ -1,7 +1,8 @@
 /* The one notation for spans of time in the console and the command line:
- * "13s", "4m 05s", "2h 10m", "3d 04h". Seconds show while a span is under
- * an hour, so a young device's time in its mode moves every second; older
- * spans coarsen. "ago" is added only for past events. Pure. */
+ * "13s", "4m 05s", "25m", "2h 10m", "3d 04h". Seconds show for the first ten
+ * minutes, so a young device's time in its mode moves every second; older
+ * spans coarsen, and an idle screen changes once a minute at most. "ago" is
+ * added only for past events. Pure. */
 #ifndef IBENCH_DURATION_H
 #define IBENCH_DURATION_H
 #include <stddef.h>

@@ -15,7 +15,8 @@ void duration_format(char *out, size_t n, int64_t ms)
     if (ms < 0) ms = 0;
     int64_t s = ms / SEC;
     if (ms < MIN) snprintf(out, n, "%" PRId64 "s", s);
-    else if (ms < HOUR) snprintf(out, n, "%" PRId64 "m %02" PRId64 "s", s / 60, s % 60);
+    else if (ms < 10 * MIN) snprintf(out, n, "%" PRId64 "m %02" PRId64 "s", s / 60, s % 60);
+    else if (ms < HOUR) snprintf(out, n, "%" PRId64 "m", s / 60);
     else if (ms < DAY) snprintf(out, n, "%" PRId64 "h %02" PRId64 "m", s / 3600, s / 60 % 60);
     else snprintf(out, n, "%" PRId64 "d %02" PRId64 "h", s / 86400, s / 3600 % 24);
 }
@@ -30,6 +31,6 @@ void duration_ago(char *out, size_t n, int64_t ms)
 int64_t duration_next_change(int64_t ms)
 {
     if (ms < 0) return -ms;
-    int64_t unit = ms < HOUR ? SEC : ms < DAY ? MIN : HOUR;
+    int64_t unit = ms < 10 * MIN ? SEC : ms < DAY ? MIN : HOUR;
     return unit - ms % unit;
 }

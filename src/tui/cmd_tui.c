@@ -407,7 +407,8 @@ static void on_change(void *ctx, enum bench_note note, const struct device *d)
 }
 
 /* When the screen next changes by itself: a shown age moves (every second
- * while it is under an hour), the title's minute turns, the message goes. */
+ * for ten minutes, then by the minute), the title's minute turns, the
+ * message goes. */
 static int64_t next_tick_ms(struct tui *t, int64_t now)
 {
     time_t wall = time(NULL);

@@ -13,7 +13,9 @@ TEST(spans_in_one_notation)
     CHECK_STR(fmt(59999), "59s");
     CHECK_STR(fmt(60000), "1m 00s");
     CHECK_STR(fmt(245000), "4m 05s");
-    CHECK_STR(fmt(3599999), "59m 59s");
+    CHECK_STR(fmt(599999), "9m 59s");
+    CHECK_STR(fmt(600000), "10m");            /* past ten minutes the seconds go */
+    CHECK_STR(fmt(3599999), "59m");
     CHECK_STR(fmt(3600000), "1h 00m");
     CHECK_STR(fmt(7800000 + 59000), "2h 10m");
     CHECK_STR(fmt(86400000LL * 3 + 4 * 3600000LL), "3d 04h");
@@ -27,12 +29,13 @@ TEST(past_events_say_ago)
     CHECK_STR(buf, "4m 05s ago");
 }
 
-TEST(next_change_ticks_seconds_while_young)
+TEST(next_change_ticks_seconds_while_young_then_minutes)
 {
     CHECK_INT(duration_next_change(0), 1000);
     CHECK_INT(duration_next_change(12300), 700);
-    CHECK_INT(duration_next_change(3599500), 500);       /* 59m 59s -> 1h 00m */
-    CHECK_INT(duration_next_change(3600000), 60000);     /* hours: minutes move */
+    CHECK_INT(duration_next_change(599500), 500);        /* 9m 59s -> 10m */
+    CHECK_INT(duration_next_change(600000), 60000);      /* then minutes move */
+    CHECK_INT(duration_next_change(3600000), 60000);
     CHECK_INT(duration_next_change(3630000), 30000);
     CHECK_INT(duration_next_change(86400000), 3600000);  /* days: hours move */
     CHECK_INT(duration_next_change(-250), 250);
@@ -42,6 +45,6 @@ int main(void)
 {
     RUN(spans_in_one_notation);
     RUN(past_events_say_ago);
-    RUN(next_change_ticks_seconds_while_young);
+    RUN(next_change_ticks_seconds_while_young_then_minutes);
     return TAP_DONE();
 }
