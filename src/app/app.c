@@ -10,8 +10,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "job_source.h"
 #include "duration.h"
+#include "job_source.h"
 #include "mux_source.h"
 #include "pool.h"
 #include "restore.h"
