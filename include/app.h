@@ -108,6 +108,9 @@ struct app {
 int app_open(struct app *a, struct config *cfg, unsigned flags);
 /* Stops every source, joins the pool (bounded), frees everything. */
 void app_close(struct app *a);
+/* Why no device shows, in words: USB could not start, the machine has no
+ * USB bus, or simply no Apple device is plugged in. */
+void app_usb_empty_reason(const struct app *a, char *out, size_t n);
 /* Thread-safe. */
 void app_post(struct app *a, const struct bench_ev *ev);
 /* Runs the loop until every present device is identified or `ms` pass. */
@@ -130,6 +133,9 @@ int app_post_call(struct app *a, void (*fn)(struct app *a, void *arg), void *arg
 int app_on_close(struct app *a, void (*fn)(struct app *a));
 
 /* Ops. */
+/* What became of the op, in the words the event log, the console and the
+ * command line share: "Exit: back in Normal mode", "Upload: done". */
+void app_op_words(const struct app_op *op, char *out, size_t n);
 const struct app_op *app_op_get(const struct app *a, unsigned id);
 /* The op running on this device, or NULL. */
 const struct app_op *app_op_on(const struct app *a, const struct device *d);

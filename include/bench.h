@@ -98,6 +98,7 @@ struct bench_ev {
     char nonce_str[256];
     char udid[48];
     bool restore;
+    bool mode_pending;              /* BEV_MUX_ATTACHED: listed, Normal or Restore not asked yet */
     bool has_ecid;
     uint64_t ecid;
     /* BEV_MUX_INFO: raw device values (sanitized by bench_apply) */
@@ -140,6 +141,9 @@ struct bench {
      * their device has a row yet (a console started mid-restore) */
     struct bench_job jobs[BENCH_MAX_JOBS];
     int njobs;
+    /* usbmuxd is watched: it, not the USB product ID Normal and Restore
+     * share, decides between those two modes */
+    bool mux_decides;
     /* slot labels: port path -> label */
     struct { char port[PORT_MAX]; char label[32]; } slots[64];
     int nslots;

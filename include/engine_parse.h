@@ -56,6 +56,12 @@ void engine_parse_init(struct engine_state *s, void (*on_line)(void *, const cha
 void engine_parse_feed(struct engine_state *s, const char *data, size_t len);
 void engine_parse_finish(struct engine_state *s);   /* flushes a last line without newline */
 
+/* The name of a progress step (0 detect .. 7 upload image); "" for others. */
+const char *engine_step_name(int step);
+/* A `progress: <step> <fraction>` line in words ("Step 3, verify filesystem:
+ * 40%"): returns the step, or -1 (out untouched) when the line is not one. */
+int engine_progress_words(const char *line, char *out, size_t n);
+
 /* Category from the exit code and what was seen; cause and next step in plain words. */
 enum engine_triage engine_triage(const struct engine_state *s, int exit_code, int *retryable,
                                  const char **cause, const char **next_step);

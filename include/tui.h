@@ -15,6 +15,10 @@ enum tab { TAB_DETAIL, TAB_GUIDE, TAB_FIRMWARE, TAB_IPSW, TAB_LOG, TAB_COUNT };
 enum role { R_NORMAL, R_TITLE, R_SELECTED, R_DIM, R_MODE_NORMAL, R_MODE_RECOVERY, R_MODE_DFU, R_WARN, R_KEY };
 
 
+/* A message the key bar showed, kept for the Log tab. */
+struct tui_said { int64_t t_ms; int warn; char text[160]; };
+#define TUI_SAID 64
+
 struct tui;
 /* Carries out an answer: y (input "") or an entered line. d is the device
  * the question was about (still present), or NULL. */
@@ -30,7 +34,11 @@ struct tui {
     struct loop_timer *clock, *redraw;
     int64_t last_draw_ms;
     unsigned drawn_generation;   /* the bench's generation when last drawn */
-    char message[160];
+    char message[160];           /* the key bar's message (tui_say); "" shows the keys */
+    int64_t message_until_ms;    /* when it goes */
+    char said_text[160];         /* the message last noted in the history */
+    struct tui_said said[TUI_SAID];
+    unsigned said_head, said_count;
     /* the one open question: y/N, or a line being typed into `input` */
     struct {
         int active, prompting;
@@ -54,6 +62,8 @@ struct tui {
     int panel_scroll, panel_rows;/* the tab panel's first line shown, and its height */
     unsigned panel_for;          /* what panel_scroll belongs to (tab, device, guide) */
     int help_scroll;             /* the ? box's first line shown */
+    int log_raw;                 /* the Log tab shows the engine's lines as printed */
+    int log_events;              /* the Log tab shows events and messages, not the restore log */
 };
 
 /* The smallest terminal the console lays out; below it says so. */
@@ -68,8 +78,15 @@ enum tui_sym { SYM_UP, SYM_DOWN, SYM_ELLIPSIS };
 const char *tui_sym(const struct tui *t, enum tui_sym s);
 void tui_role_on(struct tui *t, enum role r);
 void tui_role_off(void);
-/* The message on the key bar. */
+/* tui_messages.c: the message on the key bar, for a few seconds (a
+ * warning, for a refusal or a failure, longer); each goes into the history. */
 void tui_say(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tui_warn(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Before a frame: notes a message written straight into t->message, drops
+ * one whose time is up. Returns ms until the shown message goes, -1 none. */
+int64_t tui_messages_tick(struct tui *t, int64_t now);
+/* The i-th newest message said, 0 = newest; NULL past the end. */
+const struct tui_said *tui_said_get(const struct tui *t, unsigned i);
 /* Opens the question (replacing any): "...? [y/N]", or a line to type with
  * `initial` in it. d: the device it is about (NULL: none). */
 void tui_ask_yes(struct tui *t, const struct device *d, tui_answer_fn fn, const char *fmt, ...)
@@ -121,8 +138,12 @@ int tui_help_key(struct tui *t, int ch);
  * running, / and PgUp/PgDn in the restore log. Returns 1 if handled. */
 int tui_restore_key(struct tui *t, int ch);
 void tui_draw_preflight(struct tui *t, int y, int rows);
-/* The selected device's restore log; returns 0 when it has no job. */
-int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows);
+
+/* tui_log.c: the Log tab. The selected device's restore log in words (v:
+ * the engine's raw lines), else, or with m, the bench's events and the
+ * messages said; / searches, PgUp/PgDn scroll. Keys return 1 if handled. */
+int tui_log_key(struct tui *t, int ch);
+void tui_draw_log(struct tui *t, const struct device *d, int y, int rows);
 
 /* tui_firmware.c: f (the Firmware tab; there f fetches the chosen build,
  * [ ] choose, F refreshes the catalog). Returns 1 if handled. */

@@ -10,11 +10,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "duration.h"
 #include "job_source.h"
 #include "mux_source.h"
 #include "pool.h"
 #include "restore.h"
 #include "usb_source.h"
+#include "verbs.h"
 
 #define POOL_THREADS 4
 #define POOL_GRACE_MS 3000     /* a lockdownd call stuck longer than this is left to exit */
@@ -81,6 +83,25 @@ static void release(struct app_op *op)
     if (op->lockfd >= 0) { close(op->lockfd); op->lockfd = -1; }
 }
 
+void app_op_words(const struct app_op *op, char *out, size_t n)
+{
+    const char *what = op->verb ? op->verb->bar : "Action";
+    if (op->answer[0]) snprintf(out, n, "%s answered: %s", what, op->answer);
+    else snprintf(out, n, "%s: %s", what, op->message[0] ? op->message : op->state == OP_FAILED ? "failed" : "done");
+}
+
+/* The op's news goes to its device's row and the event log, through the
+ * queue: this may run inside the bench's own listener. */
+static void tell(struct app *a, struct app_op *op)
+{
+    struct bench_ev ev = {.type = BEV_NOTE, .now_ms = now_ms(), .has_ecid = op->ecid != 0, .ecid = op->ecid};
+    snprintf(ev.port, sizeof ev.port, "%s", op->port);
+    snprintf(ev.udid, sizeof ev.udid, "%s", op->udid);
+    app_op_words(op, ev.text, sizeof ev.text);
+    app_post(a, &ev);
+    if (a->on_op) a->on_op(a->on_op_ctx, op);
+}
+
 static void settle(struct app *a, struct app_op *op, int ok, const char *fmt, const char *mode)
 {
     op->state = ok ? OP_SUCCEEDED : OP_FAILED;
@@ -88,7 +109,7 @@ static void settle(struct app *a, struct app_op *op, int ok, const char *fmt, co
     snprintf(op->message, sizeof op->message, fmt, mode);
     release(op);
     arm_op_timer(a);
-    if (a->on_op) a->on_op(a->on_op_ctx, op);
+    tell(a, op);
 }
 
 void app_op_end(struct app *a, struct app_op *op, int ok, const char *message, const char *answer)
@@ -101,7 +122,7 @@ void app_op_end(struct app *a, struct app_op *op, int ok, const char *message, c
         op->state = OP_RETURNING;
         snprintf(op->message, sizeof op->message, "sent; waiting for the device to come back");
         arm_op_timer(a);
-        if (a->on_op) a->on_op(a->on_op_ctx, op);
+        tell(a, op);
         return;
     }
     settle(a, op, ok, "%s", message ? message : "");
@@ -144,9 +165,9 @@ static void on_op_timer(void *ctx)
     for (int i = 0; i < APP_MAX_OPS; i++) {
         struct app_op *op = &a->ops[i];
         if (op->state != OP_RETURNING || op->return_by_ms > now) continue;
-        char why[160];
-        snprintf(why, sizeof why, "not back after %d s (it may still be booting; `ibench watch` follows it)",
-                 (a->return_wait_ms + 999) / 1000);
+        char why[160], wait[24];
+        duration_format(wait, sizeof wait, (a->return_wait_ms + 999) / 1000 * 1000);
+        snprintf(why, sizeof why, "not back after %s (it may still be booting; `ibench watch` follows it)", wait);
         settle(a, op, 0, "%s", why);
     }
     arm_op_timer(a);
@@ -210,6 +231,7 @@ int app_open(struct app *a, struct config *cfg, unsigned flags)
     if (!(flags & APP_NO_DEVICES)) {
         a->usb = usb_source_start(&a->sink, a->usb_error, sizeof a->usb_error);
         a->mux = mux_source_start(&a->sink, a->mux_error, sizeof a->mux_error);
+        a->bench.mux_decides = a->mux && !a->mux_error[0];
     }
     if (flags & APP_FOLLOW_JOBS) a->jobs = job_source_start(&a->sink, (flags & APP_PUMP_JOBS) != 0);
     if (restores_open(a) < 0) return -1;
@@ -240,6 +262,17 @@ void app_close(struct app *a)
     for (struct qnode *n = a->queue->head; n;) { struct qnode *next = n->next; free(n); n = next; }
     free(a->queue);
     a->loop = NULL;
+}
+
+void app_usb_empty_reason(const struct app *a, char *out, size_t n)
+{
+    /* libusb lists Apple devices from sysfs whatever the device nodes'
+     * permissions, so an empty bench is never a permission problem: a device
+     * it cannot open still gets a row, with the reason. */
+    if (!a->usb) snprintf(out, n, "%s", a->usb_error[0] ? a->usb_error : "USB is not watched");
+    else if (access("/dev/bus/usb", F_OK) < 0)
+        snprintf(out, n, "This machine shows no USB bus (/dev/bus/usb is missing): run ibench where the devices are plugged in.");
+    else snprintf(out, n, "No Apple device is on the USB bus: check the cable carries data and the device is switched on.");
 }
 
 static int all_identified(const struct app *a)

@@ -177,7 +177,7 @@ void restore_preflight(const struct config *c, const struct restore_facts *f, co
     else {
         engine_limits(e, limits, sizeof limits);
         add(pf, "engine", e->kind == ENGINE_UNKNOWN || e->timed_out ? V_WARN : V_PASS, "%s %s%s", e->path,
-            e->version[0] ? e->version : "(no version)", e->timed_out ? ": it did not answer -v/--help within 5 s" : "");
+            e->version[0] ? e->version : "(no version)", e->timed_out ? ": it did not answer -v/--help within 5s" : "");
         add(pf, "limits", V_PASS, "%s", limits);
     }
     check_disk(pf, c, f->running_jobs);

@@ -196,7 +196,12 @@ static int start_cancel(struct app *a, const struct device *d, const char *arg, 
 
 /* --- the table -------------------------------------------------------------------- */
 
-enum { NEEDS_ECID = 1, NEEDS_MODEL = 2, TOUCHES = 4 };
+enum {
+    NEEDS_ECID = 1,     /* the device's ECID is known */
+    NEEDS_MODEL = 2,    /* its product type is known */
+    TOUCHES = 4,        /* it acts on the device: not while another action holds it */
+    NEEDS_GUIDE = 8,    /* its model is in the table: the button steps come from there */
+};
 
 struct entry { struct verb v; unsigned flags; };
 
@@ -218,7 +223,7 @@ static const struct entry table[VERB_COUNT] = {
         check_upload, NULL, "upload to", start_upload}, TOUCHES},
     [VERB_DFU] = {{VERB_DFU, "dfu", 'd', "DFU", "dfu DEVICE",
         "DFU helper: count through the buttons and watch the port", NULL, VERB_CONFIRM_NONE,
-        check_dfu, NULL, "DFU helper on", start_dfu}, TOUCHES | NEEDS_MODEL},
+        check_dfu, NULL, "DFU helper on", start_dfu}, TOUCHES | NEEDS_MODEL | NEEDS_GUIDE},
     [VERB_FETCH] = {{VERB_FETCH, "fetch", 'f', "Fw", "fw get PRODUCT_TYPE BUILD|latest",
         "firmware for this model: list, fetch into the cache", NULL, VERB_CONFIRM_NONE,
         check_any, NULL, "firmware fetch for", firmware_verb_fetch}, NEEDS_MODEL},
@@ -227,10 +232,10 @@ static const struct entry table[VERB_COUNT] = {
         check_any, NULL, "IPSW read for", ipsw_doc_verb_open}, 0},
     [VERB_RESTORE] = {{VERB_RESTORE, "restore", 'r', "Restore", "restore DEVICE --ipsw FILE|--build BUILD|--latest",
         "Update restore (keeps data)", "IPSW file, URL or build", VERB_CONFIRM_YES,
-        check_restore, NULL, "restore of", restore_verb_update}, TOUCHES | NEEDS_ECID},
+        check_restore, NULL, "restore of", restore_verb_update}, TOUCHES | NEEDS_ECID | NEEDS_MODEL},
     [VERB_ERASE] = {{VERB_ERASE, "erase", 'R', "Erase", "restore DEVICE --erase --ipsw FILE|--build BUILD|--latest",
         "Erase restore (deletes all data; type the ECID's last 4 digits)", "IPSW file, URL or build", VERB_CONFIRM_DIGITS,
-        check_restore, NULL, "erase of", restore_verb_erase}, TOUCHES | NEEDS_ECID},
+        check_restore, NULL, "erase of", restore_verb_erase}, TOUCHES | NEEDS_ECID | NEEDS_MODEL},
     [VERB_CANCEL] = {{VERB_CANCEL, "cancel", 'c', "Cancel", "jobs --cancel ID",
         "stop the action or restore running on the device", NULL, VERB_CONFIRM_YES,
         check_cancel, "Cancel what runs on", "cancel on", start_cancel}, 0},
@@ -270,6 +275,9 @@ enum verb_refusal verb_check(const struct verb *v, const struct app *a, const st
     if ((flags & NEEDS_MODEL) && !d->model && !d->product_type[0])
         return REFUSE(VERB_UNIDENTIFIED, "%s is not identified yet (model unknown%s%s)", device_label(d),
                       d->ident_error[0] ? ": " : "", d->ident_error);
+    if ((flags & NEEDS_GUIDE) && !d->model)
+        return REFUSE(VERB_UNIDENTIFIED, "%s: no button steps for this model (%s is not in the model table)", device_label(d),
+                      d->product_type[0] ? d->product_type : "its model");
     return v->check(a, d, why, n);
 }
 

@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "commands.h"
+#include "duration.h"
 #include "guide.h"
 #include "sanitize.h"
 #include "verbs.h"
@@ -141,7 +142,9 @@ static int report_return(const char *label, int wait_s)
 {
     if (wait_s == 0) { app_op_stop_waiting(&A.app, A.op_id); return EXIT_OK; }
     fflush(stdout);
-    fprintf(stderr, "%s: waiting up to %d s for the device to come back...\n", label, wait_s);
+    char wait[24];
+    duration_format(wait, sizeof wait, (int64_t)wait_s * 1000);
+    fprintf(stderr, "%s: waiting up to %s for the device to come back...\n", label, wait);
     app_run_until(&A.app, op_settled, &A, -1);
     const struct app_op *op = app_op_get(&A.app, A.op_id);
     if (A.interrupted || !op || op->state == OP_RETURNING) {

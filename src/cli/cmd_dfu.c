@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "app.h"
 #include "dfu_helper.h"
+#include "duration.h"
 #include "guide.h"
 #include "verbs.h"
 
@@ -33,7 +34,7 @@ static void hold_words(const struct guide_step *s, char *out, size_t n)
 {
     if (s->hold_ms == GUIDE_UNTIL) snprintf(out, n, "until the screen changes");
     else if (s->hold_ms == 0) snprintf(out, n, "press and release");
-    else snprintf(out, n, "%d s", (s->hold_ms + 500) / 1000);
+    else duration_format(out, n, (s->hold_ms + 500) / 1000 * 1000);
 }
 
 int cmd_dfu(struct config *c, int argc, char **argv)
@@ -75,7 +76,9 @@ int cmd_dfu(struct config *c, int argc, char **argv)
                 printf("Step %d/%d: %s (%s)\n", shown + 1, h->guide.nsteps, h->guide.steps[shown].text, hold);
             } else if (h->state == DFU_WAITING && !waiting) {
                 waiting = 1;
-                printf("Keep holding; watching %s for %d s more\n", h->port, (int)((dfu_helper_ms_left(h, now) + 999) / 1000));
+                char left[24];
+                duration_format(left, sizeof left, (dfu_helper_ms_left(h, now) + 999) / 1000 * 1000);
+                printf("Keep holding; watching %s for %s more\n", h->port, left);
             }
             fflush(stdout);
         }

@@ -60,7 +60,7 @@ static void check_engine(struct doctor *d)
     char err[400], limits[400];
     if (restore_engine_probe(d->c, &e, err, sizeof err) < 0) { report(d, "engine", FAIL, "%s", err); return; }
     engine_limits(&e, limits, sizeof limits);
-    const char *slow = e.timed_out ? " (it did not answer -v/--help within 5 s and was stopped)" : "";
+    const char *slow = e.timed_out ? " (it did not answer -v/--help within 5s and was stopped)" : "";
     if (e.kind == ENGINE_UNKNOWN) report(d, "engine", WARN, "%s: cannot read its version%s; %s", e.path, slow, limits);
     else if (e.kind == ENGINE_CURRENT) report(d, "engine", PASS, "%s (%s): %s%s", e.path, e.version, limits, slow);
     else report(d, "engine", WARN, "%s is idevicerestore %d.%d.%d%s%s: %s%s", e.path, e.major, e.minor, e.patch,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "duration.h"
 #include "guide.h"
 #include "model_match.h"
 #include "models.h"
@@ -41,7 +42,7 @@ static void hold_text(char *out, size_t n, int ms)
 {
     if (ms == GUIDE_UNTIL) snprintf(out, n, "until it shows");
     else if (ms == 0) snprintf(out, n, "press");
-    else snprintf(out, n, "%d s", (ms + 500) / 1000);
+    else duration_format(out, n, (ms + 500) / 1000 * 1000);
 }
 
 int cmd_guide(struct config *c, int argc, char **argv)

@@ -23,9 +23,6 @@
 #include "sanitize.h"
 #include "verbs.h"
 
-static const char *const step_names[] = {"detect", "prepare", "upload filesystem", "verify filesystem",
-                                         "flash firmware", "flash baseband", "FUD", "upload image"};
-
 static struct {
     struct app con;
     int interrupted;
@@ -63,7 +60,7 @@ static void print_progress(const struct job *j)
     char line[300];
     if (s->step < 0) snprintf(line, sizeof line, "job %u: %s", j->id, s->mode_found[0] ? "engine found the device" : "starting");
     else snprintf(line, sizeof line, "job %u: %3d%%  step %d/%d %s%s%s", j->id, s->progress / 10, s->step, s->step > 6 ? 7 : 6,
-                  s->step < 8 ? step_names[s->step] : "?", s->operation[0] ? " - " : "", s->operation);
+                  s->step < 8 ? engine_step_name(s->step) : "?", s->operation[0] ? " - " : "", s->operation);
     if (strcmp(line, R.last)) { printf("%s\n", line); fflush(stdout); snprintf(R.last, sizeof R.last, "%s", line); }
 }
 

@@ -181,28 +181,44 @@ static struct device *merge(struct bench *b, struct device *keep, struct device 
     if (!keep->cpid) { keep->cpid = fresh->cpid; keep->bdid = fresh->bdid; }
     if (!keep->model) keep->model = fresh->model;
     keep->identified |= fresh->identified;
-    enum dev_mode m = (fresh->on_usb || fresh->on_mux) ? fresh->mode : keep->mode;
+    /* A row with no history yet is still waiting for its mode: it has none to give. */
+    enum dev_mode m = fresh->nhistory && (fresh->on_usb || fresh->on_mux) ? fresh->mode : keep->mode;
     /* usbmuxd tells Restore from Normal; the shared USB product ID cannot. */
     if (m == MODE_NORMAL && keep->mode == MODE_RESTORE && keep->on_mux) m = MODE_RESTORE;
     /* A Normal device is seen on USB and on usbmuxd before either side knows
      * it is one device: listeners that saw the second row hear where it went. */
     fresh->merged_into = keep->id;
-    notify(b, NOTE_REMOVED, fresh);
+    if (fresh->nhistory) notify(b, NOTE_REMOVED, fresh);   /* a row never shown goes without a word */
     remove_device(b, fresh);
-    if (change_mode(b, keep, now, m)) notify(b, NOTE_MODE_CHANGED, keep);
+    int unseen = keep->nhistory == 0;   /* a row still awaiting its mode (on_usb_arrived) */
+    if (change_mode(b, keep, now, m)) notify(b, unseen ? NOTE_ATTACHED : NOTE_MODE_CHANGED, keep);
     return keep;
+}
+
+static int same_device(const struct device *a, const struct device *b)
+{
+    return (a->has_ecid && b->has_ecid && a->ecid == b->ecid) || (a->udid[0] && strcasecmp(a->udid, b->udid) == 0);
 }
 
 static struct device *merge_by_identity(struct bench *b, struct device *d, int64_t now)
 {
+    for (int i = 0; i < b->ndev; i++)
+        if (b->dev[i] != d && same_device(d, b->dev[i])) return merge(b, b->dev[i], d, now);
+    return d;
+}
+
+/* A USB row still waiting for its mode learnt who it is: it joins a shown
+ * row of the same device, and a row held for it from usbmuxd's listing,
+ * never shown, goes without a word. 1 if a shown row changed. */
+static int place_unseen(struct bench *b, struct device *d, int64_t now)
+{
     for (int i = 0; i < b->ndev; i++) {
         struct device *o = b->dev[i];
-        if (o == d) continue;
-        if ((d->has_ecid && o->has_ecid && o->ecid == d->ecid) ||
-            (d->udid[0] && strcasecmp(o->udid, d->udid) == 0))
-            return merge(b, o, d, now);
+        if (o == d || !same_device(o, d)) continue;
+        if (o->presence == PRESENCE_PRESENT) { merge(b, o, d, now); return 1; }
+        if (o->nhistory == 0) { remove_device(b, o); i--; }
     }
-    return d;
+    return 0;
 }
 
 /* New-style UDIDs are "<CPID 8 hex>-<ECID 16 hex>", which gives the ECID. */
@@ -270,17 +286,33 @@ static int on_usb_arrived(struct bench *b, const struct bench_ev *ev)
         int was_gone = d->presence == PRESENCE_GONE;
         d->on_usb = true;
         d->pid = ev->pid;
+        if (mode == MODE_NORMAL && was_gone && !d->on_mux && b->mux_decides) {
+            /* Back with the PID Normal and Restore share: usbmuxd is about to
+             * say which. Until then the row stays as it was, so neither the
+             * history nor a watcher hears of a Normal mode that never was. */
+            d->gone_since_ms = ev->now_ms;
+            return 0;
+        }
         if (mode_is_iboot(mode)) { d->identified = false; d->ident_error[0] = 0; }
         if (change_mode(b, d, ev->now_ms, mode)) notify(b, NOTE_MODE_CHANGED, d);
         else if (was_gone) notify(b, NOTE_ATTACHED, d);
         return 1;
     }
-    d = new_device(b, ev->now_ms, mode);
+    int undecided = mode == MODE_NORMAL && b->mux_decides;
+    d = new_device(b, ev->now_ms, undecided ? MODE_UNKNOWN : mode);
     if (!d) return 0;
     snprintf(d->port, sizeof d->port, "%s", ev->port);
     apply_slot(b, d);
     d->on_usb = true;
     d->pid = ev->pid;
+    if (undecided) {
+        /* Normal or Restore: kept out of sight, with no history, until
+         * usbmuxd says which (the row holds the port for it). */
+        d->nhistory = 0;
+        d->presence = PRESENCE_GONE;
+        d->gone_since_ms = ev->now_ms;
+        return 0;
+    }
     char pid[8];
     snprintf(pid, sizeof pid, "%04x", ev->pid);
     if (mode == MODE_UNKNOWN) snprintf(d->last_event, sizeof d->last_event, "attached, unknown product ID 0x%s", pid);
@@ -299,6 +331,7 @@ static int on_usb_identified(struct bench *b, const struct bench_ev *ev)
         S(d->udid, ev->udid);
         ecid_from_udid(d);
         d->identified = true;
+        if (d->presence == PRESENCE_GONE) return place_unseen(b, d, ev->now_ms);   /* its mode awaits usbmuxd */
     } else {
         struct serial_info si;
         if (serial_parse(ev->serial_str, strnlen(ev->serial_str, sizeof ev->serial_str), &si, err, sizeof err) < 0) {
@@ -344,10 +377,21 @@ static int on_mux_attached(struct bench *b, const struct bench_ev *ev)
         if (tmp.has_ecid) d = bench_find_ecid(b, tmp.ecid);
         if (d && !d->udid[0]) memcpy(d->udid, tmp.udid, sizeof d->udid);
     }
+    if (ev->mode_pending) {
+        /* Listed by usbmuxd, its mode not asked yet: a row that is not shown
+         * holds its place in arrival order until the mode is known. */
+        if (d || b->ndev >= BENCH_MAX_DEVICES || !(d = new_device(b, ev->now_ms, MODE_UNKNOWN))) return 0;
+        S(d->udid, ev->udid);
+        ecid_from_udid(d);
+        d->nhistory = 0;
+        d->presence = PRESENCE_GONE;
+        d->gone_since_ms = ev->now_ms;
+        return 0;
+    }
     if (d) {
-        int was_gone = d->presence == PRESENCE_GONE;
+        int was_gone = d->presence == PRESENCE_GONE, unseen = d->nhistory == 0;
         d->on_mux = true;
-        if (change_mode(b, d, ev->now_ms, mode)) notify(b, NOTE_MODE_CHANGED, d);
+        if (change_mode(b, d, ev->now_ms, mode)) notify(b, unseen ? NOTE_ATTACHED : NOTE_MODE_CHANGED, d);
         else if (was_gone) notify(b, NOTE_ATTACHED, d);
         return 1;
     }

@@ -25,6 +25,23 @@ void engine_parse_init(struct engine_state *s, void (*on_line)(void *, const cha
     s->ctx = ctx;
 }
 
+static const char *const step_names[8] = {"detect", "prepare", "upload filesystem", "verify filesystem",
+                                          "flash firmware", "flash baseband", "FUD", "upload image"};
+
+const char *engine_step_name(int step) { return step >= 0 && step < 8 ? step_names[step] : ""; }
+
+int engine_progress_words(const char *line, char *out, size_t n)
+{
+    int step;
+    double f;
+    char tail;
+    if (sscanf(line, "progress: %d %lf%c", &step, &f, &tail) != 2 || step < 0 || step > 7 || !isfinite(f)) return -1;
+    if (f < 0) f = 0;
+    if (f > 1) f = 1;
+    snprintf(out, n, "Step %d, %s: %d%%", step, step_names[step], (int)(f * 100 + 0.5));
+    return step;
+}
+
 static void set_progress(struct engine_state *s, int step, double f)
 {
     if (step < 0 || step > 7 || !isfinite(f)) return;  /* "nan"/"inf" from the engine */

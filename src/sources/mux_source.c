@@ -74,6 +74,26 @@ static void query_restored(idevice_t dev, struct bench_ev *ev)
     restored_client_free(r);
 }
 
+/* The device is announced once lockdownd or restored has said which it is:
+ * usbmuxd lists Normal and Restore devices alike, and an announcement made
+ * before asking would put a Normal mode that never was in the history.
+ * Posted under the lock so a removal seen meanwhile either comes after it
+ * or stops it. */
+static void announce(struct mux_source *m, const char *udid, bool restore)
+{
+    struct bench_ev *ev = calloc(1, sizeof *ev);
+    if (!ev) return;
+    ev->type = BEV_MUX_ATTACHED;
+    ev->restore = restore;
+    ev->now_ms = now_ms();
+    snprintf(ev->udid, sizeof ev->udid, "%s", udid);
+    pthread_mutex_lock(&m->lock);
+    for (int i = 0; i < m->nknown; i++)
+        if (!strcmp(m->known[i].udid, udid)) { if (!m->stopping) sink_post(&m->sink, ev); break; }
+    pthread_mutex_unlock(&m->lock);
+    free(ev);
+}
+
 static void identify(void *arg)
 {
     struct job *j = arg;
@@ -84,12 +104,16 @@ static void identify(void *arg)
     if (!ev || m->stopping) goto out;
     ev->type = BEV_MUX_INFO;
     snprintf(ev->udid, sizeof ev->udid, "%s", j->udid);
-    if (idevice_new_with_options(&dev, j->udid, IDEVICE_LOOKUP_USBMUX) != IDEVICE_E_SUCCESS) goto out;
+    if (idevice_new_with_options(&dev, j->udid, IDEVICE_LOOKUP_USBMUX) != IDEVICE_E_SUCCESS) {
+        announce(m, j->udid, false);
+        goto out;
+    }
     if (lockdownd_client_new(dev, &l, "ibench") == LOCKDOWN_E_SUCCESS) {
         char *type = NULL;
         lockdownd_query_type(l, &type);
         int restore = type && strcmp(type, "com.apple.mobile.restored") == 0;
         free(type);
+        announce(m, j->udid, restore);
         if (restore) {
             ev->restore = true;
             lockdownd_client_free(l);
@@ -112,6 +136,7 @@ static void identify(void *arg)
             plist_free(node);
         }
     } else {
+        announce(m, j->udid, true);
         ev->restore = true;
         query_restored(dev, ev);
     }
@@ -159,7 +184,8 @@ static void on_event(const usbmuxd_event_t *e, void *user)
     snprintf(ev->udid, sizeof ev->udid, "%.44s", e->device.udid);
     if (e->event == UE_DEVICE_ADD) {
         remember(m, e->device.handle, ev->udid, 1);
-        ev->type = BEV_MUX_ATTACHED;
+        ev->type = BEV_MUX_ATTACHED;   /* its place in line; announced once identify knows its mode */
+        ev->mode_pending = true;
         sink_post(&m->sink, ev);
         struct job *j = calloc(1, sizeof *j);
         if (j) {

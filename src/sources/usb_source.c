@@ -340,10 +340,8 @@ static void op_finish(struct udev_entry *e, int ok, const char *message)
     struct bench_ev ev = {.type = BEV_STATUS, .now_ms = now_ms(), .progress = -1};
     snprintf(ev.port, sizeof ev.port, "%s", e->port);
     sink_post(&u->sink, &ev);
-    ev.type = BEV_NOTE;
-    if (ok) snprintf(ev.text, sizeof ev.text, "%s: done", e->op_title);
-    else snprintf(ev.text, sizeof ev.text, "%s failed: %s", e->op_title, message);
-    sink_post(&u->sink, &ev);
+    /* The outcome is the runtime's to tell: a reboot is over only when the
+     * device is back. */
     if (e->op_done) e->op_done(e->op_ctx, e->port, ok, ok ? "" : message, iboot_op_answer(e->op));
     iboot_op_free(e->op);
     e->op = NULL;

@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "app.h"
 #include "dfu_helper.h"
+#include "duration.h"
 #include "guide.h"
 #include "tui.h"
 #include "sanitize.h"
@@ -31,12 +32,13 @@ static void hline_at(struct tui *t, int y)
     else mvhline(y, 0, ACS_HLINE, COLS);
 }
 
-static void fmt_age(char *out, size_t n, int64_t ms)
+/* What the mode knows of the software on the device: iOS only while it
+ * runs iOS, the iBoot or SecureROM tag in Recovery and DFU. */
+static void software_of(const struct device *d, char *out, size_t n)
 {
-    int64_t s = ms / 1000;
-    if (s < 60) snprintf(out, n, "%" PRId64 "s", s);
-    else if (s < 3600) snprintf(out, n, "%" PRId64 "m", s / 60);
-    else snprintf(out, n, "%" PRId64 "h%02" PRId64, s / 3600, (s % 3600) / 60);
+    out[0] = 0;
+    if (d->mode == MODE_NORMAL && d->ios_version[0]) snprintf(out, n, "iOS %s (%s)", d->ios_version, d->build);
+    else if (mode_is_iboot(d->mode) && d->has_serial_info && d->sn.srtg[0]) snprintf(out, n, "%s", d->sn.srtg);
 }
 
 static enum role mode_role(enum dev_mode m)
@@ -93,9 +95,10 @@ static void draw_board(struct tui *t, int top, int rows)
     tui_role_off();
     if (b->ndev == 0 && rows > 2) {
         tui_put(top + 2, 2, COLS - 2, "No device attached. Connect an iPhone or iPad with a data cable.");
+        char why[200];
+        app_usb_empty_reason(&t->con, why, sizeof why);
         if (t->con.mux_error[0] && rows > 3) tui_put(top + 3, 2, COLS - 2, t->con.mux_error);
-        if (t->con.usb_error[0] && rows > 4) tui_put(top + 4, 2, COLS - 2, t->con.usb_error);
-        if (rows > 5) tui_put(top + 5, 2, COLS - 2, "No USB access? Install the udev rules (39-libirecovery.rules) or run as root.");
+        if (rows > 4) tui_put(top + 4, 2, COLS - 2, why);
         return;
     }
     struct device *sel = tui_selected(t);
@@ -109,9 +112,10 @@ static void draw_board(struct tui *t, int top, int rows)
     board_marks(t, top, rows, start, b->ndev - start - view);
     for (int i = start, y = top + 1; i < b->ndev && y < top + rows; i++, y++) {
         struct device *d = b->dev[i];
-        char ecid[17], status[96], age[16];
+        char ecid[17], status[96], age[16], sw[80];
         device_ecid_hex(d, ecid);
-        fmt_age(age, sizeof age, now_ms() - d->mode_since_ms);
+        duration_format(age, sizeof age, now_ms() - d->mode_since_ms);
+        software_of(d, sw, sizeof sw);
         if (d->presence == PRESENCE_GONE) snprintf(status, sizeof status, "disconnected");
         else if (d->status[0] && d->progress >= 0 && COLS >= 90) {
             char bar[11];
@@ -122,9 +126,7 @@ static void draw_board(struct tui *t, int top, int rows)
         }
         else if (d->status[0]) snprintf(status, sizeof status, "%s", d->status);
         else if (d->ident_error[0]) snprintf(status, sizeof status, "! %s", d->ident_error);
-        else if (d->ios_version[0]) snprintf(status, sizeof status, "iOS %s (%s)", d->ios_version, d->build);
-        else if (d->has_serial_info && d->sn.srtg[0]) snprintf(status, sizeof status, "%s %s", d->sn.srtg, age);
-        else snprintf(status, sizeof status, "%s in mode", age);
+        else snprintf(status, sizeof status, "%s%sfor %s", sw, sw[0] ? "  " : "", age);
         snprintf(line, sizeof line, "%c%-*.*s %-*s %-*.*s %s%s%s", d == sel ? '>' : ' ', w_bay, w_bay, device_label(d),
                  w_mode, mode_name(d->mode), w_model, w_model, device_short_name(d), wide ? (ecid[0] ? ecid : "-") : "",
                  wide ? (ecid[0] ? "  " : "                 ") : "", status);
@@ -160,12 +162,11 @@ static void draw_detail(struct tui *t, const struct device *d, int y, int rows)
         snprintf(l, sizeof l, "UDID %s", d->udid[0] ? d->udid : "-");
     }
     tui_panel_text(R_NORMAL, 1, 6, l);
-    char age[16];
-    fmt_age(age, sizeof age, now_ms() - d->mode_since_ms);
-    snprintf(l, sizeof l, "Port %s%s%s%s   In %s for %s   %s%s%s", d->port[0] ? d->port : "-", d->slot[0] ? " (" : "",
-             d->slot, d->slot[0] ? ")" : "", mode_name(d->mode), age,
-             d->ios_version[0] ? "iOS " : "", d->ios_version[0] ? d->ios_version : (d->has_serial_info ? d->sn.srtg : ""),
-             d->device_name[0] ? "" : "");
+    char age[16], sw[80];
+    duration_format(age, sizeof age, now_ms() - d->mode_since_ms);
+    software_of(d, sw, sizeof sw);
+    snprintf(l, sizeof l, "Port %s%s%s%s   In %s for %s   %s", d->port[0] ? d->port : "-", d->slot[0] ? " (" : "",
+             d->slot, d->slot[0] ? ")" : "", mode_name(d->mode), age, sw);
     tui_panel_text(R_NORMAL, 1, 6, l);
     if (d->device_name[0]) { snprintf(l, sizeof l, "Name \"%s\"", d->device_name); tui_panel_text(R_NORMAL, 1, 6, l); }
     if (d->has_serial_info) {
@@ -191,30 +192,14 @@ static void draw_detail(struct tui *t, const struct device *d, int y, int rows)
     }
     int o = snprintf(l, sizeof l, "History ");
     for (int i = 0; i < d->nhistory && o < (int)sizeof l - 20; i++) {
-        int64_t ago = (now_ms() - d->history[i].t_ms) / 1000;
-        o += snprintf(l + o, sizeof l - (size_t)o, "%s-%" PRId64 "s %s", i ? " > " : "", ago, mode_name(d->history[i].mode));
+        char ago[24];
+        duration_ago(ago, sizeof ago, now_ms() - d->history[i].t_ms);
+        o += snprintf(l + o, sizeof l - (size_t)o, "%s%s %s", i ? " > " : "", mode_name(d->history[i].mode), ago);
     }
     tui_panel_text(R_NORMAL, 1, 9, l);
     snprintf(l, sizeof l, "Last    %s", d->last_event);
     tui_panel_text(R_NORMAL, 1, 9, l);
     tui_panel_show(t, y, 0, rows, &t->panel_scroll, "PgUp/PgDn scroll");
-}
-
-static void draw_log(struct tui *t, int y, int rows)
-{
-    for (int i = 0; i < rows; i++) {
-        const struct bench_log_line *l = bench_log_get(&t->con.bench, (unsigned)i);
-        if (!l) break;
-        char line[200], age[16];
-        fmt_age(age, sizeof age, now_ms() - l->t_ms);
-        snprintf(line, sizeof line, "%5s ago  %s", age, l->text);
-        tui_put(y + i, 1, COLS - 1, line);
-    }
-}
-
-static void draw_log_tab(struct tui *t, const struct device *d, int y, int rows)
-{
-    if (!tui_draw_job_log(t, d, y, rows)) draw_log(t, y, rows);
 }
 
 /* The tabs, in order: a tab is a name, its key and how it draws. */
@@ -225,7 +210,7 @@ static const struct tui_tab tabs[TAB_COUNT] = {
     [TAB_GUIDE] = {"Guide", 'g', tui_draw_guide},
     [TAB_FIRMWARE] = {"Firmware", 0, tui_draw_firmware},
     [TAB_IPSW] = {"IPSW", 0, tui_draw_ipsw},
-    [TAB_LOG] = {"Log", 'l', draw_log_tab},
+    [TAB_LOG] = {"Log", 'l', tui_draw_log},
 };
 
 /* Below the smallest layout, a plain sentence instead of a garbled screen. */
@@ -316,6 +301,7 @@ static void on_key(struct tui *t, int ch)
     if (t->help) { if (!tui_help_key(t, ch)) t->help = 0; return; }
     if (tui_ask_key(t, ch)) return;
     t->message[0] = 0;
+    if (tui_log_key(t, ch)) return;
     if (tui_restore_key(t, ch)) return;
     if (tui_firmware_key(t, ch)) return;
     if (tui_ipsw_key(t, ch)) return;
@@ -337,12 +323,13 @@ static void on_key(struct tui *t, int ch)
     case 'd': {
         struct device *d = tui_selected(t);
         char why[300];
-        if (verb_start(verb_get(VERB_DFU), &t->con, d, NULL, why, sizeof why) < 0) { tui_say(t, "%s", why); break; }
+        if (verb_start(verb_get(VERB_DFU), &t->con, d, NULL, why, sizeof why) < 0) { tui_warn(t, "%s", why); break; }
         t->tab = TAB_GUIDE;
         t->guide_action = GUIDE_ENTER_DFU;
         break;
     }
     case KEY_RESIZE: break;
+    case 27: t->show_preflight = 0; break;   /* Esc closes what is open; at the board it does nothing */
     default: snprintf(t->message, sizeof t->message, " Unknown key. Press ? for help."); break;
     }
 }
@@ -378,11 +365,36 @@ static void on_change(void *ctx, enum bench_note note, const struct device *d)
     t->dirty = 1;
 }
 
+/* When the screen next changes by itself: a shown age moves (every second
+ * for ten minutes, then by the minute), the title's minute turns, the
+ * message goes. */
+static int64_t next_tick_ms(struct tui *t, int64_t now)
+{
+    time_t wall = time(NULL);
+    struct tm tm;
+    localtime_r(&wall, &tm);
+    int64_t next = (60 - tm.tm_sec) * 1000;
+    for (int i = 0; i < t->con.bench.ndev; i++) {
+        const struct device *d = t->con.bench.dev[i];
+        if (d->presence == PRESENCE_PRESENT && duration_next_change(now - d->mode_since_ms) < next)
+            next = duration_next_change(now - d->mode_since_ms);
+    }
+    const struct device *sel = tui_selected(t);
+    for (int i = 0; sel && t->tab == TAB_DETAIL && i < sel->nhistory; i++)
+        if (duration_next_change(now - sel->history[i].t_ms) < next) next = duration_next_change(now - sel->history[i].t_ms);
+    const struct bench_log_line *l = bench_log_get(&t->con.bench, 0);
+    const struct tui_said *said = tui_said_get(t, 0);
+    if (t->tab == TAB_LOG && l && duration_next_change(now - l->t_ms) < next) next = duration_next_change(now - l->t_ms);
+    if (t->tab == TAB_LOG && said && duration_next_change(now - said->t_ms) < next) next = duration_next_change(now - said->t_ms);
+    int64_t msg = tui_messages_tick(t, now);
+    if (msg >= 0 && msg < next) next = msg;
+    return next > 0 ? next : 1;
+}
+
 static void on_clock(void *ctx)
 {
     struct tui *t = ctx;
     t->dirty = 1; /* ages and the clock; ncurses sends only what changed */
-    loop_timer_arm(t->clock, 10000);
 }
 
 static void on_redraw(void *ctx) { (void)ctx; /* the loop wakes; render_hook draws */ }
@@ -397,10 +409,12 @@ static void render_hook(void *ctx)
     if (!t->dirty || t->quit) return;
     int64_t now = now_ms(), since = now - t->last_draw_ms;
     if (since < 100) { loop_timer_arm(t->redraw, 100 - since); return; }
+    tui_messages_tick(t, now);
     draw(t);
     t->dirty = 0;
     t->last_draw_ms = now;
     t->drawn_generation = t->con.bench.generation;
+    loop_timer_arm(t->clock, next_tick_ms(t, now_ms()));
 }
 
 static void redirect_stderr(const struct config *c)
@@ -431,6 +445,7 @@ int cmd_tui(struct config *c, int argc, char **argv)
     if (app_open(&t.con, c, APP_FOLLOW_JOBS | APP_PUMP_JOBS) < 0) { dup2(saved_err, STDERR_FILENO); fprintf(stderr, "ibench: cannot start\n"); return EXIT_FAIL; }
     t.jobs = t.con.jobs;
     initscr();
+    set_escdelay(25);   /* Esc cancels at once; a key's escape sequence arrives whole well within this */
     cbreak();
     noecho();
     keypad(stdscr, TRUE);
@@ -454,7 +469,6 @@ int cmd_tui(struct config *c, int argc, char **argv)
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) loop_watch_signal(t.con.loop, sigs[i], on_signal, &t);
     t.clock = loop_timer_new(t.con.loop, on_clock, &t);
     t.redraw = loop_timer_new(t.con.loop, on_redraw, &t);
-    loop_timer_arm(t.clock, 10000);
     loop_add_idle_hook(t.con.loop, render_hook, &t);
     t.dirty = 1;
     render_hook(&t);

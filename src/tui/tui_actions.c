@@ -21,16 +21,6 @@
 #include "tui.h"
 #include "verbs.h"
 
-void tui_say(struct tui *t, const char *fmt, ...)
-{
-    va_list ap;
-    t->message[0] = ' ';
-    va_start(ap, fmt);
-    vsnprintf(t->message + 1, sizeof t->message - 1, fmt, ap);
-    va_end(ap);
-    t->dirty = 1;
-}
-
 /* --- questions ------------------------------------------------------------- */
 
 static void ask(struct tui *t, const struct device *d, int prompting, size_t max, tui_answer_fn fn, const char *fmt, va_list ap)
@@ -122,7 +112,7 @@ static void start(struct tui *t, struct device *d, const struct verb *v, const c
 {
     char err[300];
     int id = verb_start(v, &t->con, d, arg, err, sizeof err);
-    if (id < 0) tui_say(t, "%s", err);
+    if (id < 0) tui_warn(t, "%s", err);
     else if (id == 0) tui_say(t, "%s: %s asked.", device_label(d), v->bar);
     else tui_say(t, "%s: %s started (c cancels).", device_label(d), v->bar);
 }
@@ -166,7 +156,7 @@ int tui_action_key(struct tui *t, int ch)
         return 1;
     }
     if (r != VERB_OK) {
-        tui_say(t, "%s", why);
+        tui_warn(t, "%s", why);
         if (r == VERB_WRONG_MODE) point_to_guide(t, v, d);
         return 1;
     }
@@ -181,10 +171,9 @@ int tui_action_key(struct tui *t, int ch)
 void tui_op_ended(struct tui *t, const struct app_op *op)
 {
     if (op->state == OP_RETURNING) { tui_say(t, "%s: %s sent; waiting for it to come back (c stops waiting).", op->label, op->verb ? op->verb->bar : "action"); return; }
-    if (op->state == OP_FAILED) { tui_say(t, "%s: %.200s", op->label, op->message); return; }
+    if (op->state == OP_FAILED) { tui_warn(t, "%s: %.200s", op->label, op->message); return; }
     if (op->answer[0]) {
         tui_say(t, "%s answered: %.200s", op->label, op->answer);
-        bench_logf(&t->con.bench, now_ms(), "%s: iBoot answered: %s", op->label, op->answer);
         return;
     }
     if (op->message[0]) tui_say(t, "%s: %.200s", op->label, op->message);
@@ -195,7 +184,8 @@ void tui_action_hints(const struct tui *t, const struct device *d, char *out, si
 {
     char acts[160];
     verb_key_bar(&t->con, d, acts, sizeof acts);
-    snprintf(out, n, " ?Help gGuide %sfFw lLog qQuit", acts);
+    /* The guide's steps come from the model table: no g for a model it lacks. */
+    snprintf(out, n, " ?Help %s%sfFw lLog qQuit", d && d->model ? "gGuide " : "", acts);
 }
 
 /* --- the bottom lines -------------------------------------------------------- */

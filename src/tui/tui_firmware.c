@@ -67,8 +67,9 @@ static const char *why_empty(struct tui *t)
     return err[0] ? err : "no catalog and nothing cached for this model";
 }
 
-static void fetch_build(struct tui *t, const struct device *d)
+static void fetch_chosen(struct tui *t, struct device *d, const char *input)
 {
+    (void)input;
     struct fw_row rows[CATALOG_MAX + CACHED_MAX];
     int n = rows_of(t, product_of(d), rows);
     if (t->fw_cursor >= n) { tui_say(t, "No build to fetch: %s.", why_empty(t)); return; }
@@ -87,6 +88,23 @@ int tui_firmware_selected_ipsw(struct tui *t, const struct device *d, char *out,
     if (t->fw_cursor >= k) return 0;
     const char *build = rows[t->fw_cursor].f ? rows[t->fw_cursor].f->build : rows[t->fw_cursor].e->build;
     return firmware_cached_path(&t->con, t->fw_product, build, out, n) == 0;
+}
+
+/* A build Apple no longer signs cannot be restored now: gigabytes fetched
+ * for nothing unless the technician means it, so the console asks. */
+static void fetch_build(struct tui *t, struct device *d)
+{
+    struct fw_row rows[CATALOG_MAX + CACHED_MAX];
+    int n = rows_of(t, product_of(d), rows);
+    const struct firmware *f = t->fw_cursor < n ? rows[t->fw_cursor].f : NULL;
+    char cached[PATH_MAX];
+    if (!f || f->is_signed || firmware_cached_path(&t->con, product_of(d), f->build, cached, sizeof cached) == 0) {
+        fetch_chosen(t, d, "");
+        return;
+    }
+    int gb = f->size >= 1000000000;
+    tui_ask_yes(t, d, fetch_chosen, "Fetch %s (%s), %.1f %s? Not signed: it cannot be restored now.", f->version, f->build,
+                (double)f->size / (gb ? 1e9 : 1e6), gb ? "GB" : "MB");
 }
 
 int tui_firmware_key(struct tui *t, int ch)

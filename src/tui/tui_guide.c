@@ -8,30 +8,32 @@
 #include <string.h>
 
 #include "dfu_helper.h"
+#include "duration.h"
 #include "guide.h"
 #include "tui.h"
 
-static int secs(int64_t ms) { return (int)((ms + 999) / 1000); }
+/* Whole seconds, rounded up, in the one notation (duration.h): "9s", "1m 30s". */
+static void span(char *out, size_t n, int64_t ms) { duration_format(out, n, (ms + 999) / 1000 * 1000); }
 
 static void hold_label(const struct guide_step *s, char *out, size_t n)
 {
     if (s->hold_ms == GUIDE_UNTIL) snprintf(out, n, "until it shows");
     else if (s->hold_ms == 0) snprintf(out, n, "press");
-    else snprintf(out, n, "%d s", s->hold_ms / 1000);
+    else span(out, n, s->hold_ms);
 }
 
 static void helper_lines(struct tui *t, const struct dfu_helper *h)
 {
     int64_t now = now_ms();
-    int left = secs(dfu_helper_ms_left(h, now));
-    char l[400], prefix[40], hold[24];
+    char l[400], prefix[40], hold[24], left[24];
+    span(left, sizeof left, dfu_helper_ms_left(h, now));
     if (h->state == DFU_RUNNING || h->state == DFU_WAITING)
-        snprintf(l, sizeof l, "DFU helper on %s: %s, %d s left   (c cancels)", h->port, dfu_helper_state_name(h->state), left);
+        snprintf(l, sizeof l, "DFU helper on %s: %s, %s left   (c cancels)", h->port, dfu_helper_state_name(h->state), left);
     else
         snprintf(l, sizeof l, "DFU helper on %s: %s   (d tries again)", h->port, dfu_helper_state_name(h->state));
     tui_panel_text(R_TITLE, 1, 3, l);
     if (h->state == DFU_WAITING) {
-        snprintf(l, sizeof l, "Keep holding; watching %s for %d s more", h->port, left);
+        snprintf(l, sizeof l, "Keep holding; watching %s for %s more", h->port, left);
         tui_panel_keep();
         tui_panel_text(R_NORMAL, 2, 2, l);
     }
@@ -42,7 +44,7 @@ static void helper_lines(struct tui *t, const struct dfu_helper *h)
     for (int i = 0; i < h->guide.nsteps; i++) {
         const struct guide_step *s = &h->guide.steps[i];
         int cur = h->state == DFU_RUNNING && i == h->step;
-        if (cur) snprintf(prefix, sizeof prefix, "> NOW %2d s left", left);
+        if (cur) snprintf(prefix, sizeof prefix, "> NOW %3s left", left);
         else {
             hold_label(s, hold, sizeof hold);
             snprintf(prefix, sizeof prefix, "  %-4s %s", h->state == DFU_RUNNING && i < h->step ? "done" : "", hold);

@@ -25,6 +25,7 @@ static const struct key_help moving[] = {
 
 static const struct key_help more[] = {
     {"/", "search the restore log (Log tab)"},
+    {"v, m", "Log tab: the engine's lines as printed; the bench's events and the messages said"},
     {"F", "refresh the firmware catalog (Firmware tab); f there fetches the chosen build, r restores from it"},
     {"v", "verify every CRC of the open IPSW (IPSW tab)"},
     {"Prompts", "Enter answers, Esc cancels, Backspace, Ctrl-U clears the line, Ctrl-W drops a word"},

@@ -1,12 +1,10 @@
 /* Restores in the console: r starts an Update (R an Erase) through the verb
- * table, c cancels a job, q asks first while jobs run (they continue), and
- * the Log tab shows the selected device's restore log with PgUp/PgDn and /
- * to search.
+ * table, c cancels a job, q asks first while jobs run (they continue); the
+ * Log tab (tui_log.c) shows the job's log.
  *
  * Nothing here blocks: the typed source is resolved and the preflight runs
  * in the runtime (restore.h) on the worker pool; its result arrives through
- * the restore listener, which opens the confirmation. The log is drawn from
- * the runtime's copy, read when the job's progress changes. The IPSW prompt
+ * the restore listener, which opens the confirmation. The IPSW prompt
  * starts with the newest cached IPSW for the model (firmware.h). */
 #include <curses.h>
 #include <inttypes.h>
@@ -31,13 +29,13 @@ static const char *product_of(const struct device *d) { return d->model ? d->mod
 static void update_confirmed(struct tui *t, struct device *d, const char *input)
 {
     char err[300];
-    if (restore_confirm(&t->con, S.request, NULL, err, sizeof err) < 0) { t->show_preflight = 0; tui_say(t, "%s", err); }
+    if (restore_confirm(&t->con, S.request, NULL, err, sizeof err) < 0) { t->show_preflight = 0; tui_warn(t, "%s", err); }
 }
 
 static void erase_digits(struct tui *t, struct device *d, const char *input)
 {
     char err[300];
-    if (restore_confirm(&t->con, S.request, input, err, sizeof err) < 0) { t->show_preflight = 0; tui_say(t, "%s", err); }
+    if (restore_confirm(&t->con, S.request, input, err, sizeof err) < 0) { t->show_preflight = 0; tui_warn(t, "%s", err); }
 }
 
 /* The runtime moved the request on, or the log came in. */
@@ -63,7 +61,7 @@ static void on_restore(void *ctx, enum restore_note note, const struct restore_r
         break;
     case RESTORE_REFUSED:
         if (!r->pf.n) t->show_preflight = 0;
-        tui_say(t, "%s", r->message);
+        tui_warn(t, "%s", r->message);
         break;
     case RESTORE_QUEUED:
         t->show_preflight = 0;
@@ -84,7 +82,7 @@ static void restore_typed(struct tui *t, struct device *d, const char *input)
     char err[300];
     const struct verb *v = verb_get(t->restore_erase ? VERB_ERASE : VERB_RESTORE);
     int id = verb_start(v, &t->con, d, input, err, sizeof err);
-    if (id < 0) { tui_say(t, "%s", err); return; }
+    if (id < 0) { tui_warn(t, "%s", err); return; }
     S.request = (unsigned)id;
     t->show_preflight = 1;
     on_restore(t, RESTORE_NOTE_REQUEST, restore_current(&t->con));
@@ -106,19 +104,13 @@ static void quit_anyway(struct tui *t, struct device *d, const char *input) { t-
 
 static void open_ipsw(struct tui *t, struct device *d, const char *input) { tui_ipsw_open(t, input); }
 
-static void search_log(struct tui *t, struct device *d, const char *input)
-{
-    snprintf(t->log_search, sizeof t->log_search, "%s", input);
-    t->log_scroll = -1;          /* find from the end on the next draw */
-}
-
 static void cancel_job(struct tui *t, struct device *d, const char *input)
 {
     char err[300] = "";
     const struct job *j = restore_job_for(&t->con, d->ecid);
     unsigned id = j ? j->id : 0;
     if (verb_start(verb_get(VERB_CANCEL), &t->con, d, NULL, err, sizeof err) < 0) {
-        tui_say(t, "The job could not be cancelled: %s", err[0] ? err : "already over?");
+        tui_warn(t, "The job could not be cancelled: %s", err[0] ? err : "already over?");
         return;
     }
     tui_say(t, "Job %u cancelled. The device may stay in Recovery: x exits it, or restore again.", id);
@@ -138,7 +130,7 @@ int tui_restore_key(struct tui *t, int ch)
     }
     case 'r': case 'R': {
         const struct verb *v = verb_get(ch == 'R' ? VERB_ERASE : VERB_RESTORE);
-        if (verb_check(v, &t->con, d, why, sizeof why) != VERB_OK) { tui_say(t, "%s", why); return 1; }
+        if (verb_check(v, &t->con, d, why, sizeof why) != VERB_OK) { tui_warn(t, "%s", why); return 1; }
         t->restore_erase = ch == 'R';
         t->show_preflight = 0;
         initial_source(t, d, initial, sizeof initial);
@@ -156,12 +148,6 @@ int tui_restore_key(struct tui *t, int ch)
         initial_source(t, d, initial, sizeof initial);
         tui_ask_line(t, NULL, sizeof t->input - 1, initial, open_ipsw, "IPSW file or URL (Enter, Esc cancels): ");
         return 1;
-    case '/':
-        if (t->tab != TAB_LOG) return 0;
-        tui_ask_line(t, NULL, sizeof t->log_search - 1, NULL, search_log, "Search the log: ");
-        return 1;
-    case KEY_PPAGE: t->log_scroll += 10; t->dirty = 1; return t->tab == TAB_LOG;
-    case KEY_NPAGE: t->log_scroll = t->log_scroll > 10 ? t->log_scroll - 10 : 0; t->dirty = 1; return t->tab == TAB_LOG;
     default: return 0;
     }
 }
@@ -196,53 +182,4 @@ void tui_draw_preflight(struct tui *t, int y, int rows)
         if (!r->pf.n || r->stage == RESTORE_VERIFYING) tui_panel_text(R_NORMAL, 2, 2, r->message);
     }
     tui_panel_show(t, y, 0, rows, &t->panel_scroll, "PgUp/PgDn scroll");
-}
-
-int tui_draw_job_log(struct tui *t, const struct device *d, int y, int rows)
-{
-    const struct job *j = d && d->has_ecid ? restore_job_for(&t->con, d->ecid) : NULL;
-    if (!j || rows < 2) return 0;
-    char head[300];
-    if (job_finished(j))
-        snprintf(head, sizeof head, "Restore job %u (%s %s): %s - %s", j->id, j->erase ? "Erase" : "Update", j->build,
-                 job_state_key(j->state), j->cause);
-    else
-        snprintf(head, sizeof head, "Restore job %u (%s %s): %s %d%%   PgUp/PgDn scroll, / search", j->id,
-                 j->erase ? "Erase" : "Update", j->build, job_state_key(j->state), j->parse.progress / 10);
-    tui_role_on(t, job_finished(j) && j->state != JOB_SUCCEEDED ? R_WARN : R_TITLE);
-    tui_put(y, 1, COLS - 1, head);
-    tui_role_off();
-    if (job_finished(j) && j->state != JOB_SUCCEEDED && rows > 2) {
-        char next[300];
-        snprintf(next, sizeof next, "Next: %s%s", j->next_step, !j->erase && j->state == JOB_FAILED ? "  (R: Erase restore, deletes data)" : "");
-        tui_put(y + 1, 1, COLS - 1, next);
-        y++;
-        rows--;
-    }
-    /* From memory: the runtime reads the file when the job moves (restore.h). */
-    const struct restore_log *lg = restore_log(&t->con, j->id);
-    int nl = lg ? lg->nlines : 0;
-    if (!nl) { tui_put(y + 1, 2, COLS - 2, "(no output yet)"); return 1; }
-    int view = rows - 1;
-    if (t->log_scroll < 0) {            /* a new search: the last line that matches */
-        t->log_scroll = 0;
-        for (int i = nl - 1; i >= 0; i--)
-            if (t->log_search[0] && strcasestr(lg->line[i], t->log_search)) { t->log_scroll = nl - 1 - i - view / 2; break; }
-        if (t->log_scroll < 0) t->log_scroll = 0;
-    }
-    if (t->log_scroll > nl - view) t->log_scroll = nl - view > 0 ? nl - view : 0;
-    int start = nl - view - t->log_scroll;
-    if (start < 0) start = 0;
-    for (int i = 0; i < view && start + i < nl; i++) {
-        char clean[600];
-        size_t k = 0;
-        for (const char *s = lg->line[start + i]; *s && k + 1 < sizeof clean; s++)
-            clean[k++] = (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s;
-        clean[k] = 0;
-        int hit = t->log_search[0] && strcasestr(clean, t->log_search);
-        if (hit) tui_role_on(t, R_SELECTED);
-        tui_put(y + 1 + i, 1, COLS - 1, clean);
-        if (hit) tui_role_off();
-    }
-    return 1;
 }

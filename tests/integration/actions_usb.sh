@@ -146,7 +146,7 @@ dfu_run() { # mode-to-move-to log out
       wait $p; echo "rc=$?" >> "$1"' "$IBENCH" "$3" "$1" "$T/h.ctl" ) >"$3.vb" 2>&1
 }
 dfu_run dfu "$T/hok.log" "$T/hok.out"
-has "$T/hok.out" '^Step 3/5: Press and hold Side \(1 s\)$' "DFU helper counts through the model's steps"
+has "$T/hok.out" '^Step 3/5: Press and hold Side \(1s\)$' "DFU helper counts through the model's steps"
 has "$T/hok.out" '^success: DFU reached on 1-1.3' "DFU helper: success when DFU appears on the port"
 has "$T/hok.out" '^rc=0$' "DFU helper success exits 0"
 dfu_run recovery "$T/hl.log" "$T/hl.out"

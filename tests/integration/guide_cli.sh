@@ -2,8 +2,8 @@
 . "$IBENCH_TOP/tests/lib.sh"
 "$IBENCH" guide iPhone10,3 dfu >"$T/x.txt"; rc=$?
 check "guide exits 0" [ $rc = 0 ]
-has "$T/x.txt" 'Press and hold Side +10 s' "Face ID DFU: hold Side 10 s"
-has "$T/x.txt" 'Release Side; keep holding Volume Down +8 s' "Face ID DFU: keep Volume Down 8 s"
+has "$T/x.txt" 'Press and hold Side +10s' "Face ID DFU: hold Side 10s"
+has "$T/x.txt" 'Release Side; keep holding Volume Down +8s' "Face ID DFU: keep Volume Down 8s"
 has "$T/x.txt" '4013' "advice mentions 4013"
 "$IBENCH" guide d22ap >"$T/all.txt"
 for t in 'Enter Recovery' 'Exit Recovery' 'Enter DFU' 'Exit DFU'; do has "$T/all.txt" "^$t\$" "all four guides: $t"; done
@@ -12,7 +12,7 @@ python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); g=o["guides"][0]; a
 check "guide --json for an iPad without Home" [ $? = 0 ]
 printf 'dfu_first_hold_ms = 4000\n' >"$T/c"
 "$IBENCH" -c "$T/c" guide iPhone9,1 dfu >"$T/cfg.txt"
-has "$T/cfg.txt" 'Press and hold Side and Volume Down together +4 s' "DFU timings are configurable"
+has "$T/cfg.txt" 'Press and hold Side and Volume Down together +4s' "DFU timings are configurable"
 "$IBENCH" guide iPhone99,1 >/dev/null 2>"$T/e"; rc=$?
 check "unknown model exits 2" [ $rc = 2 ]
 has "$T/e" "unknown model 'iPhone99,1'" "unknown model is named"
@@ -23,7 +23,7 @@ check "unknown action exits 2" [ $rc = 2 ]
 # board in any case; several models only when one guide serves them all.
 "$IBENCH" guide "iPhone 7" dfu >"$T/p7.txt" 2>&1; rc=$?
 check "guide 'iPhone 7' exits 0" [ $rc = 0 ]
-has "$T/p7.txt" 'Press and hold Side and Volume Down together +10 s' "guide 'iPhone 7': the iPhone 7 DFU steps"
+has "$T/p7.txt" 'Press and hold Side and Volume Down together +10s' "guide 'iPhone 7': the iPhone 7 DFU steps"
 has "$T/p7.txt" "same steps serve all 4 models that fit 'iPhone 7'" "guide 'iPhone 7' says how many models it covers"
 has "$T/p7.txt" '^  iPhone9,4 +iPhone 7 Plus \(GSM\)$' "... and names them"
 "$IBENCH" guide "iphone 8" recovery >"$T/p8.txt" 2>&1; rc=$?

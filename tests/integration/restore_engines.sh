@@ -55,7 +55,7 @@ has "$T/d.13" 'engine +.*1\.0\.1: it restores iOS 17 and 18\.0 and iPhones up to
 printf '#!/bin/sh\nsleep 600\n' > "$T/hang"; chmod +x "$T/hang"
 timeout 60 "$IBENCH" --engine "$T/hang" doctor >"$T/d.hang" 2>&1; rc=$?
 check "doctor with an engine that hangs ends on its own" [ $rc != 124 ]
-has "$T/d.hang" 'engine +.*did not answer -v/--help within 5 s' "doctor: the hung engine is named as such"
+has "$T/d.hang" 'engine +.*did not answer -v/--help within 5s' "doctor: the hung engine is named as such"
 check "no probe is left running" sh -c '! pgrep -f "^sleep 600" >/dev/null'
 
 cat > "$T/one" <<S

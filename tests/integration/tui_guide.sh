@@ -26,14 +26,14 @@ for size in 80x24 60x20; do
 
     tm send-keys ']' ']'
     wait_screen "$size-g2" 'Enter DFU on iPad' 50 || fail "$size: ] ] shows the DFU guide" "$(tail -10 "$T/$size-g2")"
-    has "$T/$size-g2" '^ +3\. +10 s +Press and hold Top' "$size: the 10 s hold leads its step"
-    has "$T/$size-g2" '^ +4\. +5 s +Keep holding Top' "$size: the 5 s hold leads its step"
+    has "$T/$size-g2" '^ +3\. +10s +Press and hold Top' "$size: the 10 s hold leads its step"
+    has "$T/$size-g2" '^ +4\. +5s +Keep holding Top' "$size: the 5 s hold leads its step"
     check "$size: the DFU note reads whole" shows "$size-g2" 'An Apple logo means Top was held too long; a recovery screen means it was released too late. Start again.'
 
     tm send-keys d
-    wait_screen "$size-d1" '> NOW +[0-9]+ s left' 50 && ok "$size: the step being counted down shows its seconds left" \
+    wait_screen "$size-d1" '> NOW +[0-9]+s left' 50 && ok "$size: the step being counted down shows its seconds left" \
         || fail "$size: countdown" "$(tail -10 "$T/$size-d1")"
-    has "$T/$size-d1" 'DFU helper on 1-1\.4: running, [0-9]+ s left' "$size: the seconds left lead the helper's title"
+    has "$T/$size-d1" 'DFU helper on 1-1\.4: running, [0-9]+s left' "$size: the seconds left lead the helper's title"
 
     # The iPad leaves and comes back in Recovery: Top was held too long.
     echo 'mode B recovery gap=0.3' > "$T/ctl"
@@ -52,8 +52,8 @@ for size in 80x24 60x20; do
         wait_screen s2 '↑ [0-9]+ more' 50 && ok "44x12: PgDn scrolls the tab, which says how many lines lie above" || fail "44x12: PgDn" "$(cat "$T/s2")"
         # The DFU helper: the step being counted down stays in view as it moves on.
         tm send-keys d
-        wait_screen s3 '> NOW +[0-9]+ s left' 50 && ok "44x12: the countdown shows" || fail "44x12: countdown" "$(cat "$T/s3")"
-        wait_screen s4 '> NOW +[0-9]+ s left +Press and hold Top' 100 && ok "44x12: the step being counted down stays in view" \
+        wait_screen s3 '> NOW +[0-9]+s left' 50 && ok "44x12: the countdown shows" || fail "44x12: countdown" "$(cat "$T/s3")"
+        wait_screen s4 '> NOW +[0-9]+s left +Press and hold Top' 100 && ok "44x12: the step being counted down stays in view" \
             || fail "44x12: later step" "$(cat "$T/s4")"
         tm send-keys c
     fi

@@ -61,7 +61,7 @@ wait_screen s16 'Bay 3 .*(restore queued|Restore [0-9]+%)' 300 && ok "an idle co
 wait_for "$T/other.out" '^rc=' 120; has "$T/other.out" '^rc=0$' "the other technician's restore succeeds"
 # Normal and the job's status gone: the device can be back before the console
 # has polled the job's end, and q would then still ask about a running restore.
-wait_screen s17 'Bay 3 +Normal .*in mode' 300 && ok "and the console follows Bay 3 back to Normal" || fail "other done" "$(head -6 "$T/s17")"
+wait_screen s17 'Bay 3 +Normal .*  for [0-9]' 300 && ok "and the console follows Bay 3 back to Normal" || fail "other done" "$(head -6 "$T/s17")"
 tm send-keys q
 wait_for "$T/exit" EXITED 30 && ok "q quits once no restore runs" || fail "q quits"
 "$IBENCH" history --json > "$T/h.json"

@@ -260,6 +260,49 @@ TEST(log_ring_keeps_newest)
     CHECK(bench_log_get(&B, BENCH_LOG) == NULL);
 }
 
+/* usbmuxd watched: Normal and Restore share a USB product ID, so neither a
+ * USB arrival nor usbmuxd's bare listing may claim Normal; the row waits,
+ * unshown, for lockdownd's answer (mux_source announces it then). */
+TEST(restore_entry_has_no_phantom_normal)
+{
+    reset();
+    B.mux_decides = true;
+    const char *udid = "00008015-0016519820F8402E";
+    usb(BEV_USB_ARRIVED, 1000, "1-1.3", 0x1281, NULL);                       /* Recovery */
+    usb(BEV_USB_IDENTIFIED, 1010, "1-1.3", 0x1281, DFU_X);
+    usb(BEV_USB_LEFT, 2000, "1-1.3", 0, NULL);
+    usb(BEV_USB_ARRIVED, 2300, "1-1.3", 0x12a8, NULL);                       /* Normal or Restore? */
+    struct device *d = bench_find_port(&B, "1-1.3");
+    CHECK(d && d->presence == PRESENCE_GONE && d->mode == MODE_RECOVERY && d->nhistory == 1);
+    struct bench_ev ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = BEV_MUX_ATTACHED; ev.now_ms = 2310; ev.mode_pending = true;    /* listed, not asked */
+    snprintf(ev.udid, sizeof ev.udid, "%s", udid);
+    bench_apply(&B, &ev);
+    usb_udid(2320, "1-1.3", udid);
+    CHECK(d->presence == PRESENCE_GONE && d->mode == MODE_RECOVERY);
+    mux(BEV_MUX_ATTACHED, 2400, udid, 1, NULL, NULL);                         /* restored answered */
+    CHECK(B.ndev == 1 && d->mode == MODE_RESTORE && d->presence == PRESENCE_PRESENT);
+    CHECK(d->nhistory == 2 && d->history[0].mode == MODE_RECOVERY && d->history[1].mode == MODE_RESTORE);
+
+    /* Plugged straight in Restore: first shown in Restore, one row, no removal heard. */
+    reset();
+    B.mux_decides = true;
+    usb(BEV_USB_ARRIVED, 1000, "1-1.4", 0x12a8, NULL);
+    memset(&ev, 0, sizeof ev);
+    ev.type = BEV_MUX_ATTACHED; ev.now_ms = 1005; ev.mode_pending = true;
+    snprintf(ev.udid, sizeof ev.udid, "%s", udid);
+    bench_apply(&B, &ev);
+    CHECK_INT(notes[NOTE_ATTACHED], 0);
+    usb_udid(1010, "1-1.4", udid);
+    mux(BEV_MUX_ATTACHED, 1100, udid, 1, NULL, NULL);
+    d = bench_find_port(&B, "1-1.4");
+    CHECK(B.ndev == 1 && d && d->mode == MODE_RESTORE && d->nhistory == 1 && d->history[0].mode == MODE_RESTORE);
+    CHECK_INT(notes[NOTE_ATTACHED], 1);
+    CHECK_INT(notes[NOTE_REMOVED], 0);
+    CHECK_INT(notes[NOTE_MODE_CHANGED], 0);
+}
+
 int main(void)
 {
     bench_init(&B, 5000);
@@ -274,6 +317,7 @@ int main(void)
     RUN(slots_and_resolve);
     RUN(bench_survives_many_devices);
     RUN(log_ring_keeps_newest);
+    RUN(restore_entry_has_no_phantom_normal);
     bench_done(&B);
     return TAP_DONE();
 }

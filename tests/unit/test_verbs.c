@@ -119,6 +119,12 @@ TEST(the_key_bar_offers_only_what_passes)
     CHECK(strstr(bar, "cCancel") && !strstr(bar, "xExit") && !strstr(bar, "bReboot") && !strstr(bar, "rRestore"));
     verb_key_bar(&A, bay("Bay 3"), bar, sizeof bar);     /* unidentified: nothing that needs its identity */
     CHECK(!strstr(bar, "rRestore") && !strstr(bar, "RErase") && !strstr(bar, "dDFU"));
+    /* ECID read, chip not in the model table: no restore, no DFU steps to count */
+    plug("1-1.5", 0x1227, "CPID:9999 CPRV:11 CPFM:03 SCEP:01 BDID:30 ECID:0000003333333333 IBFL:3C SRTG:[iBoot-3332.0.0.1.23]");
+    verb_key_bar(&A, bench_resolve(&A.bench, "1-1.5"), bar, sizeof bar);
+    CHECK(!strstr(bar, "rRestore") && !strstr(bar, "RErase") && !strstr(bar, "dDFU") && strstr(bar, "uUpload"));
+    char why[200];
+    CHECK_INT(verb_check(verb_get(VERB_DFU), &A, bench_resolve(&A.bench, "1-1.5"), why, sizeof why), VERB_UNIDENTIFIED);
     bench_done(&A.bench);
 }
 
