@@ -40,7 +40,9 @@ hasnt "$T/s2" 'not loaded yet' "no 'not loaded yet' after the fetch failed"
 tm send-keys '['
 wait_screen s3 '> 17\.4 +21E219' 50 || fail "[ chooses" "$(tail -8 "$T/s3")"
 tm send-keys r
-wait_screen s3 'with IPSW \(Enter, Esc cancels\): /' 50 && ok "r asks for the IPSW" || fail "r prompt" "$(tail -4 "$T/s3")"
+wait_shows s3 'with IPSW (Enter, Esc cancels):' 50 && ok "r asks for the IPSW" || fail "r prompt" "$(tail -4 "$T/s3")"
+# The path may wrap onto a line of its own (its folder shortened): read it joined.
+shows s3 '21E219_Restore.ipsw' && ok "r offers the chosen cached build" || fail "r offers the chosen build" "$(tail -4 "$T/s3")"
 tm send-keys Enter
 wait_screen s4 'Update Bay 3 .*to iOS 17\.4 \(21E219\)' 300 && ok "r restores the chosen cached build, past its preflight" \
     || fail "preflight" "$(tail -14 "$T/s4")"
