@@ -17,16 +17,16 @@ mkfifo "$T/ctl"
 ( cd "$IBENCH_TOP" && timeout 90 "$VBENCH" --scenario "$T/scn" --fifo "$T/ctl" -- "$IBENCH" watch ) >"$T/watch.txt" 2>&1 &
 on_exit "kill $! 2>/dev/null"
 # The moves come once watch has seen both devices in Recovery, however slowly it started.
-wait_for "$T/watch.txt" '^[^ ]+ identified +#[0-9]+ 1-1\.3 +Recovery' 60 && wait_for "$T/watch.txt" '^[^ ]+ identified +#[0-9]+ 1-1\.5 +Recovery' 30 \
+wait_for "$T/watch.txt" '^[^ ]+ identified +id [0-9]+ 1-1\.3 +Recovery' 60 && wait_for "$T/watch.txt" '^[^ ]+ identified +id [0-9]+ 1-1\.5 +Recovery' 30 \
     || fail "watch sees both devices in Recovery" "$(cat "$T/watch.txt")"
 printf 'mode A restore\nplug B restore\nmode C normal\n' > "$T/ctl"
-wait_for "$T/watch.txt" ' 1-1\.3 +Restore' 60 && wait_for "$T/watch.txt" ' 1-1\.4 +Restore' 30 && wait_for "$T/watch.txt" 'identified +#[0-9]+ 1-1\.5 +Normal' 30 \
+wait_for "$T/watch.txt" ' 1-1\.3 +Restore' 60 && wait_for "$T/watch.txt" ' 1-1\.4 +Restore' 30 && wait_for "$T/watch.txt" 'identified +id [0-9]+ 1-1\.5 +Normal' 30 \
     || fail "the three moves are seen" "$(cat "$T/watch.txt")"
 echo quit > "$T/ctl"
 wait
-# "<time> <event> #<row> <port> <mode> ..." per line; the modes each device's rows went through.
-modes() { awk -v p="$1" '$4 == p && ($2 == "attached" || $2 == "mode_changed") {print $5}' "$T/watch.txt" | tr '\n' ' '; }
+# "<time> <event> id <row> <port> <mode> ..." per line; the modes each device's rows went through.
+modes() { awk -v p="$1" '$5 == p && ($2 == "attached" || $2 == "mode_changed") {print $6}' "$T/watch.txt" | tr '\n' ' '; }
 check "Recovery -> Restore: watch reports Recovery, then Restore, no Normal between ($(modes 1-1.3))" [ "$(modes 1-1.3)" = "Recovery Restore " ]
 check "plugged in Restore: first reported in Restore ($(modes 1-1.4))" [ "$(modes 1-1.4)" = "Restore " ]
 check "Recovery -> Normal still reads Normal ($(modes 1-1.5))" [ "$(modes 1-1.5)" = "Recovery Normal " ]
-hasnt "$T/watch.txt" '#[0-9]+ +#[0-9]+ +Normal' "no usbmuxd-only row in Normal for a device in Restore"
+hasnt "$T/watch.txt" 'id [0-9]+ +id [0-9]+ +Normal' "no usbmuxd-only row in Normal for a device in Restore"
