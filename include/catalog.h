@@ -8,6 +8,10 @@
 #include "catalog_parse.h"
 
 /* Fetches (or falls back to the on-disk copy) for a product type. */
+/* GET <api><what> (e.g. "/v4/devices"), at most max bytes, under the
+ * catalog's timeouts and low-speed limit. 0 with *data (NUL-terminated,
+ * the caller frees) and *len, or -1 with err. Blocks. */
+int catalog_get(const struct config *c, const char *what, size_t max, char **data, size_t *len, char *err, size_t errlen);
 int catalog_load(const struct config *c, const char *product, struct catalog *cat, char *err, size_t errlen);
 /* Only the on-disk copy of the last good answer (no network). */
 int catalog_load_cached(const struct config *c, const char *product, struct catalog *cat, char *err, size_t errlen);

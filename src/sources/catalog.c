@@ -15,13 +15,13 @@
 
 #define CATALOG_BODY_MAX (8u << 20)
 
-struct body { char *data; size_t len; int too_big; };
+struct body { char *data; size_t len, max; int too_big; };
 
 static size_t on_data(char *p, size_t sz, size_t nm, void *ud)
 {
     struct body *b = ud;
     size_t n = sz * nm;
-    if (b->len + n > CATALOG_BODY_MAX) { b->too_big = 1; return 0; }
+    if (b->len + n > b->max) { b->too_big = 1; return 0; }
     char *q = realloc(b->data, b->len + n + 1);
     if (!q) return 0;
     b->data = q;
@@ -36,10 +36,13 @@ static void cache_file(const struct config *c, const char *product, char *out, s
     snprintf(out, n, "%s/catalog/%s.json", c->state_dir, product);
 }
 
-static int fetch(const struct config *c, const char *product, struct body *b, char *err, size_t errlen)
+int catalog_get(const struct config *c, const char *what, size_t max, char **data, size_t *len, char *err, size_t errlen)
 {
     char url[1024], ebuf[CURL_ERROR_SIZE] = "";
-    snprintf(url, sizeof url, "%s/v4/device/%s?type=ipsw", c->api_url, product);
+    struct body body = {.max = max}, *b = &body;
+    *data = NULL;
+    *len = 0;
+    snprintf(url, sizeof url, "%s%s", c->api_url, what);
     CURL *h = curl_easy_init();
     if (!h) { snprintf(err, errlen, "cannot start HTTP"); return -1; }
     curl_easy_setopt(h, CURLOPT_URL, url);
@@ -59,9 +62,12 @@ static int fetch(const struct config *c, const char *product, struct body *b, ch
     curl_easy_cleanup(h);
     if (rc != CURLE_OK) {
         snprintf(err, errlen, "%s", b->too_big ? "catalog answer too large" : ebuf[0] ? ebuf : curl_easy_strerror(rc));
+        free(b->data);
         return -1;
     }
-    if (status != 200) { snprintf(err, errlen, "catalog server answered HTTP %ld for %s", status, product); return -1; }
+    if (status != 200) { snprintf(err, errlen, "catalog server answered HTTP %ld for %s", status, what); free(b->data); return -1; }
+    *data = b->data;
+    *len = b->len;
     return 0;
 }
 
@@ -76,7 +82,10 @@ int catalog_load(const struct config *c, const char *product, struct catalog *ca
     char path[PATH_MAX], ferr[256] = ""; /* stays "" when the fetch worked and the parse failed */
     cache_file(c, product, path, sizeof path);
     struct body b = {0};
-    if (fetch(c, product, &b, ferr, sizeof ferr) == 0 && catalog_parse(b.data, b.len, cat, err, errlen) == 0) {
+    char what[128];
+    snprintf(what, sizeof what, "/v4/device/%s?type=ipsw", product);
+    if (catalog_get(c, what, CATALOG_BODY_MAX, &b.data, &b.len, ferr, sizeof ferr) == 0 &&
+        catalog_parse(b.data, b.len, cat, err, errlen) == 0) {
         char dir[PATH_MAX];
         snprintf(dir, sizeof dir, "%s/catalog", c->state_dir);
         mkdir_p(dir);
