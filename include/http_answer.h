@@ -24,6 +24,12 @@ struct http_range {
  * than 18 digits, last < first, total <= last, or both parts are '*'. */
 int http_range_parse(const char *value, struct http_range *out);
 
+/* One header line as curl hands it (len bytes, not NUL-terminated): a
+ * status line starts a new answer (after a redirect); a Content-Range is
+ * parsed into *out (HTTP_HDR_BAD_RANGE when it is no valid one). */
+enum http_header { HTTP_HDR_OTHER, HTTP_HDR_STATUS, HTTP_HDR_RANGE, HTTP_HDR_BAD_RANGE };
+enum http_header http_header_read(const char *b, size_t len, struct http_range *out);
+
 struct http_answer {
     long status;               /* the final answer's HTTP status */
     int has_range;             /* a valid Content-Range came with it */

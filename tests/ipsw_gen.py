@@ -19,7 +19,7 @@ usage: ipsw_gen.py OUT.ipsw [--variant VARIANT] [--big-mb N]
   dupname     good plus a second, junk BuildManifest.plist
   namemismatch  good, but one entry's local header names it otherwise than the central directory
   overlap     2000 entries whose directory records all point at one 64 MB deflated entry
-  hugesize    one stored entry of 4 KiB whose directory declares 512 TB (ZIP64)"""
+  hugesize    one deflated entry of 4 KiB whose directory declares 512 TB (ZIP64)"""
 import argparse, hashlib, os, plistlib, struct, sys, warnings, zipfile, zlib
 
 def identity(board, chip, bid, behavior, tag):
@@ -101,14 +101,17 @@ def overlapping(path, copies=2000, mb=64):
     open(path, "wb").write(local + packed + cd + eocd)
 
 def declaring(path, size):
-    """One stored entry of 4 KiB whose ZIP64 fields, local and central,
-    declare `size` bytes."""
-    data, name = b"H" * 4096, b"Firmware/huge.bin"
-    crc = zlib.crc32(data)
+    """One deflated entry (4 KiB of data) whose ZIP64 fields, local and
+    central, declare `size` bytes uncompressed: what only inflating it all
+    could disprove, so no archive library's consistency check refuses it."""
+    raw, name = b"H" * 4096, b"Firmware/huge.bin"
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data = c.compress(raw) + c.flush()
+    crc = zlib.crc32(raw)
     lx = struct.pack("<HHQQ", 1, 16, size, len(data))
-    local = struct.pack("<4sHHHHHIIIHH", b"PK\3\4", 45, 0, 0, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF, len(name), len(lx)) + name + lx
+    local = struct.pack("<4sHHHHHIIIHH", b"PK\3\4", 45, 0, 8, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF, len(name), len(lx)) + name + lx
     cx = struct.pack("<HHQQ", 1, 16, size, len(data))
-    cd = struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\1\2", 45, 45, 0, 0, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF,
+    cd = struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\1\2", 45, 45, 0, 8, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF,
                      len(name), len(cx), 0, 0, 0, 0, 0) + name + cx
     off = len(local) + len(data)
     eocd = struct.pack("<4sHHHHIIH", b"PK\5\6", 0, 0, 1, 1, len(cd), off, 0)

@@ -57,9 +57,14 @@ mux_send() { printf '%s\n' "$1" >&3; }
 # wait_screen NAME REGEX [TENTHS] captures until a line matches (10 s default).
 TMUX_SERVER="ibench-t-$$"
 tm() { tmux -L "$TMUX_SERVER" -f /dev/null "$@"; }
+# A server killed a moment before may still be going away, and a new one
+# started on its socket then dies ("server exited unexpectedly"): try again.
 tui_start() {
     on_exit "tmux -L $TMUX_SERVER kill-server 2>/dev/null"
-    tm new-session -d -x "${2:-80}" -y "${3:-24}" "$1; echo EXITED \$? >'$T/exit'; sleep 30"
+    _i=0
+    until tm new-session -d -x "${2:-80}" -y "${3:-24}" "$1; echo EXITED \$? >'$T/exit'; sleep 30" 2>/dev/null; do
+        _i=$((_i + 1)); [ $_i -lt 50 ] || { echo "# tmux would not start"; return 1; }; sleep 0.1
+    done
 }
 shot() { tm capture-pane -p >"$T/$1"; }
 wait_screen() { i=0; while [ $i -lt "${3:-100}" ]; do shot "$1"; grep -Eq -- "$2" "$T/$1" && return 0; sleep 0.1; i=$((i+1)); done; return 1; }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_DIGITS 18   /* below INT64_MAX: no number here can overflow */
 
@@ -119,4 +120,15 @@ const char *http_action_name(enum http_action a)
     case HTTP_REFUSE: return "refuse";
     }
     return "?";
+}
+
+enum http_header http_header_read(const char *b, size_t len, struct http_range *out)
+{
+    char line[256];
+    if (len >= sizeof line) return HTTP_HDR_OTHER;   /* no header read here is that long */
+    memcpy(line, b, len);
+    line[len] = 0;
+    if (strncmp(line, "HTTP/", 5) == 0) return HTTP_HDR_STATUS;
+    if (strncasecmp(line, "Content-Range:", 14) != 0) return HTTP_HDR_OTHER;
+    return http_range_parse(line + 14, out) == 0 ? HTTP_HDR_RANGE : HTTP_HDR_BAD_RANGE;
 }

@@ -104,15 +104,9 @@ static void report(struct download *d)
 static size_t on_header(char *b, size_t sz, size_t nm, void *ud)
 {
     struct download *d = ud;
-    size_t len = sz * nm;
-    char line[256];
-    if (len >= sizeof line) return len; /* no header we read is that long */
-    memcpy(line, b, len);
-    line[len] = 0;
-    if (strncmp(line, "HTTP/", 5) == 0) d->answer.has_range = 0;
-    else if (strncasecmp(line, "Content-Range:", 14) == 0)
-        d->answer.has_range = http_range_parse(line + 14, &d->answer.range) == 0;
-    return len;
+    enum http_header h = http_header_read(b, sz * nm, &d->answer.range);
+    if (h != HTTP_HDR_OTHER) d->answer.has_range = h == HTTP_HDR_RANGE;
+    return sz * nm;
 }
 
 /* The verdict on the final answer, once its headers are in (http_answer.c). */

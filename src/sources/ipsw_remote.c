@@ -67,22 +67,22 @@ static void r_fail(struct remote *r, const char *fmt, ...)
 static size_t r_header(char *b, size_t size, size_t n, void *ud)
 {
     struct remote *r = ud;
-    size_t len = size * n;
-    char line[256];
-    if (len >= sizeof line) return len; /* no header we read is that long */
-    memcpy(line, b, len);
-    line[len] = 0;
-    if (strncmp(line, "HTTP/", 5) == 0) { /* a new answer (after a redirect) */
+    struct http_range cr;
+    switch (http_header_read(b, size * n, &cr)) {
+    case HTTP_HDR_STATUS: /* a new answer (after a redirect) */
         r->cr_start = r->cr_end = r->cr_total = -1;
-    } else if (strncasecmp(line, "Content-Range:", 14) == 0) {
-        struct http_range cr;
-        if (http_range_parse(line + 14, &cr) == 0 && cr.first >= 0 && cr.total >= 0) {
+        break;
+    case HTTP_HDR_RANGE:
+        if (cr.first >= 0 && cr.total >= 0) {
             r->cr_start = cr.first;
             r->cr_end = cr.last;
             r->cr_total = cr.total;
         }
+        break;
+    default:
+        break;
     }
-    return len;
+    return size * n;
 }
 
 static size_t r_body(char *b, size_t size, size_t n, void *ud)

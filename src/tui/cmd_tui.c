@@ -83,6 +83,20 @@ static void board_marks(struct tui *t, int top, int rows, int above, int below)
     tui_role_off();
 }
 
+/* text wrapped at words from column 2 over at most max lines; the lines used. */
+static int put_wrapped(int y, int max, const char *text)
+{
+    struct text_lines L;
+    text_wrap(text, COLS - 3, COLS - 3, &L);
+    int i = 0;
+    for (; i < L.n && i < max; i++) {
+        char part[256];
+        snprintf(part, sizeof part, "%.*s", (int)L.line[i].len, text + L.line[i].off);
+        tui_put(y + i, 2, COLS - 2, part);
+    }
+    return i;
+}
+
 static void draw_board(struct tui *t, int top, int rows)
 {
     struct bench *b = &t->con.bench;
@@ -94,11 +108,12 @@ static void draw_board(struct tui *t, int top, int rows)
     tui_put(top, 0, COLS, line);
     tui_role_off();
     if (b->ndev == 0 && rows > 2) {
-        tui_put(top + 2, 2, COLS - 2, "No device attached. Connect an iPhone or iPad with a data cable.");
         char why[200];
         app_usb_empty_reason(&t->con, why, sizeof why);
-        if (t->con.mux_error[0] && rows > 3) tui_put(top + 3, 2, COLS - 2, t->con.mux_error);
-        if (rows > 4) tui_put(top + 4, 2, COLS - 2, why);
+        int y = top + 2;
+        y += put_wrapped(y, top + rows - y, "No device attached. Connect an iPhone or iPad with a data cable.");
+        if (t->con.mux_error[0]) y += put_wrapped(y, top + rows - y, t->con.mux_error);
+        put_wrapped(y, top + rows - y, why);
         return;
     }
     struct device *sel = tui_selected(t);

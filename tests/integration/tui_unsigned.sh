@@ -39,9 +39,11 @@ wait_for "$T/exit" EXITED 30 && ok "q quits" || fail "q quits"
 # No device at all, outside the virtual bench: the console names what is
 # missing here, not a permission it does not lack.
 tm kill-server 2>/dev/null
-if [ -d /dev/bus/usb ]; then want='No Apple device is on the USB bus'; else want='no USB bus \(/dev/bus/usb is missing\)'; fi
+if [ -d /dev/bus/usb ]; then want='No Apple device is on the USB bus'; whole='the device is switched on.'
+else want='no USB bus \(/dev/bus/usb is missing\)'; whole='run ibench where the devices are plugged in.'; fi
 tui_start "USBMUXD_SOCKET_ADDRESS=UNIX:$T/none.sock '$IBENCH'"
 wait_screen e1 'No device attached' 100 && ok "an empty console says so" || fail "empty" "$(cat "$T/e1")"
 has "$T/e1" "$want" "... and what is missing on this machine"
+shows e1 "$whole" && ok "... in a sentence read whole at 80 columns" || fail "the sentence is whole" "$(cat "$T/e1")"
 hasnt "$T/e1" 'run as root' "no advice to run as root"
 tm send-keys q

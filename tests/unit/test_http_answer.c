@@ -36,6 +36,18 @@ TEST(content_range_shapes)
     CHECK_INT(r.total, -1);
 }
 
+TEST(header_lines_as_curl_hands_them)
+{
+    struct http_range r = {0};
+    static const char cr[] = "content-range: bytes 5-9/10\r\nGARBAGE";
+    CHECK_INT(http_header_read(cr, sizeof cr - 1 - 7, &r), HTTP_HDR_RANGE);   /* not NUL-terminated */
+    CHECK_INT(r.first, 5);
+    CHECK_INT(r.total, 10);
+    CHECK_INT(http_header_read("Content-Range: bytes 9-5/10\r\n", 29, &r), HTTP_HDR_BAD_RANGE);
+    CHECK_INT(http_header_read("HTTP/1.1 206 Partial Content\r\n", 30, &r), HTTP_HDR_STATUS);
+    CHECK_INT(http_header_read("Content-Length: 5\r\n", 19, &r), HTTP_HDR_OTHER);
+}
+
 TEST(content_range_refuses_the_malformed)
 {
     struct http_range r;
@@ -101,6 +113,7 @@ TEST(errors_and_odd_statuses_are_refused)
 int main(void)
 {
     RUN(content_range_shapes);
+    RUN(header_lines_as_curl_hands_them);
     RUN(content_range_refuses_the_malformed);
     RUN(resume_appends_only_from_the_partials_end);
     RUN(a_server_ignoring_range_starts_over);
