@@ -165,6 +165,9 @@ static struct device *merge(struct bench *b, struct device *keep, struct device 
 {
     if (keep == fresh) return keep;
     if (keep->id > fresh->id) { struct device *t = keep; keep = fresh; fresh = t; }
+    /* What keep's listeners have not been told yet: a port, or an identity. */
+    int gained = (fresh->port[0] && strcmp(keep->port, fresh->port)) || (fresh->identified && !keep->identified) ||
+                 (!keep->ios_version[0] && fresh->ios_version[0]);
     if (fresh->port[0]) {
         snprintf(keep->port, sizeof keep->port, "%s", fresh->port);
         apply_slot(b, keep);
@@ -192,6 +195,7 @@ static struct device *merge(struct bench *b, struct device *keep, struct device 
     remove_device(b, fresh);
     int unseen = keep->nhistory == 0;   /* a row still awaiting its mode (on_usb_arrived) */
     if (change_mode(b, keep, now, m)) notify(b, unseen ? NOTE_ATTACHED : NOTE_MODE_CHANGED, keep);
+    else if (gained && !unseen) notify(b, keep->identified ? NOTE_IDENTIFIED : NOTE_UPDATED, keep);
     return keep;
 }
 

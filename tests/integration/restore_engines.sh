@@ -52,11 +52,12 @@ printf '#!/bin/sh\necho "idevicerestore 1.0.1"\n' > "$T/deb13"; chmod +x "$T/deb
 has "$T/d.13" 'engine +.*1\.0\.1: it restores iOS 17 and 18\.0 and iPhones up to iPhone17,x' "doctor: Debian 13's 1.0.1 and its limits"
 
 # 2. A hung engine: every probe is killed, doctor ends and says so.
-printf '#!/bin/sh\nsleep 600\n' > "$T/hang"; chmod +x "$T/hang"
+# A sleep of its own length, so no other test's (or bench's) sleep is taken for it.
+printf '#!/bin/sh\nsleep 600.%s\n' "$$" > "$T/hang"; chmod +x "$T/hang"
 timeout 60 "$IBENCH" --engine "$T/hang" doctor >"$T/d.hang" 2>&1; rc=$?
 check "doctor with an engine that hangs ends on its own" [ $rc != 124 ]
 has "$T/d.hang" 'engine +.*did not answer -v/--help within 5s' "doctor: the hung engine is named as such"
-check "no probe is left running" sh -c '! pgrep -f "^sleep 600" >/dev/null'
+check "no probe is left running" sh -c '! pgrep -f "^sleep 600.'"$$"'" >/dev/null'
 
 cat > "$T/one" <<S
 device A model=iPhone10,1 ecid=0x$A port=1-1.3

@@ -80,7 +80,9 @@ tm send-keys v
 wait_screen s14 'progress: 3 1\.000000' 50 && ok "v shows the engine's raw lines" || fail "raw" "$(tail -14 "$T/s14")"
 tm send-keys v / Verifying Enter
 wait_screen s15 'Verifying restore' 50 || fail "search" "$(tail -14 "$T/s15")"
-tm capture-pane -p -e > "$T/s15e"
+# The line shows before the search is applied: wait for the mark itself.
+i=0; until tm capture-pane -p -e > "$T/s15e" && grep -q "$(printf '\033\\[7m')Verifying" "$T/s15e" || [ $i -ge 50 ]; do
+    sleep 0.1; i=$((i + 1)); done
 check "the search match is highlighted" grep -q "$(printf '\033\\[7m')Verifying" "$T/s15e"
 touch "$T/gate.4"
 tm send-keys q

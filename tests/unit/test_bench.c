@@ -8,12 +8,20 @@
 static struct bench B;
 static int notes[8];
 static unsigned removed_id, removed_into;
+static char heard_port[32];       /* the port of the last row heard about, not removed */
+static unsigned heard_id;
+static char heard_ios[16];
 
 static void listener(void *ctx, enum bench_note n, const struct device *d)
 {
     (void)ctx;
     notes[n]++;
     if (n == NOTE_REMOVED) { removed_id = d->id; removed_into = d->merged_into; }
+    else {
+        snprintf(heard_port, sizeof heard_port, "%s", d->port);
+        snprintf(heard_ios, sizeof heard_ios, "%s", d->ios_version);
+        heard_id = d->id;
+    }
 }
 
 static void reset(void)
@@ -23,6 +31,7 @@ static void reset(void)
     bench_set_listener(&B, listener, NULL);
     memset(notes, 0, sizeof notes);
     removed_id = removed_into = 0;
+    heard_port[0] = 0;
 }
 
 static void usb(enum bench_ev_type t, int64_t now, const char *port, uint16_t pid, const char *serial)
@@ -303,6 +312,26 @@ TEST(restore_entry_has_no_phantom_normal)
     CHECK_INT(notes[NOTE_MODE_CHANGED], 0);
 }
 
+TEST(a_merge_that_completes_a_row_is_heard)
+{
+    /* USB's row first (port, no iOS version), then usbmuxd's (iOS version,
+     * no port): when they turn out to be one device, the row that carries on
+     * holds both, and listeners (watch) must hear it whole. */
+    reset();
+    const char *udid = "00008030-001A2B3C4D5E6F70";
+    usb(BEV_USB_ARRIVED, 1000, "1-1.5", 0x12a8, NULL);
+    mux(BEV_MUX_ATTACHED, 1100, udid, 0, "iPhone12,1", NULL);
+    mux(BEV_MUX_INFO, 1105, udid, 0, "iPhone12,1", NULL);
+    CHECK_INT(B.ndev, 2);
+    usb_udid(1110, "1-1.5", udid);
+    CHECK_INT(B.ndev, 1);
+    CHECK_STR(B.dev[0]->port, "1-1.5");
+    CHECK_STR(B.dev[0]->ios_version, "17.5.1");
+    CHECK_INT(heard_id, B.dev[0]->id);
+    CHECK_STR(heard_port, "1-1.5");
+    CHECK_STR(heard_ios, "17.5.1");
+}
+
 int main(void)
 {
     bench_init(&B, 5000);
@@ -318,6 +347,7 @@ int main(void)
     RUN(bench_survives_many_devices);
     RUN(log_ring_keeps_newest);
     RUN(restore_entry_has_no_phantom_normal);
+    RUN(a_merge_that_completes_a_row_is_heard);
     bench_done(&B);
     return TAP_DONE();
 }
