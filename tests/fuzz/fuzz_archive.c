@@ -49,9 +49,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (zip_int64_t i = 0; i < n && i < 4096; i++) {
             const char *name = zip_get_name(z, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
             if (name && ipsw_name_is_safe(name)) {
-                if (name[0] == '/' || strstr(name, "../") || !strcmp(name, "..") ||
-                    (strlen(name) >= 3 && !strcmp(name + strlen(name) - 3, "/..")))
-                    __builtin_trap();
+                if (name[0] == '/') __builtin_trap();
+                /* No segment may be ".." ("x../y" is a folder named "x.."). */
+                for (const char *seg = name; *seg;) {
+                    size_t len = strcspn(seg, "/");
+                    if (len == 2 && seg[0] == '.' && seg[1] == '.') __builtin_trap();
+                    seg += len + (seg[len] == '/');
+                }
             }
         }
         zip_discard(z);
