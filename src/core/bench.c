@@ -194,8 +194,12 @@ static struct device *merge(struct bench *b, struct device *keep, struct device 
     if (fresh->nhistory) notify(b, NOTE_REMOVED, fresh);   /* a row never shown goes without a word */
     remove_device(b, fresh);
     int unseen = keep->nhistory == 0;   /* a row still awaiting its mode (on_usb_arrived) */
-    if (change_mode(b, keep, now, m)) notify(b, unseen ? NOTE_ATTACHED : NOTE_MODE_CHANGED, keep);
-    else if (gained && !unseen) notify(b, keep->identified ? NOTE_IDENTIFIED : NOTE_UPDATED, keep);
+    int moved = change_mode(b, keep, now, m);
+    if (moved) notify(b, unseen ? NOTE_ATTACHED : NOTE_MODE_CHANGED, keep);
+    /* A row first shown by this merge may already know who it is, and a
+     * shown one may have gained a port or an identity: listeners hear it whole. */
+    if (keep->identified && (unseen || gained)) notify(b, NOTE_IDENTIFIED, keep);
+    else if (gained && !moved && !unseen) notify(b, NOTE_UPDATED, keep);
     return keep;
 }
 

@@ -148,7 +148,9 @@ python3 - "$T/fresh.json" >"$T/fresh.py" 2>&1 <<'PY'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 whole = [e for e in ev if e["event"] == "identified" and e["device"]["port"] == "1-1.5" and e["device"]["ios_version"] == "17.5.1"]
-assert whole, "never identified with both its port and its iOS version"
+assert whole, "never identified with both its port and its iOS version: %s" % [
+    (e["event"], e["device"]["id"], e["device"]["port"], e["device"]["mode"], e["device"].get("ios_version"),
+     e["device"].get("merged_into")) for e in ev]
 final = whole[-1]["device"]["id"]
 assert whole[-1]["device"]["ecid"] == "001A2B3C4D5E6F70"
 for rid in {e["device"]["id"] for e in ev if e["event"] == "attached"} - {final}:

@@ -332,6 +332,28 @@ TEST(a_merge_that_completes_a_row_is_heard)
     CHECK_STR(heard_ios, "17.5.1");
 }
 
+TEST(a_row_first_shown_by_a_merge_is_heard_identified)
+{
+    /* USB's row waits for usbmuxd (the product ID Normal and Restore share);
+     * lockdownd answers and identifies usbmuxd's row first; then USB learns
+     * the UDID: the row that carries on is first shown by the merge, with its
+     * port and iOS version, and must be heard as identified. */
+    reset();
+    B.mux_decides = true;
+    const char *udid = "00008030-001A2B3C4D5E6F70";
+    usb(BEV_USB_ARRIVED, 1000, "1-1.5", 0x12a8, NULL);
+    mux(BEV_MUX_ATTACHED, 1100, udid, 0, "iPhone12,1", NULL);
+    mux(BEV_MUX_INFO, 1105, udid, 0, "iPhone12,1", NULL);
+    int before = notes[NOTE_IDENTIFIED];
+    usb_udid(1110, "1-1.5", udid);
+    CHECK_INT(B.ndev, 1);
+    CHECK_STR(B.dev[0]->port, "1-1.5");
+    CHECK(notes[NOTE_IDENTIFIED] > before);
+    CHECK_INT(heard_id, B.dev[0]->id);
+    CHECK_STR(heard_port, "1-1.5");
+    CHECK_STR(heard_ios, "17.5.1");
+}
+
 int main(void)
 {
     bench_init(&B, 5000);
@@ -348,6 +370,7 @@ int main(void)
     RUN(log_ring_keeps_newest);
     RUN(restore_entry_has_no_phantom_normal);
     RUN(a_merge_that_completes_a_row_is_heard);
+    RUN(a_row_first_shown_by_a_merge_is_heard_identified);
     bench_done(&B);
     return TAP_DONE();
 }
