@@ -25,7 +25,10 @@ wait_for "$T/watch.txt" ' 1-1\.3 +Restore' 60 && wait_for "$T/watch.txt" ' 1-1\.
 echo quit > "$T/ctl"
 wait
 # "<time> <event> id <row> <port> <mode> ..." per line; the modes each device's rows went through.
-modes() { awk -v p="$1" '$5 == p && ($2 == "attached" || $2 == "mode_changed") {print $6}' "$T/watch.txt" | tr '\n' ' '; }
+# A row may gain its port only when USB's view joins usbmuxd's (then it is
+# heard as identified): every event that shows the port counts, each mode once.
+modes() { awk -v p="$1" '$5 == p && ($2 == "attached" || $2 == "mode_changed" || $2 == "identified") && $6 != last {print $6; last = $6}' \
+              "$T/watch.txt" | tr '\n' ' '; }
 check "Recovery -> Restore: watch reports Recovery, then Restore, no Normal between ($(modes 1-1.3))" [ "$(modes 1-1.3)" = "Recovery Restore " ]
 check "plugged in Restore: first reported in Restore ($(modes 1-1.4))" [ "$(modes 1-1.4)" = "Restore " ]
 check "Recovery -> Normal still reads Normal ($(modes 1-1.5))" [ "$(modes 1-1.5)" = "Recovery Normal " ]
