@@ -10,6 +10,9 @@
 
 /* ms < 0 counts as 0 (a clock read a moment before the event). */
 void duration_format(char *out, size_t n, int64_t ms);
+/* A span still to run, in whole seconds rounded up (a countdown never
+ * shows 0s while time is left). */
+void duration_format_left(char *out, size_t n, int64_t ms);
 /* A past event: "13s ago", "2h 10m ago". */
 void duration_ago(char *out, size_t n, int64_t ms);
 /* Milliseconds until duration_format's text for a span of ms changes: a

@@ -166,7 +166,7 @@ static void on_op_timer(void *ctx)
         struct app_op *op = &a->ops[i];
         if (op->state != OP_RETURNING || op->return_by_ms > now) continue;
         char why[160], wait[24];
-        duration_format(wait, sizeof wait, (a->return_wait_ms + 999) / 1000 * 1000);
+        duration_format_left(wait, sizeof wait, a->return_wait_ms);
         snprintf(why, sizeof why, "not back after %s (it may still be booting; `ibench watch` follows it)", wait);
         settle(a, op, 0, "%s", why);
     }

@@ -77,7 +77,7 @@ int cmd_dfu(struct config *c, int argc, char **argv)
             } else if (h->state == DFU_WAITING && !waiting) {
                 waiting = 1;
                 char left[24];
-                duration_format(left, sizeof left, (dfu_helper_ms_left(h, now) + 999) / 1000 * 1000);
+                duration_format_left(left, sizeof left, dfu_helper_ms_left(h, now));
                 printf("Keep holding; watching %s for %s more\n", h->port, left);
             }
             fflush(stdout);

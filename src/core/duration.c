@@ -21,6 +21,11 @@ void duration_format(char *out, size_t n, int64_t ms)
     else snprintf(out, n, "%" PRId64 "d %02" PRId64 "h", s / 86400, s / 3600 % 24);
 }
 
+void duration_format_left(char *out, size_t n, int64_t ms)
+{
+    duration_format(out, n, (ms + 999) / 1000 * 1000);
+}
+
 void duration_ago(char *out, size_t n, int64_t ms)
 {
     char d[32];

@@ -83,16 +83,17 @@ static void board_marks(struct tui *t, int top, int rows, int above, int below)
     tui_role_off();
 }
 
-/* text wrapped at words from column 2 over at most max lines; the lines used. */
-static int put_wrapped(int y, int max, const char *text)
+/* text wrapped at words into `width` columns from column x, over at most
+ * max lines; the lines used. */
+static int put_wrapped(int y, int x, int width, int max, const char *text)
 {
     struct text_lines L;
-    text_wrap(text, COLS - 3, COLS - 3, &L);
+    text_wrap(text, width, width, &L);
     int i = 0;
     for (; i < L.n && i < max; i++) {
         char part[256];
         snprintf(part, sizeof part, "%.*s", (int)L.line[i].len, text + L.line[i].off);
-        tui_put(y + i, 2, COLS - 2, part);
+        tui_put(y + i, x, COLS - x, part);
     }
     return i;
 }
@@ -111,9 +112,9 @@ static void draw_board(struct tui *t, int top, int rows)
         char why[200];
         app_usb_empty_reason(&t->con, why, sizeof why);
         int y = top + 2;
-        y += put_wrapped(y, top + rows - y, "No device attached. Connect an iPhone or iPad with a data cable.");
-        if (t->con.mux_error[0]) y += put_wrapped(y, top + rows - y, t->con.mux_error);
-        put_wrapped(y, top + rows - y, why);
+        y += put_wrapped(y, 2, COLS - 3, top + rows - y, "No device attached. Connect an iPhone or iPad with a data cable.");
+        if (t->con.mux_error[0]) y += put_wrapped(y, 2, COLS - 3, top + rows - y, t->con.mux_error);
+        put_wrapped(y, 2, COLS - 3, top + rows - y, why);
         return;
     }
     struct device *sel = tui_selected(t);
@@ -232,14 +233,8 @@ static const struct tui_tab tabs[TAB_COUNT] = {
 static void draw_too_small(void)
 {
     char l[128];
-    struct text_lines L;
     snprintf(l, sizeof l, "Terminal too small (%dx%d): ibench needs at least %dx%d.", COLS, LINES, TUI_MIN_COLS, TUI_MIN_LINES);
-    text_wrap(l, COLS, COLS, &L);
-    for (int i = 0; i < L.n && i < LINES; i++) {
-        char part[128];
-        snprintf(part, sizeof part, "%.*s", (int)L.line[i].len, l + L.line[i].off);
-        tui_put(i, 0, COLS, part);
-    }
+    put_wrapped(0, 0, COLS, LINES, l);
 }
 
 static void draw_tab_bar(struct tui *t, int y)

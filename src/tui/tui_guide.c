@@ -12,21 +12,19 @@
 #include "guide.h"
 #include "tui.h"
 
-/* Whole seconds, rounded up, in the one notation (duration.h): "9s", "1m 30s". */
-static void span(char *out, size_t n, int64_t ms) { duration_format(out, n, (ms + 999) / 1000 * 1000); }
 
 static void hold_label(const struct guide_step *s, char *out, size_t n)
 {
     if (s->hold_ms == GUIDE_UNTIL) snprintf(out, n, "until it shows");
     else if (s->hold_ms == 0) snprintf(out, n, "press");
-    else span(out, n, s->hold_ms);
+    else duration_format_left(out, n, s->hold_ms);
 }
 
 static void helper_lines(struct tui *t, const struct dfu_helper *h)
 {
     int64_t now = now_ms();
     char l[400], prefix[40], hold[24], left[24];
-    span(left, sizeof left, dfu_helper_ms_left(h, now));
+    duration_format_left(left, sizeof left, dfu_helper_ms_left(h, now));
     if (h->state == DFU_RUNNING || h->state == DFU_WAITING)
         snprintf(l, sizeof l, "DFU helper on %s: %s, %s left   (c cancels)", h->port, dfu_helper_state_name(h->state), left);
     else
